@@ -1,0 +1,154 @@
+"""The command line: a thin click layer over adcli.api.
+
+Commands live in adcli/commands/ and are imported only when invoked, so `adcli grad`
+pays for neither numpy nor Rich unless it prints a table. main() is the one place
+where exceptions become a message on stderr and an exit code:
+
+    0   success
+    1   evaluation failure (a variable has no value, a batch line failed)
+    2   usage or parse error (bad option, bad expression, bad point)
+    70  internal error (a bug in adcli: please report it; --traceback shows it)
+    130 interrupted (Ctrl-C)
+"""
+import os
+import sys
+
+import click
+
+from . import __version__
+from .errors import EXIT_USAGE, AdcliError
+
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+# command name -> (module, function, one-line help). Imported on first use.
+COMMANDS = {
+    "eval": ("adcli.commands.basic", "eval_cmd", "Evaluate an expression at a point."),
+    "grad": ("adcli.commands.basic", "grad_cmd", "Value and gradient by automatic differentiation."),
+    "functions": ("adcli.commands.basic", "functions_cmd", "List functions, operators and conventions."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        import importlib
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx, formatter):
+        # Short help from the table above, without importing every command module.
+        rows = [(name, help_) for name, (_, _, help_) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+class ExprCommand(click.Command):
+    """Accepts an expression that starts with '-' (such as "-x^2") where click would
+    read an option: any word that starts with '-' and is not one of this command's
+    options is taken as the expression."""
+
+    def parse_args(self, ctx, args):
+        takes_value, flags = set(), set()
+        for p in self.get_params(ctx):
+            if isinstance(p, click.Option):
+                names = set(p.opts) | set(p.secondary_opts)
+                (flags if p.is_flag or p.count else takes_value).update(names)
+        out, moved, i = [], [], 0
+        while i < len(args):
+            a = args[i]
+            if a == "--":
+                out.extend(args[i:])
+                break
+            head = a.split("=", 1)[0]
+            if a in takes_value:
+                out.extend(args[i:i + 2])
+                i += 2
+                continue
+            if (a.startswith("-") and len(a) > 1 and a not in flags and head not in takes_value
+                    and not (a.startswith("--") and a[2:3].isalpha())):
+                moved.append(a)
+            else:
+                out.append(a)
+            i += 1
+        if moved:
+            out = out + ["--"] + moved if "--" not in out else out + moved
+        return super().parse_args(ctx, out)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="adcli", message="%(prog)s %(version)s")
+@click.option("--traceback", is_flag=True, hidden=True, help="Show Python tracebacks (for developers).")
+@click.pass_context
+def cli(ctx, traceback):
+    """adcli: exact derivatives of formulas by automatic differentiation.
+
+    \b
+    Examples:
+      adcli grad "(x+y)*(x-y)" --at x=3,y=2
+      adcli eval "sin(x)^2 + cos(x)^2" --at x=0.7
+      adcli grad "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --format json
+      adcli functions
+
+    Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error,
+    70 internal error, 130 interrupted.
+    """
+    ctx.obj = {"traceback": traceback}
+
+
+def _want_traceback(argv):
+    return "--traceback" in argv or os.environ.get("ADCLI_TRACEBACK") == "1"
+
+
+def error(message):
+    """One message on stderr, written as text: user input in it is never interpreted."""
+    sys.stderr.write(f"adcli: error: {message}\n")
+
+
+def warn(message):
+    from .errors import printable
+    sys.stderr.write(f"adcli: warning: {printable(message)}\n")
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        rv = cli.main(args=argv, prog_name="adcli", standalone_mode=False)
+        sys.stdout.flush()
+        return rv if isinstance(rv, int) else 0
+    except AdcliError as e:
+        if _want_traceback(argv):
+            raise
+        error(e.render())
+        return e.exit_code
+    except click.exceptions.Abort:
+        sys.stderr.write("adcli: interrupted\n")
+        return EXIT_INTERRUPTED
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code if e.exit_code else EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("adcli: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (adcli ... | head): stop quietly.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 141
+    except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if _want_traceback(argv):
+            raise
+        error(f"internal error: {type(e).__name__}: {e}\n"
+              "this is a bug in adcli; rerun with --traceback and report what it prints")
+        return EXIT_INTERNAL
+
+
+def run():
+    sys.exit(main())

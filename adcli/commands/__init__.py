@@ -1,0 +1,1 @@
+"""One module per group of commands, imported lazily by adcli.cli."""

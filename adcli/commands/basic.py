@@ -1,0 +1,112 @@
+"""eval, grad and functions."""
+import click
+
+from ..api import Function, choose_mode
+from ..errors import UsageError
+from ..points import parse_point
+from .common import (at_option, command, emit, explain_option, format_options, mode_option, warn_unused,
+                     wrt_option)
+
+
+def _setup(expr, at):
+    if expr is None:
+        raise UsageError("missing EXPR: give an expression, as in adcli grad \"x^2\" --at x=3")
+    f = Function(expr)
+    return f, parse_point(at)
+
+
+def _explain(f, result):
+    from ..syntax import parenthesize, parse
+    lines = [f"read as: {parenthesize(parse(f.expr))}"]
+    if result.mode:
+        n_out, n_in = len(f.program.outputs), len(result.wrt)
+        lines.append(f"mode: {result.mode} ({n_in} variable{'s' if n_in != 1 else ''}, "
+                     f"{n_out} output{'s' if n_out != 1 else ''}: forward mode needs one sweep per variable, "
+                     f"reverse mode one per output)")
+    return lines
+
+
+@command("eval")
+@click.argument("expr", required=False)
+@at_option
+@format_options
+@explain_option
+def eval_cmd(expr, at, fmt, precision, explain):
+    """Evaluate EXPR at a point.
+
+    \b
+    Examples:
+      adcli eval "sin(x)^2 + cos(x)^2" --at x=0.7
+      adcli eval "a = x + y; b = x - y; a * b" --at x=3,y=2
+      adcli eval "x^2, 2^x" --at x=3 --format json
+    """
+    f, point = _setup(expr, at)
+    warn_unused(f.program, point)
+    result = f.eval(point)
+    emit(result, "eval", fmt, precision, _explain(f, result) if explain else None)
+
+
+@command("grad")
+@click.argument("expr", required=False)
+@at_option
+@wrt_option
+@mode_option
+@format_options
+@explain_option
+def grad_cmd(expr, at, wrt, mode, fmt, precision, explain):
+    """Value and gradient of EXPR at a point, by automatic differentiation.
+
+    \b
+    Examples:
+      adcli grad "(x+y)*(x-y)" --at x=3,y=2
+      adcli grad "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --format json
+      adcli grad "x^y" --at x=2,y=3 --wrt y --mode forward
+      adcli grad --at x=3 -- "-x^2"
+    """
+    f, point = _setup(expr, at)
+    if len(f.program.outputs) != 1:
+        raise UsageError(f"grad needs one output, got {len(f.program.outputs)}",
+                         hint="differentiate several outputs with 'adcli jacobian'")
+    wrt_list = [w.strip() for w in wrt.split(",") if w.strip()] if wrt else None
+    warn_unused(f.program, point, wrt_list)
+    choose_mode(mode, 1, 1)
+    result = f.grad(point, wrt=wrt_list, mode=mode)
+    emit(result, "grad", fmt, precision, _explain(f, result) if explain else None)
+
+
+@command("functions")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "plain"]), default="table",
+              show_default=True, help="Output format.")
+def functions_cmd(fmt):
+    """List the functions and operators, their domains and the conventions at points
+    where a derivative does not exist.
+
+    \b
+    Examples:
+      adcli functions
+      adcli functions --format json
+    """
+    from ..primitives import CONSTANTS, PRIMS
+    rows = [(p.name, p.arity, p.kind, p.doc or p.template.format(*"xy", p="c"), p.domain, p.note)
+            for p in PRIMS.values() if p.kind != "internal"]
+    if fmt == "json":
+        from ..output import dumps
+        click.echo(dumps({"functions": [dict(zip(("name", "arity", "kind", "meaning", "domain", "convention"), r))
+                                        for r in rows],
+                          "constants": CONSTANTS}))
+        return
+    if fmt == "plain":
+        for r in rows:
+            click.echo("\t".join(str(c) for c in r))
+        return
+    from rich import box
+    from rich.table import Table
+    from ..tables import console
+    t = Table(title="adcli functions and operators", box=box.SIMPLE_HEAVY, title_justify="left",
+              caption="constants: pi, e · operators: + - * / ^ (or **), unary -",
+              caption_justify="left")
+    for col in ("name", "args", "meaning", "domain", "convention at special points"):
+        t.add_column(col, overflow="fold")
+    for name, arity, kind, meaning, domain, note in rows:
+        t.add_row(name, str(arity), meaning, domain, note)
+    console().print(t)

@@ -1,0 +1,94 @@
+"""Errors users see: each knows its exit code, its kind and, for errors in the
+expression, where in the source it happened, so one line plus a caret explains it."""
+
+import unicodedata
+
+EXIT_OK = 0
+EXIT_EVAL = 1   # the expression is fine but could not be evaluated (a variable has no value, ...)
+EXIT_USAGE = 2  # bad command line, bad expression or bad point
+
+
+class AdcliError(Exception):
+    exit_code = EXIT_EVAL
+    kind = "value"
+
+    def __init__(self, message, source=None, pos=None, hint=None):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.pos = pos
+        self.hint = hint
+
+    def __str__(self):
+        return self.message
+
+    def render(self, width=72):
+        """The message, then the offending line with a caret under the column."""
+        lines = [self.message]
+        if self.source is not None and self.pos is not None:
+            lines.extend(caret_lines(self.source, self.pos, width))
+        if self.hint:
+            lines.append(self.hint)
+        return "\n".join(lines)
+
+
+class ExprError(AdcliError):
+    """The expression cannot be read: a syntax error, an unknown name, a wrong arity."""
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message, source=None, pos=None, hint=None, kind="parse"):
+        super().__init__(message, source, pos, hint)
+        self.kind = kind
+
+
+class UsageError(AdcliError):
+    exit_code = EXIT_USAGE
+    kind = "usage"
+
+
+class EvalError(AdcliError):
+    exit_code = EXIT_EVAL
+    kind = "value"
+
+
+def printable(text):
+    """User text made safe for a terminal: control characters become escapes, so they
+    are neither interpreted nor emitted raw."""
+    return "".join(_show(c) for c in text)
+
+
+def _show(c):
+    if c == "\t":
+        return " "
+    if c.isprintable():
+        return c
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _width(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in s)
+
+
+def caret_lines(source, pos, width=72):
+    """Two lines: the source line holding `pos` (escaped, clipped to `width` around the
+    column) and a caret under the character at `pos`."""
+    pos = max(0, min(pos, len(source)))
+    start = source.rfind("\n", 0, pos) + 1
+    end = source.find("\n", pos)
+    if end < 0:
+        end = len(source)
+    line, col = source[start:end], pos - start
+    lineno = source.count("\n", 0, start) + 1
+    before, rest = printable(line[:col]), printable(line[col:])
+    at = printable(line[col]) if col < len(line) else ""
+    # Clip very long lines (1 MB of input) to a window around the column.
+    room = max(20, width - 4)
+    if _width(before) > room // 2:
+        before = "..." + before[-(room // 2):]
+    if _width(before) + _width(rest) > room:
+        rest = rest[:max(1, room - _width(before))] + "..."
+    shown = before + rest
+    where = f"line {lineno}: " if "\n" in source else ""
+    lead = "  " + where
+    return [lead + shown, " " * (len(lead) + _width(before)) + "^" * max(1, _width(at) if at else 1)]

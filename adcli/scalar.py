@@ -1,0 +1,151 @@
+"""Math namespace for one point: plain Python floats with IEEE float64 results.
+
+The `math` module raises where IEEE arithmetic returns nan or inf; the primitive rules
+must never raise, so each function that can raise is wrapped here. Anything exotic
+that still raises is recomputed with numpy scalars by the evaluator (see rules.call).
+"""
+import math
+
+inf = math.inf
+nan = math.nan
+pi = math.pi
+copysign = math.copysign
+
+
+def _nan_outside(f, ok):
+    def g(x):
+        return f(x) if ok(x) else nan
+    g.__name__ = f.__name__
+    return g
+
+
+def log(x):
+    if x > 0:
+        return math.log(x)
+    return -inf if x == 0 else nan
+
+
+def log2(x):
+    if x > 0:
+        return math.log2(x)
+    return -inf if x == 0 else nan
+
+
+def log10(x):
+    if x > 0:
+        return math.log10(x)
+    return -inf if x == 0 else nan
+
+
+def log1p(x):
+    if x > -1:
+        return math.log1p(x)
+    return -inf if x == -1 else nan
+
+
+def atanh(x):
+    if -1 < x < 1:
+        return math.atanh(x)
+    return copysign(inf, x) if abs(x) == 1 else nan
+
+
+sqrt = _nan_outside(math.sqrt, lambda x: x >= 0)
+acosh = _nan_outside(math.acosh, lambda x: x >= 1)
+asin = _nan_outside(math.asin, lambda x: -1 <= x <= 1)
+acos = _nan_outside(math.acos, lambda x: -1 <= x <= 1)
+# sin, cos and tan raise only for +-inf, where IEEE gives nan.
+sin = _nan_outside(math.sin, math.isfinite)
+cos = _nan_outside(math.cos, math.isfinite)
+tan = _nan_outside(math.tan, math.isfinite)
+atan = math.atan
+tanh = math.tanh
+asinh = math.asinh
+erf = math.erf
+cbrt = math.cbrt
+fabs = math.fabs
+hypot = math.hypot
+atan2 = math.atan2
+
+
+def exp(x):
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return inf
+
+
+def expm1(x):
+    try:
+        return math.expm1(x)
+    except OverflowError:
+        return inf
+
+
+def sinh(x):
+    try:
+        return math.sinh(x)
+    except OverflowError:
+        return copysign(inf, x)
+
+
+def cosh(x):
+    try:
+        return math.cosh(x)
+    except OverflowError:
+        return inf
+
+
+def _odd_integer(y):
+    return math.isfinite(y) and y == math.floor(y) and math.fmod(y, 2) != 0
+
+
+def pow(x, y):
+    try:
+        return math.pow(x, y)
+    except ValueError:  # 0 to a negative power, or a negative base to a fraction
+        if x == 0:
+            return copysign(inf, x) if _odd_integer(y) else inf
+        return nan
+    except OverflowError:
+        return -inf if x < 0 and _odd_integer(y) else inf
+
+
+def div(a, b):
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a != a or a == 0:
+            return nan
+        return copysign(inf, a) * copysign(1.0, b)
+
+
+def sign(x):
+    if x > 0:
+        return 1.0
+    if x < 0:
+        return -1.0
+    return x  # keeps 0.0, -0.0 and nan
+
+
+def minimum(a, b):
+    if a != a or b != b:
+        return nan
+    return a if a <= b else b
+
+
+def maximum(a, b):
+    if a != a or b != b:
+        return nan
+    return a if a >= b else b
+
+
+def where(cond, a, b):
+    return a if cond else b
+
+
+def isfinite(x):
+    return math.isfinite(x)
+
+
+def isnan(x):
+    return x != x
