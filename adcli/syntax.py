@@ -35,7 +35,9 @@ def grammar_path():
     raise RuntimeError("adcli's grammar file is missing from the installation")
 
 
-def _cache_file(lark_version):
+def _cache_file(lark_version, text):
+    import hashlib
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "adcli")
     try:
@@ -43,7 +45,7 @@ def _cache_file(lark_version):
     except OSError:
         return False
     # A private folder, never the shared temp dir: Lark's cache is a pickle.
-    return os.path.join(folder, f"parser-lark{lark_version}-py{sys.version_info[0]}{sys.version_info[1]}.cache")
+    return os.path.join(folder, f"parser-{digest}-lark{lark_version}-py{sys.version_info[0]}{sys.version_info[1]}.cache")
 
 
 _parser = None
@@ -100,8 +102,8 @@ def _get_parser():
 
         with open(grammar_path(), encoding="utf-8") as f:
             text = f.read()
-        _parser = lark.Lark(text, parser="lalr", lexer="contextual", transformer=Build(),
-                            maybe_placeholders=False, cache=_cache_file(lark.__version__))
+        _parser = lark.Lark(text, parser="lalr", lexer="basic", transformer=Build(),
+                            maybe_placeholders=False, cache=_cache_file(lark.__version__, text))
     return _parser
 
 
