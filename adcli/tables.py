@@ -31,10 +31,16 @@ def result_table(result, command, precision=None):
     return table
 
 
+def one_line(source):
+    """A program file shown on one line: comments dropped, statements joined by '; '."""
+    lines = [line.split("#", 1)[0].strip() for line in source.splitlines()]
+    return "; ".join(line for line in lines if line)
+
+
 def header(result, precision=None):
     from rich.text import Text
     head = Text()
-    head.append(printable(result.expr), style="bold")
+    head.append(printable(one_line(result.expr)), style="bold")
     if result.at:
         head.append(f"  at {_point_text(result.at, precision)}", style="dim")
     return head
