@@ -1,0 +1,122 @@
+"""trace, graph, parse and plot: commands that show what AD does."""
+import sys
+
+import click
+
+from ..errors import UsageError
+from ..points import parse_point
+from .common import at_option, command, warn_unused
+
+
+def _program(expr):
+    if expr is None:
+        raise UsageError("missing EXPR: give an expression, as in adcli trace \"x*y\" --at x=3,y=2")
+    from ..api import parse
+    return parse(expr)
+
+
+def _warn_all(warnings):
+    from ..cli import warn
+    for w in warnings:
+        warn(w)
+
+
+def ascii_option(f):
+    return click.option("--ascii", "ascii_", is_flag=True,
+                        help="Pure ASCII output (v_-1, vbar). Also used when the terminal "
+                             "encoding is not UTF-8.")(f)
+
+
+def precision_options(f):
+    f = click.option("--decimals", type=click.IntRange(0, 17), default=None, metavar="N",
+                     help="Round printed values to N decimal places, as textbooks do "
+                          "(--decimals 3 gives 0.693). Never applied to JSON or CSV.")(f)
+    f = click.option("--precision", type=click.IntRange(1, 17), default=None, metavar="N",
+                     help="Significant digits in the table (default: all that round-trip).")(f)
+    return f
+
+
+@command("trace")
+@click.argument("expr", required=False)
+@at_option
+@click.option("--mode", type=click.Choice(["forward", "reverse"]), default="forward", show_default=True,
+              help="forward: primal and tangent traces side by side. reverse: the primal trace, "
+                   "then the adjoint trace in the order the reverse sweep runs it.")
+@click.option("--wrt", metavar="VAR", help="Forward mode: seed the tangent of VAR with 1 "
+                                           "(default: the first variable).")
+@click.option("--dir", "direction", metavar="POINT",
+              help="Forward mode: the seed direction, as x=1,y=0.5 (variables left out are 0).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="table for reading; json (the whole trace, with the adjoint "
+                                      "steps) and csv (one line per variable) for programs.")
+@precision_options
+@ascii_option
+def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
+    """The evaluation trace of EXPR at a point, as in the textbooks (Griewank & Walther;
+    Baydin et al. 2018): inputs v_-n+1 .. v_0, operations v_1, v_2, ... in evaluation
+    order, each with its value and, in forward mode, its tangent; in reverse mode the
+    adjoint trace follows, step by step in the order the sweep runs, with every
+    accumulation into a variable used more than once shown as its own step.
+
+    \b
+    Examples:
+      adcli trace "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --decimals 3
+      adcli trace "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --mode reverse
+      adcli trace "a = x + y; b = x - y; a * b" --at x=3,y=2 --wrt y
+      adcli trace "x*y" --at x=3,y=2 --dir x=1,y=1 --format json
+    """
+    from .. import trace
+    program = _program(expr)
+    point = parse_point(at)
+    warn_unused(program, point)
+    if wrt and direction:
+        raise UsageError("give either --wrt or --dir, not both")
+    if mode == "reverse" and (wrt or direction):
+        raise UsageError("--wrt and --dir choose the tangent seed of a forward trace",
+                         hint="a reverse trace seeds the output with ȳ = 1 and gives every x̄")
+    seed = None
+    if wrt:
+        seed = {wrt.strip(): 1.0}
+    elif direction:
+        seed = parse_point([direction])
+    t = trace.build(program, point, mode, seed, expr)
+    _warn_all(t.warnings)
+    from .. import render_trace
+    if fmt == "json":
+        render_trace.write_json(t, sys.stdout)
+    elif fmt == "csv":
+        render_trace.write_csv(t, sys.stdout)
+    else:
+        from ..term import console, wants_ascii
+        con = console()
+        render_trace.print_table(t, con, wants_ascii(ascii_, con), precision, decimals)
+
+
+@command("parse")
+@click.argument("expr", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+def parse_cmd(expr, fmt):
+    """Show how adcli reads EXPR: fully parenthesized, then the IR (a flat list of
+    operations, common subexpressions merged, constants inline).
+
+    \b
+    Examples:
+      adcli parse "-x^2 + 2^3^2"
+      adcli parse "a = x + y; b = x - y; a * b"
+      adcli parse "sin(x)^2 + sin(x)" --format json
+    """
+    from ..errors import printable
+    from ..syntax import parenthesize, parse
+    program = _program(expr)
+    text = parenthesize(parse(expr))
+    listing = program.listing()
+    if fmt == "json":
+        from ..output import dumps
+        click.echo(dumps({"expr": expr, "parenthesized": text, "inputs": list(program.inputs),
+                          "ir": listing.splitlines()}))
+        return
+    out = sys.stdout
+    out.write(f"read as: {printable(text)}\n\n")
+    for line in listing.splitlines():
+        out.write(f"  {printable(line)}\n")
