@@ -120,3 +120,51 @@ def parse_cmd(expr, fmt):
     out.write(f"read as: {printable(text)}\n\n")
     for line in listing.splitlines():
         out.write(f"  {printable(line)}\n")
+
+
+@command("graph")
+@click.argument("expr", required=False)
+@at_option
+@click.option("--format", "fmt", type=click.Choice(["ascii", "dot", "mermaid", "json"]), default="ascii",
+              show_default=True, help="ascii: drawn in the terminal (box-drawing lines, or pure ASCII "
+                                      "with --ascii); dot for Graphviz; mermaid; json (nodes and edges).")
+@click.option("--max-nodes", type=click.IntRange(1), default=60, show_default=True,
+              help="Draw at most this many nodes; a larger graph is listed, up to this many.")
+@click.option("--listing", is_flag=True, help="A numbered listing instead of a drawing.")
+@click.option("--width", type=click.IntRange(20), default=None,
+              help="Columns available for the drawing (default: the terminal's).")
+@click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True, metavar="N",
+              help="Significant digits of values and adjoints in labels.")
+@ascii_option
+def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
+    """The computational graph of EXPR, laid out from the inputs on the left to the
+    output on the right, every node drawn once. With --at, each node also shows its
+    value and its adjoint v̄ = ∂f/∂v from one reverse sweep.
+
+    \b
+    Examples:
+      adcli graph "(x + y) * (x - y)"
+      adcli graph "a = x + y; b = x - y; a * b" --at x=3,y=2
+      adcli graph "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --format dot | dot -Tsvg > f.svg
+      adcli graph "x*y + sin(x)" --format mermaid
+    """
+    from .. import graph, render_graph
+    program = _program(expr)
+    point = parse_point(at) if at else None
+    if point is not None:
+        warn_unused(program, point)
+    g = graph.build(program, point, expr)
+    _warn_all(g.warnings)
+    if fmt == "json":
+        from ..output import dumps
+        click.echo(dumps(render_graph.record(g)))
+        return
+    if fmt in ("dot", "mermaid"):
+        text = (render_graph.dot if fmt == "dot" else render_graph.mermaid)(g, ascii_, precision)
+        sys.stdout.write(text)
+        return
+    from ..term import console, terminal_size, wants_ascii
+    con = console()
+    if width is None:
+        width = con.width if con.is_terminal else terminal_size()[0]
+    render_graph.print_graph(g, con, wants_ascii(ascii_, con), width, max_nodes, precision, listing)
