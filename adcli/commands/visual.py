@@ -168,3 +168,69 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
     if width is None:
         width = con.width if con.is_terminal else terminal_size()[0]
     render_graph.print_graph(g, con, wants_ascii(ascii_, con), width, max_nodes, precision, listing)
+
+
+@command("plot")
+@click.argument("expr", required=False)
+@click.option("--wrt", metavar="VAR", help="The variable along the x axis (default: the first).")
+@click.option("--range", "range_", default="-5:5", show_default=True, metavar="LOW:HIGH",
+              help="The x range; ends may be constant expressions (-pi:pi).")
+@at_option
+@click.option("--order", type=click.IntRange(0, 4), default=1, show_default=True,
+              help="Plot f and its derivatives up to this order (0: f alone).")
+@click.option("--width", type=click.IntRange(20), default=None, help="Columns (default: the terminal's).")
+@click.option("--height", type=click.IntRange(8), default=None, help="Lines (default: the terminal's).")
+@click.option("--ylim", metavar="LOW:HIGH", help="The y range (default: fitted to the curves).")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text",
+              show_default=True, help="text draws the plot; csv and json give the samples.")
+@click.option("--samples", type=click.IntRange(2, 100_000), default=None,
+              help="Sample points (default: two per column, or 201 for csv/json).")
+@ascii_option
+def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, ascii_):
+    """Plot EXPR and its derivatives along one variable, in the terminal. Evaluated
+    with the vectorized evaluators: f and f' by one forward sweep, higher orders by
+    nested forward mode. nan and inf show as gaps.
+
+    \b
+    Examples:
+      adcli plot "sin(x)" --range -pi:pi
+      adcli plot "x^3 - 3*x" --range -2.5:2.5 --order 2
+      adcli plot "exp(-x^2/s)" --wrt x --range -3:3 --at s=2
+      adcli plot "log(x)" --range -1:3 --format csv --samples 9
+    """
+    from .. import plotdata
+    program = _program(expr)
+    point = parse_point(at)
+    var = wrt.strip() if wrt else (program.inputs[0] if program.inputs else None)
+    if var is None:
+        raise UsageError("the expression has no variable to plot against")
+    for name in point:
+        if name == var:
+            raise UsageError(f"'{var}' is the plotted variable: give its range with --range, not --at")
+        if name not in program.inputs:
+            from ..cli import warn
+            warn(f"'{name}' has a value but does not appear in the expression")
+    lo, hi = plotdata.parse_range(range_)
+    limits = None
+    if ylim:
+        limits = plotdata.parse_range(ylim)
+    from ..term import console, terminal_size, wants_ascii
+    con = console() if fmt == "text" else None
+    cols, lines = terminal_size()
+    width = width or (con.width if con is not None and con.is_terminal else cols)
+    height = height or max(8, min(lines - 2, 40))
+    if samples is None:
+        samples = 2 * width if fmt == "text" else 201
+    data = plotdata.build(program, var, lo, hi, samples, order, point, limits, expr)
+    _warn_all(data.warnings)
+    from .. import render_plot
+    if fmt == "csv":
+        render_plot.write_csv(data, sys.stdout)
+        return
+    if fmt == "json":
+        from ..output import dumps
+        click.echo(dumps(render_plot.record(data)))
+        return
+    colour = con.color_system is not None and not con.no_color
+    for line in render_plot.render(data, width, height, wants_ascii(ascii_, con), colour):
+        con.print(line)
