@@ -76,6 +76,8 @@ def partial_text(op, k, param=None):
             return "1"
         if p == 2:
             return "2*{0}"
+        if p == -1:
+            return "-1/{0}^2"
         q = fmt_number(p - 1)
         return f"{fmt_number(p)}*{{0}}^{q if p - 1 >= 0 else '(' + q + ')'}"
     return PARTIALS[op][k]

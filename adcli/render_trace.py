@@ -47,11 +47,16 @@ def _partial(row, pos, n):
     return n.expr(tmpl.format(*names, y=n.v(row.k)))
 
 
-def _wrap(text):
+def _wrap(text, first=False):
+    """Parentheses around a partial that is more than one factor, so that
+    'v̄₃ · (v₃·log(v₋₁))' and '(2·v₀) · v̇₀' read unambiguously."""
     depth = 0
     for i, c in enumerate(text):
-        depth += c in "([" and 1 or c in ")]" and -1 or 0
-        if depth == 0 and i > 0 and c in "+-−" and text[i - 1] == " ":
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif depth == 0 and (c in "+−*·/" or (c == "-" and (i > 0 or not first))):
             return f"({text})"
     return text
 
@@ -66,7 +71,7 @@ def _product(partial, factor, n, partial_first=False):
     if partial.startswith("1/") and _simple(partial[2:]):
         return f"{factor}/{partial[2:]}"
     if partial_first:
-        return f"{_wrap(partial)} {n.times} {factor}"
+        return f"{_wrap(partial, first=True)} {n.times} {factor}"
     return f"{factor} {n.times} {_wrap(partial)}"
 
 
