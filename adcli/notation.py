@@ -83,6 +83,12 @@ def partial_text(op, k, param=None):
     return PARTIALS[op][k]
 
 
+def _nfc(text):
+    # ẋ and ȳ have precomposed forms; v̇ and v̄ keep the combining mark.
+    import unicodedata
+    return unicodedata.normalize("NFC", text)
+
+
 class Notation:
     """Names and symbols in Unicode (textbook) or ASCII."""
 
@@ -103,10 +109,10 @@ class Notation:
 
     def dot(self, name):
         """ẋ1 for the tangent of input x1 (xdot1 in ASCII)."""
-        return f"{name}dot" if self.ascii else name[0] + "\u0307" + name[1:]
+        return f"{name}dot" if self.ascii else _nfc(name[0] + "\u0307" + name[1:])
 
     def bar(self, name):
-        return f"{name}bar" if self.ascii else name[0] + "\u0304" + name[1:]
+        return f"{name}bar" if self.ascii else _nfc(name[0] + "\u0304" + name[1:])
 
     @property
     def times(self):

@@ -56,7 +56,7 @@ def _wrap(text, first=False):
             depth += 1
         elif c in ")]":
             depth -= 1
-        elif depth == 0 and (c in "+−*·/" or (c == "-" and (i > 0 or not first))):
+        elif depth == 0 and (c in "+−*·/" or (c == "-" and text[i - 1:i] != "_" and (i > 0 or not first))):
             return f"({text})"
     return text
 
@@ -76,6 +76,7 @@ def _product(partial, factor, n, partial_first=False):
 
 
 def _simple(text):
+    text = text.replace("_-", "_")  # v_-1 is a name, not a subtraction
     return all(c not in text for c in " +-−*·/^") or (text.startswith("(") and text.endswith(")"))
 
 
@@ -90,9 +91,10 @@ def tangent_text(row, n):
         terms.append(_product(_partial(row, pos, n), n.vdot(ref[1]), n, partial_first=True))
     if not terms:
         return "0"
+    minus = " - " if n.ascii else " − "
     text = terms[0]
     for t in terms[1:]:
-        text += f" - {t[1:]}" if t.startswith("-") else f" + {t}"
+        text += f"{minus}{t[1:]}" if t.startswith("-") else f" + {t}"
     return text
 
 
@@ -104,7 +106,8 @@ def step_text(trace, step, n):
     src = trace.row(step.source)
     term = _product(_partial(src, step.arg, n), n.vbar(step.source), n)
     if step.kind == "add":
-        rhs = f"{target} - {term[1:]}" if term.startswith("-") else f"{target} + {term}"
+        minus = " - " if n.ascii else " − "
+        rhs = f"{target}{minus}{term[1:]}" if term.startswith("-") else f"{target} + {term}"
     else:
         rhs = term
     return target, rhs
