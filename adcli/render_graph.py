@@ -79,14 +79,26 @@ class Layout:
 
 
 def layout(graph, labels, width_limit):
-    """Place nodes and route edges; None if wider than width_limit columns."""
+    """Place nodes and route edges: a Layout, or "wide" / "ambiguous" (see _layout).
+    Rows further apart sometimes untangle lines that would share cells."""
+    result = None
+    for gap in (2, 3, 4):
+        result = _layout(graph, labels, width_limit, gap)
+        if result != "ambiguous":
+            break
+    return result
+
+
+def _layout(graph, labels, width_limit, gap):
+    """Place nodes and route edges; "wide" if wider than width_limit columns, "ambiguous"
+    if two different lines would have to share cells."""
     from rich.cells import cell_len
     nodes = graph.nodes
     if not nodes:
         return Layout(0, 0, [], {}, set())
     n_layers = 1 + max(g.layer for g in nodes)
     if 4 * n_layers > width_limit:
-        return None
+        return "wide"
     # items: real nodes, then dummies carrying an edge through the layers it skips
     layer, preds, label = [], [], []
     item_of = {}
@@ -147,9 +159,16 @@ def layout(graph, labels, width_limit):
     row = [0] * count
     for lv in range(n_layers):
         prev = None
+        # Rows where a line from the previous layer runs into the channel: a node there
+        # that is not fed by that line alone would share its row with it.
+        busy = {row[s]: s for s in layers[lv - 1] if succs[s]} if lv else {}
         for i in layers[lv]:
             want = round(sum(row[p] for p in preds[i]) / len(preds[i])) if preds[i] else 0
-            r = want if prev is None else max(want, prev + 2)
+            r = want if prev is None else max(want, prev + gap)
+            # A node fed by several lines leaves its track on a row of its own, so the
+            # exit (├, ┌ or └) is never mistaken for a line passing through.
+            while r in busy and (busy[r] not in preds[i] or len(preds[i]) > 1):
+                r += 1
             row[i] = prev = r
     height = 1 + max(row)
 
@@ -166,8 +185,10 @@ def layout(graph, labels, width_limit):
         c0 = x0[lv] + widths[lv] + 1
         x0[lv + 1] = c0 + 2 * len(targets) + 2
         if x0[lv + 1] > width_limit:
-            return None
-        order = _track_order(targets, preds, row, label, lv, layers, x0, c0, cell_len)
+            return "wide"
+        order, cost = _track_order(targets, preds, row, label, lv, layers, x0, c0, cell_len)
+        if cost >= 100:
+            return "ambiguous"  # two lines would share cells: list instead of misleading
         _route(order, preds, row, label, layers[lv], x0, lv, c0, cell_len, cells, crossings)
         # dummies are lines straight through their column
         for i in layers[lv + 1]:
@@ -175,7 +196,7 @@ def layout(graph, labels, width_limit):
                 _hline(cells, row[i], x0[lv + 1], x0[lv + 1] + widths[lv + 1] - 1)
     width = x0[-1] + widths[-1]
     if width > width_limit:
-        return None
+        return "wide"
     labs = [(row[i], x0[layer[i]], label[i], nodes[i].op) for i in placed]
     return Layout(width, height, labs, cells, crossings)
 
@@ -197,40 +218,59 @@ def _segments(order, preds, row, label, sources, x0, lv, c0, cell_len):
     for t in order:
         stop = end - 1 if label[t] is not None else end
         only = preds[t][0] if len(preds[t]) == 1 else None
-        segs.append((row[t], col[t], stop, {col[t]}, ("t", t, only)))
+        segs.append((row[t], col[t], stop, {col[t]}, ("t", t, only, tuple(preds[t]))))
     spans = {col[t]: (min([row[t]] + [row[p] for p in preds[t]]), max([row[t]] + [row[p] for p in preds[t]]))
              for t in order}
     return col, segs, spans
 
 
-def _cost(segs, spans):
+def _cost(segs, spans, order, preds):
+    """Crossings count 1; a track that merges several arguments and passes the row of
+    one whose line goes on to the right counts 10 (a reader could follow the merged
+    line the wrong way); two different lines on the same cells count 100."""
     cost = 0
-    by_row = {}
-    for seg in segs:
-        r, x1, x2, joins, net = seg
+    ends = {seg[4][1]: seg[2] for seg in segs if seg[4][0] == "s"}
+    cols = sorted(spans)
+    for j, t in enumerate(order):
+        if len(preds[t]) >= 2:
+            cost += 10 * sum(1 for p in preds[t] if ends.get(p, -1) > cols[j])
+    for r, x1, x2, joins, _ in segs:
         for c, (lo, hi) in spans.items():
             if x1 < c <= x2 and c not in joins and lo <= r <= hi:
                 cost += 1
-        by_row.setdefault(r, []).append(seg)
+    return cost + _overlaps(segs)
+
+
+def _overlaps(segs):
+    cost = 0
+    by_row = {}
+    for seg in segs:
+        by_row.setdefault(seg[0], []).append(seg)
     for segs_r in by_row.values():
         for a in range(len(segs_r)):
             for b in range(a + 1, len(segs_r)):
                 s1, s2 = segs_r[a], segs_r[b]
-                if s1[1] <= s2[2] and s2[1] <= s1[2] and not _same_net(s1[4], s2[4]):
+                if s1[1] <= s2[2] and s2[1] <= s1[2] and not _same_net(s1, s2):
                     cost += 100
     return cost
 
 
 def _same_net(a, b):
-    if a[0] == "t" and b[0] == "s":
+    """Two segments on one row that may share cells: a line and the line of the node it
+    alone feeds, or a line that ends at the track of a node it feeds, on that node's row."""
+    if a[4][0] == "t" and b[4][0] == "s":
         a, b = b, a
-    return a[0] == "s" and b[0] == "t" and b[2] == a[1]
+    if a[4][0] != "s" or b[4][0] != "t":
+        return False
+    src, tgt = a[4][1], b[4]
+    return tgt[2] == src or (src in tgt[3] and a[2] == b[1])
 
 
 def _track_order(targets, preds, row, label, lv, layers, x0, c0, cell_len):
     import itertools
     if len(targets) <= 1:
-        return targets
+        _, segs, _ = _segments(targets, preds, row, label, layers[lv], x0, lv, c0, cell_len)
+        return targets, _overlaps(segs)
     by_row = sorted(targets, key=lambda t: row[t])
     cands = [by_row[::-1], by_row,
              sorted(targets, key=lambda t: min(row[p] for p in preds[t])),
@@ -240,10 +280,10 @@ def _track_order(targets, preds, row, label, lv, layers, x0, c0, cell_len):
     best, best_cost = None, None
     for order in cands:
         _, segs, spans = _segments(order, preds, row, label, layers[lv], x0, lv, c0, cell_len)
-        cost = _cost(segs, spans)
+        cost = _cost(segs, spans, order, preds)
         if best_cost is None or cost < best_cost:
             best, best_cost = order, cost
-    return best
+    return best, best_cost
 
 
 def _route(order, preds, row, label, sources, x0, lv, c0, cell_len, cells, crossings):
@@ -351,21 +391,23 @@ def print_graph(graph, console, ascii=False, width=None, max_nodes=None, precisi
     outs = output_names(graph, n)
     total = len(graph.nodes)
     capped = max_nodes is not None and total > max_nodes
-    head = Text(printable(graph.expr), style="bold")
+    head = Text(printable(graph.expr), style="bold", no_wrap=True, overflow="ellipsis")
     if graph.at:
         head.append("  at " + ", ".join(f"{k} = {number(v)}" for k, v in graph.at.items()), style="dim")
+    head.truncate(console.width, overflow="ellipsis")
     console.print(head)
     lay = None
     if not capped and not listing:
         labels = {g.k: safe(node_label(graph, g, n, precision, outs)) for g in graph.nodes}
         lay = layout(graph, labels, width)
-    if lay is not None:
+    if isinstance(lay, Layout):
         for line in draw(lay, ascii):
             console.print(line)
     else:
         if not listing:
             why = (f"{total} nodes, more than --max-nodes {max_nodes}" if capped
-                   else f"the drawing is wider than {width} columns")
+                   else f"the drawing is wider than {width} columns" if lay == "wide"
+                   else "this graph has no clear drawing in columns")
             console.print(Text(f"{why}: listed instead", style="dim"))
         lines = listing_lines(graph, n, precision, max_nodes if capped else None)
         # Plain text, written directly: Rich would measure and wrap every one of
@@ -373,14 +415,17 @@ def print_graph(graph, console, ascii=False, width=None, max_nodes=None, precisi
         console.file.write("".join(safe(line) + "\n" for line in lines))
         if capped:
             console.print(Text(f"... {total - max_nodes} more node{'s' if total - max_nodes != 1 else ''} "
-                               f"not shown (v{n.sub(graph.nodes[max_nodes].k)} to "
-                               f"v{n.sub(graph.nodes[-1].k)}); raise --max-nodes to see them", style="dim"))
+                               f"not shown ({_span(n, graph.nodes[max_nodes].k, graph.nodes[-1].k)}); "
+                               "raise --max-nodes to see them", style="dim"))
     for j, v in graph.const_outputs:
         console.print(Text(f"{outs[j]} = {fmt_number(v)} (a constant)", style="dim"))
     if graph.has_adjoints:
-        what = "v_bar" if ascii else "v̄"
-        console.print(Text(f"{what} = ∂{outs[0]}/∂v, from one reverse sweep".replace("∂", "d" if ascii else "∂"),
-                           style="dim"))
+        note = (f"vbar = d{outs[0]}/dv" if ascii else f"v̄ = ∂{outs[0]}/∂v") + ", from one reverse sweep"
+        console.print(Text(note, style="dim"))
+
+
+def _span(n, a, b):
+    return n.v(a) if a == b else f"{n.v(a)} to {n.v(b)}"
 
 
 def safe(text):

@@ -229,11 +229,12 @@ def print_table(trace, console, ascii=False, precision=None, decimals=None):
     fmt = lambda v: fmt_value(v, precision, decimals)  # noqa: E731
     eq = Text("=", style="dim")
 
-    head = Text()
+    head = Text(no_wrap=True, overflow="ellipsis")
     head.append(printable(trace.expr), style="bold")
     if trace.at:
         head.append("  at " + ", ".join(f"{k} = {number(v, precision)}" for k, v in trace.at.items()),
                     style="dim")
+    head.truncate(console.width, overflow="ellipsis")
     console.print(head)
 
     def table():

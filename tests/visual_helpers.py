@@ -7,11 +7,21 @@ import unicodedata
 from adcli.cli import main
 
 
-def run(*args):
-    """(exit code, stdout, stderr) of `adcli ARGS`."""
+def run(*args, env=None):
+    """(exit code, stdout, stderr) of `adcli ARGS`, with COLUMNS/LINES unset (as when
+    piped) unless `env` sets them."""
+    import os
+    saved = {k: os.environ.pop(k, None) for k in ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR")}
+    os.environ.update(env or {})
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        for k in ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR"):
+            os.environ.pop(k, None)
+            if saved[k] is not None:
+                os.environ[k] = saved[k]
     return code, out.getvalue(), err.getvalue()
 
 
