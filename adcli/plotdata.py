@@ -67,6 +67,11 @@ def build(program, var, lo, hi, samples, order, fixed, ylim=None, expr=None):
     xs = [x if v == var else np.full(samples, float(fixed[v])) for v in program.inputs]
     with np.errstate(all="ignore"):
         ys = derivatives(program, xs, program.inputs.index(var), order)
+        # Where f itself is nan or inf its derivatives mean nothing (the local rules
+        # would still give log'(-1) = -1): leave them out too.
+        undefined = ~np.isfinite(ys[0])
+        for y in ys[1:]:
+            y[undefined] = np.nan
         warnings = []
         if not all(np.isfinite(y).all() for y in ys):
             warnings = diagnose(program, values(program, xs, vector), vector, derivatives=order > 0)

@@ -47,7 +47,7 @@ def render(data, width, height, ascii=False, colour=True):
     sx, sy = (2, 4) if braille else (1, 1)
     ylo, yhi = data.ylim
     plot_h = max(3, height - 4)
-    yticks, ystep = nice_ticks(ylo, yhi, max(2, plot_h // 3))
+    yticks, ystep = nice_ticks(ylo, yhi, max(2, plot_h // 2))
     ylabels = [tick_text(t, ystep) for t in yticks]
     margin = max(len(s) for s in ylabels) if ylabels else 1
     var = printable(data.var)
