@@ -8,9 +8,9 @@ from ..points import parse_point
 from .common import at_option, command, warn_unused
 
 
-def _program(expr):
+def _program(expr, example='trace "x*y" --at x=3,y=2'):
     if expr is None:
-        raise UsageError("missing EXPR: give an expression, as in adcli trace \"x*y\" --at x=3,y=2")
+        raise UsageError(f"missing EXPR: give an expression, as in adcli {example}")
     from ..api import parse
     return parse(expr)
 
@@ -108,7 +108,7 @@ def parse_cmd(expr, fmt):
     """
     from ..errors import printable
     from ..syntax import parenthesize, parse
-    program = _program(expr)
+    program = _program(expr, 'parse "-x^2"')
     text = parenthesize(parse(expr))
     listing = program.listing()
     if fmt == "json":
@@ -117,7 +117,8 @@ def parse_cmd(expr, fmt):
                           "ir": listing.splitlines()}))
         return
     out = sys.stdout
-    out.write(f"read as: {printable(text)}\n\n")
+    out.write(f"read as: {printable(text)}\n")
+    out.write("IR (common subexpressions merged, constants inline):\n")
     for line in listing.splitlines():
         out.write(f"  {printable(line)}\n")
 
@@ -149,7 +150,7 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
       adcli graph "x*y + sin(x)" --format mermaid
     """
     from .. import graph, render_graph
-    program = _program(expr)
+    program = _program(expr, 'graph "(x + y) * (x - y)"')
     point = parse_point(at) if at else None
     if point is not None:
         warn_unused(program, point)
@@ -199,7 +200,7 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
       adcli plot "log(x)" --range -1:3 --format csv --samples 9
     """
     from .. import plotdata
-    program = _program(expr)
+    program = _program(expr, 'plot "sin(x)" --range -pi:pi')
     point = parse_point(at)
     var = wrt.strip() if wrt else (program.inputs[0] if program.inputs else None)
     if var is None:
