@@ -131,7 +131,7 @@ def render(data, width, height, ascii=False, colour=True):
         line.rstrip()
         lines.append(line)
 
-    xticks, xstep = nice_ticks(data.lo, data.hi, max(2, plot_w // 12))
+    xticks, xstep = nice_ticks(data.lo, data.hi, max(2, plot_w // 8))
     axis = [hbar] * plot_w
     under = [" "] * (plot_w + margin + 2 + len(var) + 8)
     last_end = -1
