@@ -21,7 +21,7 @@ _ASCII = {k: ("-" if v == "─" else "|" if v == "│" else "+") for k, v in _BO
 # ---------------------------------------------------------------- labels
 
 def op_text(g, n):
-    """The op of a node with its constants inline: +, sin, ^2, · + 1, 2 × ·."""
+    """The op of a node with its constants inline: +, sin, ^2, (· + 1), (2 × ·)."""
     if not any(a[0] == "c" for a in g.args):
         return n.symbol(g.op, g.param)
     hole = "_" if n.ascii else "·"
@@ -32,7 +32,7 @@ def op_text(g, n):
     text = prim.template.format(*args, p=fmt_number(g.param) if g.param is not None else "")
     if not n.ascii:
         text = text.replace(" * ", " × ").replace(" - ", " − ")
-    return text
+    return f"({text})"
 
 
 def _const(v):
