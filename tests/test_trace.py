@@ -324,3 +324,15 @@ def test_json_and_csv_do_not_import_rich():
             "print('rich' in sys.modules, 'numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("False False")
+
+
+def test_a_non_utf8_terminal_gets_ascii():
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, PYTHONIOENCODING="latin-1")
+    for args in (["trace", BAYDIN, "--at", "x1=2,x2=5", "--mode", "reverse"], ["graph", "(x+y)*(x-y)"]):
+        res = subprocess.run([sys.executable, "-m", "adcli", *args], capture_output=True, env=env)
+        assert res.returncode == 0, res.stderr
+        assert all(b < 128 for b in res.stdout), res.stdout
+        assert b"vbar_-1" in res.stdout or b"v_-1" in res.stdout
