@@ -8,7 +8,7 @@ runs to the node's row. A line that passes a track without joining it is drawn a
 it with the track interrupted. An edge that skips layers is carried through the layers
 between as a horizontal line. Nothing here recurses.
 """
-from .notation import Notation, fmt_number
+from .notation import Notation, fmt_number, text_width
 from .output import json_number, number
 from .primitives import PRIMS
 
@@ -347,13 +347,6 @@ def draw(lay, ascii=False):
         line.rstrip()
         lines.append(line)
     return lines
-
-
-def text_width(text):
-    """Columns of text made of names, numbers, subscripts, operator symbols and combining
-    marks (v̄): every character is one column except the marks. Much cheaper than a
-    general width function over 10,000 lines."""
-    return len(text) - sum(1 for c in text if "\u0300" <= c <= "\u036f")
 
 
 def listing_lines(graph, n, precision=6, limit=None):

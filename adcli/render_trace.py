@@ -218,16 +218,66 @@ def table_box(ascii):
     return ASCII_RULE
 
 
+# A trace longer than this is written as plain aligned columns: Rich would take
+# seconds to measure a 10,000-row table.
+RICH_ROWS = 300
+
+
+class _Table:
+    """Columns (header, justify) and rows (cells, style, end_section), for Rich or plain."""
+
+    def __init__(self):
+        self.columns = []
+        self.rows = []
+
+    def column(self, header="", justify="left", style=None):
+        self.columns.append((header, justify, style))
+
+    def row(self, *cells, style=None, end_section=False):
+        self.rows.append((cells, style, end_section))
+
+
+def _emit(console, t, ascii):
+    from rich.text import Text
+    if len(t.rows) <= RICH_ROWS:
+        from rich.table import Table
+        table = Table(box=table_box(ascii), show_edge=False, pad_edge=False, collapse_padding=True)
+        for header, justify, style in t.columns:
+            table.add_column(header, justify=justify, style=style, no_wrap=True)
+        for cells, style, end in t.rows:
+            table.add_row(*[Text(c, style="dim") if c == "=" else Text(c) for c in cells], style=style,
+                          end_section=end)
+        console.print(table)
+        return
+    from .notation import text_width
+    widths = [max([text_width(h)] + [text_width(r[0][i]) for r in t.rows]) for i, (h, _, _) in
+              enumerate(t.columns)]
+
+    def line(cells):
+        out = []
+        for c, w, (_, justify, _) in zip(cells, widths, t.columns):
+            pad = " " * (w - text_width(c))
+            out.append(pad + c if justify == "right" else c + pad if justify == "left" else
+                       pad[:len(pad) // 2] + c + pad[len(pad) // 2:])
+        return "  ".join(out).rstrip()
+
+    rule = "-" if ascii else "━"
+    parts = [line([h for h, _, _ in t.columns]), rule * (sum(widths) + 2 * (len(widths) - 1))]
+    for cells, _, end in t.rows:
+        parts.append(line(cells))
+        if end:
+            parts.append("")
+    console.file.write("\n".join(parts) + "\n")
+
+
 def print_table(trace, console, ascii=False, precision=None, decimals=None):
     """The trace as textbook tables: forward primal and tangent traces side by side, or
     the primal trace followed by the adjoint trace in execution order."""
-    from rich.table import Table
     from rich.text import Text
 
     from .errors import printable
     n = Notation(ascii)
     fmt = lambda v: fmt_value(v, precision, decimals)  # noqa: E731
-    eq = Text("=", style="dim")
 
     head = Text(no_wrap=True, overflow="ellipsis")
     head.append(printable(trace.expr), style="bold")
@@ -237,57 +287,52 @@ def print_table(trace, console, ascii=False, precision=None, decimals=None):
     head.truncate(console.width, overflow="ellipsis")
     console.print(head)
 
-    def table():
-        return Table(box=table_box(ascii), show_edge=False, pad_edge=False, collapse_padding=True)
-
     def names(r):
-        return Text(printable(", ".join(r.names)), style="cyan") if r.names else Text("")
+        return printable(", ".join(r.names)) if r.names else ""
 
     def trace_columns(t, title):
-        t.add_column("", justify="right")
-        t.add_column("", justify="center")
-        t.add_column(title, no_wrap=True)
-        t.add_column("value", justify="right", no_wrap=True)
+        t.column("", "right")
+        t.column("", "center")
+        t.column(title)
+        t.column("value", "right")
 
     outs = output_names(trace, n)
     last = len(trace.rows) - 1
     if trace.mode == "forward":
         seed = ", ".join(f"{n.dot(k)} = {fmt(v)}" for k, v in trace.direction.items())
-        t = table()
-        t.add_column("", style="cyan")
+        t = _Table()
+        t.column("", style="cyan")
         trace_columns(t, "primal trace")
-        t.add_column("")
-        trace_columns(t, Text(printable(f"tangent trace ({seed})") if seed else "tangent trace"))
+        t.column("")
+        trace_columns(t, printable(f"tangent trace ({seed})") if seed else "tangent trace")
         for i, r in enumerate(trace.rows):
-            t.add_row(names(r), Text(n.v(r.k)), eq, Text(printable(definition(r, n))), fmt(r.value), "",
-                      Text(n.vdot(r.k)), eq, Text(printable(tangent_text(r, n))), fmt(r.tangent),
-                      end_section=i == last)
+            t.row(names(r), n.v(r.k), "=", printable(definition(r, n)), fmt(r.value), "",
+                  n.vdot(r.k), "=", printable(tangent_text(r, n)), fmt(r.tangent), end_section=i == last)
         for j, (ref, y) in enumerate(zip(trace.outputs, outs)):
             rt = n.vdot(ref[1]) if ref[0] == "v" else "0"
-            t.add_row(Text(""), Text(y), eq, Text(arg_text(ref, n)), fmt(_ref_value(trace, ref)), "",
-                      Text(n.dot(y)), eq, Text(rt), fmt(trace.output_tangents[j]), style="bold")
-        console.print(t)
+            t.row("", y, "=", arg_text(ref, n), fmt(_ref_value(trace, ref)), "",
+                  n.dot(y), "=", rt, fmt(trace.output_tangents[j]), style="bold")
+        _emit(console, t, ascii)
         return
 
-    t = table()
-    t.add_column("", style="cyan")
+    t = _Table()
+    t.column("", style="cyan")
     trace_columns(t, "primal trace")
     for i, r in enumerate(trace.rows):
-        t.add_row(names(r), Text(n.v(r.k)), eq, Text(printable(definition(r, n))), fmt(r.value),
-                  end_section=i == last)
+        t.row(names(r), n.v(r.k), "=", printable(definition(r, n)), fmt(r.value), end_section=i == last)
     for ref, y in zip(trace.outputs, outs):
-        t.add_row(Text(""), Text(y), eq, Text(arg_text(ref, n)), fmt(_ref_value(trace, ref)), style="bold")
-    console.print(t)
+        t.row("", y, "=", arg_text(ref, n), fmt(_ref_value(trace, ref)), style="bold")
+    _emit(console, t, ascii)
     console.print()
 
-    a = table()
-    a.add_column("step", justify="right", style="dim")
+    a = _Table()
+    a.column("step", "right", style="dim")
     trace_columns(a, "adjoint trace (sweep order)")
     steps = trace.steps
     for s, st in enumerate(steps, start=1):
         target, rhs = step_text(trace, st, n)
-        a.add_row(str(s), Text(target), eq, Text(rhs), fmt(st.value), end_section=s == len(steps))
+        a.row(str(s), target, "=", rhs, fmt(st.value), end_section=s == len(steps))
     for j, name in enumerate(trace.inputs):
-        a.add_row("", Text(printable(n.bar(name))), eq, Text(n.vbar(j - len(trace.inputs) + 1)),
-                  fmt(trace.gradient[name]), style="bold")
-    console.print(a)
+        a.row("", printable(n.bar(name)), "=", n.vbar(j - len(trace.inputs) + 1),
+              fmt(trace.gradient[name]), style="bold")
+    _emit(console, a, ascii)

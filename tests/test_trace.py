@@ -336,3 +336,25 @@ def test_a_non_utf8_terminal_gets_ascii():
         assert res.returncode == 0, res.stderr
         assert all(b < 128 for b in res.stdout), res.stdout
         assert b"vbar_-1" in res.stdout or b"v_-1" in res.stdout
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+@pytest.mark.parametrize("ascii_", [False, True])
+def test_long_traces_use_plain_columns_laid_out_like_the_table(monkeypatch, mode, ascii_):
+    from adcli import render_trace
+    t = trace.build(adcli.parse("a = x1*x2; log(x1) + a - sin(x2)/a"), AT, mode)
+    rich = fixed_console(200)
+    print_table(t, rich, ascii=ascii_, decimals=4)
+    monkeypatch.setattr(render_trace, "RICH_ROWS", 0)
+    plain = fixed_console(200)
+    print_table(t, plain, ascii=ascii_, decimals=4)
+    assert text_of(plain) == text_of(rich)
+
+
+def test_ten_thousand_row_trace_table():
+    expr = "+".join(f"sin(x*{i})" for i in range(1, 3400))  # 10,197 nodes
+    code, out, err = run("trace", expr, "--at", "x=1", "--mode", "reverse")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert len(lines) > 2 * 10_197
+    assert float(lines[-1].split()[-1]) == pytest.approx(adcli.grad(expr, x=1).gradient["x"], rel=1e-12)
