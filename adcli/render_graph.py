@@ -69,7 +69,7 @@ def output_names(graph, n):
 # ---------------------------------------------------------------- layout
 
 class Layout:
-    """Rows and columns of a drawing, or None from layout() when it does not fit."""
+    """Where each label goes and which line segments each cell holds."""
 
     def __init__(self, width, height, labels, cells, crossings):
         self.width, self.height = width, height
@@ -186,8 +186,8 @@ def _layout(graph, labels, width_limit, gap):
         x0[lv + 1] = c0 + 2 * len(targets) + 2
         if x0[lv + 1] > width_limit:
             return "wide"
-        order, cost = _track_order(targets, preds, row, label, lv, layers, x0, c0, cell_len)
-        if cost >= 100:
+        order, shared = _track_order(targets, preds, row, label, lv, layers, x0, c0, cell_len)
+        if shared:
             return "ambiguous"  # two lines would share cells: list instead of misleading
         _route(order, preds, row, label, layers[lv], x0, lv, c0, cell_len, cells, crossings)
         # dummies are lines straight through their column
@@ -227,7 +227,7 @@ def _segments(order, preds, row, label, sources, x0, lv, c0, cell_len):
 def _cost(segs, spans, order, preds):
     """Crossings count 1; a track that merges several arguments and passes the row of
     one whose line goes on to the right counts 10 (a reader could follow the merged
-    line the wrong way); two different lines on the same cells count 100."""
+    line the wrong way)."""
     cost = 0
     ends = {seg[4][1]: seg[2] for seg in segs if seg[4][0] == "s"}
     cols = sorted(spans)
@@ -238,10 +238,11 @@ def _cost(segs, spans, order, preds):
         for c, (lo, hi) in spans.items():
             if x1 < c <= x2 and c not in joins and lo <= r <= hi:
                 cost += 1
-    return cost + _overlaps(segs)
+    return cost
 
 
 def _overlaps(segs):
+    """How many pairs of different lines would share cells of one row."""
     cost = 0
     by_row = {}
     for seg in segs:
@@ -251,7 +252,7 @@ def _overlaps(segs):
             for b in range(a + 1, len(segs_r)):
                 s1, s2 = segs_r[a], segs_r[b]
                 if s1[1] <= s2[2] and s2[1] <= s1[2] and not _same_net(s1, s2):
-                    cost += 100
+                    cost += 1
     return cost
 
 
@@ -277,13 +278,14 @@ def _track_order(targets, preds, row, label, lv, layers, x0, c0, cell_len):
              sorted(targets, key=lambda t: -max(row[p] for p in preds[t]))]
     if len(targets) <= 4:
         cands += [list(p) for p in itertools.permutations(by_row)]
-    best, best_cost = None, None
+    best, best_cost, best_shared = None, None, None
     for order in cands:
         _, segs, spans = _segments(order, preds, row, label, layers[lv], x0, lv, c0, cell_len)
-        cost = _cost(segs, spans, order, preds)
+        shared = _overlaps(segs)
+        cost = _cost(segs, spans, order, preds) + 1000 * shared
         if best_cost is None or cost < best_cost:
-            best, best_cost = order, cost
-    return best, best_cost
+            best, best_cost, best_shared = order, cost, shared
+    return best, best_shared
 
 
 def _route(order, preds, row, label, sources, x0, lv, c0, cell_len, cells, crossings):
