@@ -43,6 +43,8 @@ def parse_range(text):
     lo, hi = (constant_value(p, text) for p in parts)
     if not (math.isfinite(lo) and math.isfinite(hi)) or not lo < hi:
         raise UsageError(f"bad range '{text}': LOW must be less than HIGH, both finite")
+    if not math.isfinite(hi - lo):
+        raise UsageError(f"bad range '{text}': HIGH - LOW overflows")
     return lo, hi
 
 
@@ -83,7 +85,8 @@ def build(program, var, lo, hi, samples, order, fixed, ylim=None, expr=None):
 
 def frame(ys):
     """A y-range showing the curves: all finite values with a margin, or the central
-    96% when a few samples near a pole would flatten everything else."""
+    96% when a few samples near a pole would flatten everything else. Its span is
+    always a finite float."""
     import numpy as np
     finite = np.concatenate([y[np.isfinite(y)] for y in ys]) if ys else np.array([])
     if finite.size == 0:
@@ -92,6 +95,8 @@ def frame(ys):
     qlo, qhi = (float(q) for q in np.quantile(finite, [0.02, 0.98]))
     if qhi > qlo and hi - lo > 10 * (qhi - qlo):
         lo, hi = qlo - 0.25 * (qhi - qlo), qhi + 0.25 * (qhi - qlo)
+    # Near the float limits the span, padded, must stay finite: clip to +-8e307.
+    lo, hi = max(lo, -8e307), min(hi, 8e307)
     if hi == lo:
         pad = abs(lo) * 0.1 or 1.0
         return (lo - pad, hi + pad)

@@ -73,7 +73,7 @@ class Layout:
 
     def __init__(self, width, height, labels, cells, crossings):
         self.width, self.height = width, height
-        self.labels = labels        # (row, col, text, style)
+        self.labels = labels        # (row, col, text, op)
         self.cells = cells          # {(row, col): flags}
         self.crossings = crossings  # cells where a line passes a track without joining
 

@@ -175,3 +175,14 @@ def test_renderer_reads_a_plain_plotdata():
     lines = [t.plain for t in render(d, 30, 8, ascii=True, colour=False)]
     assert lines[0] == "made up" and lines[-1] == "* f(t)"
     assert lines[-3].endswith(" t")
+
+
+@pytest.mark.parametrize("expr,rng", [("x", "-1e308:1e308"), ("x", "-8e307:8e307"), ("exp(x)*1e300", "0:20"),
+                                      ("-exp(x)*1e300", "0:20"), ("x", "1:1.0000000000000002"),
+                                      ("1e-320*x", "0:1"), ("0*x", "-1:1"), ("log(x)", "-2:-1"),
+                                      ("1/(x-x)", "-1:1"), ("sign(x)", "-1:1"), ("tan(x)", "-10:10")])
+def test_extreme_values_never_crash(expr, rng):
+    code, out, err = run("plot", expr, "--range", rng, "--width", "40", "--height", "9", "--order", "3")
+    assert code in (0, 2) and "Traceback" not in err and "internal error" not in err
+    if code == 0:
+        assert len(out.splitlines()) == 9
