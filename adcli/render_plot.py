@@ -105,6 +105,7 @@ def render(data, width, height, ascii=False, colour=True):
     title.append(printable(data.expr), style="bold")
     if data.fixed:
         title.append("  at " + ", ".join(f"{k} = {_num(v)}" for k, v in data.fixed.items()), style="dim")
+    title.truncate(width, overflow="ellipsis")
     lines.append(title)
     for row in range(plot_h):
         line = Text(no_wrap=True, end="")
