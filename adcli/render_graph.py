@@ -409,7 +409,8 @@ def print_graph(graph, console, ascii=False, width=None, max_nodes=None, precisi
             why = (f"{total} nodes, more than --max-nodes {max_nodes}" if capped
                    else f"the drawing is wider than {width} columns" if lay == "wide"
                    else "this graph has no clear drawing in columns")
-            console.print(Text(f"{why}: listed instead", style="dim"))
+            hint = "" if capped else " (--format dot draws any graph with Graphviz)"
+            console.print(Text(f"{why}: listed instead{hint}", style="dim"))
         lines = listing_lines(graph, n, precision, max_nodes if capped else None)
         # Plain text, written directly: Rich would measure and wrap every one of
         # possibly 10,000 lines for nothing.

@@ -163,7 +163,7 @@ def test_too_wide_becomes_a_numbered_listing():
     assert code == 0
     assert stripped(out) == nfc("""\
 log(x1) + x1*x2 - sin(x2)  at x1 = 2, x2 = 5
-the drawing is wider than 40 columns: listed instead
+the drawing is wider than 40 columns: listed instead (--format dot draws any graph with Graphviz)
 v₋₁ = x1                  2  v̄₋₁ = 5.5
  v₀ = x2                  5  v̄₀ = 1.71634
  v₁ = log v₋₁      0.693147  v̄₁ = 1
@@ -189,7 +189,8 @@ def test_ten_thousand_nodes_render_as_a_listing():
     code, out, err = run("graph", expr, "--at", "x=1", "--max-nodes", "100000", "--width", "120")
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert lines[1] == "the drawing is wider than 120 columns: listed instead"
+    assert lines[1] == "the drawing is wider than 120 columns: listed instead (--format dot draws any graph " \
+                       "with Graphviz)"
     assert len(lines) == 2 + 10197 + 1
     code, out, _ = run("graph", expr, "--width", "120")
     assert code == 0 and "10137 more nodes not shown" in out
