@@ -61,7 +61,8 @@ def node_label(graph, g, n, precision=6, outputs=None):
 
 
 def output_names(graph, n):
-    y = "f" if "y" in graph.inputs else "y"
+    from .render_trace import output_name
+    y = output_name(graph.inputs)
     count = len(graph.labels)
     return [y] if count == 1 else [f"{y}{n.sub(j + 1)}" for j in range(count)]
 

@@ -102,7 +102,7 @@ def step_text(trace, step, n):
     """One assignment of the reverse sweep: 'v̄₀ = v̄₀ + v̄₂ · v₋₁'."""
     target = n.vbar(step.target)
     if step.kind == "seed":
-        return target, n.bar(output_name(trace))
+        return target, n.bar(output_name(trace.inputs))
     src = trace.row(step.source)
     term = _product(_partial(src, step.arg, n), n.vbar(step.source), n)
     if step.kind == "add":
@@ -113,13 +113,13 @@ def step_text(trace, step, n):
     return target, rhs
 
 
-def output_name(trace):
-    """y, as in the textbooks, unless an input is called y (then f)."""
-    return "f" if "y" in trace.inputs else "y"
+def output_name(inputs):
+    """y, as in the textbooks, unless an input is called y (then f, or out)."""
+    return next(name for name in ("y", "f", "out", "output") if name not in inputs)
 
 
 def output_names(trace, n):
-    y = output_name(trace)
+    y = output_name(trace.inputs)
     if len(trace.outputs) == 1:
         return [y]
     return [f"{y}{n.sub(j + 1)}" for j in range(len(trace.outputs))]
