@@ -26,6 +26,10 @@ COMMANDS = {
     "eval": ("adcli.commands.basic", "eval_cmd", "Evaluate an expression at a point."),
     "grad": ("adcli.commands.basic", "grad_cmd", "Value and gradient by automatic differentiation."),
     "functions": ("adcli.commands.basic", "functions_cmd", "List functions, operators and conventions."),
+    "trace": ("adcli.commands.visual", "trace_cmd", "Forward and reverse evaluation traces, as in textbooks."),
+    "graph": ("adcli.commands.visual", "graph_cmd", "Draw the computational graph (or emit dot/mermaid/json)."),
+    "parse": ("adcli.commands.visual", "parse_cmd", "Show how an expression is read: parenthesized, and its IR."),
+    "plot": ("adcli.commands.visual", "plot_cmd", "Plot f and its derivatives in the terminal."),
 }
 
 

@@ -1,0 +1,237 @@
+"""trace, graph, parse and plot: commands that show what AD does."""
+import sys
+
+import click
+
+from ..errors import UsageError
+from ..points import parse_point
+from .common import at_option, command, warn_unused
+
+
+def _program(expr, example='trace "x*y" --at x=3,y=2'):
+    if expr is None:
+        raise UsageError(f"missing EXPR: give an expression, as in adcli {example}")
+    from ..api import parse
+    return parse(expr)
+
+
+def _warn_all(warnings):
+    from ..cli import warn
+    for w in warnings:
+        warn(w)
+
+
+def ascii_option(f):
+    return click.option("--ascii", "ascii_", is_flag=True,
+                        help="Pure ASCII output (v_-1, vbar). Also used when the terminal "
+                             "encoding is not UTF-8.")(f)
+
+
+def precision_options(f):
+    f = click.option("--decimals", type=click.IntRange(0, 17), default=None, metavar="N",
+                     help="Round printed values to N decimal places, as textbooks do "
+                          "(--decimals 3 gives 0.693). Never applied to JSON or CSV.")(f)
+    f = click.option("--precision", type=click.IntRange(1, 17), default=None, metavar="N",
+                     help="Significant digits in the table (default: all that round-trip).")(f)
+    return f
+
+
+@command("trace")
+@click.argument("expr", required=False)
+@at_option
+@click.option("--mode", type=click.Choice(["forward", "reverse"]), default="forward", show_default=True,
+              help="forward: primal and tangent traces side by side. reverse: the primal trace, "
+                   "then the adjoint trace in the order the reverse sweep runs it.")
+@click.option("--wrt", metavar="VAR", help="Forward mode: seed the tangent of VAR with 1 "
+                                           "(default: the first variable).")
+@click.option("--dir", "direction", metavar="POINT",
+              help="Forward mode: the seed direction, as x=1,y=0.5 (variables left out are 0).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="table for reading; json (the whole trace, with the adjoint "
+                                      "steps) and csv (one line per variable) for programs.")
+@precision_options
+@ascii_option
+def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
+    """The evaluation trace of EXPR at a point, as in the textbooks (Griewank & Walther;
+    Baydin et al. 2018): inputs v_-n+1 .. v_0, operations v_1, v_2, ... in evaluation
+    order, each with its value and, in forward mode, its tangent; in reverse mode the
+    adjoint trace follows, step by step in the order the sweep runs, with every
+    accumulation into a variable used more than once shown as its own step.
+
+    \b
+    Examples:
+      adcli trace "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --decimals 3
+      adcli trace "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --mode reverse
+      adcli trace "a = x + y; b = x - y; a * b" --at x=3,y=2 --wrt y
+      adcli trace "x*y" --at x=3,y=2 --dir x=1,y=1 --format json
+    """
+    from .. import trace
+    program = _program(expr)
+    point = parse_point(at)
+    warn_unused(program, point)
+    if wrt and direction:
+        raise UsageError("give either --wrt or --dir, not both")
+    if mode == "reverse" and (wrt or direction):
+        raise UsageError("--wrt and --dir choose the tangent seed of a forward trace",
+                         hint="a reverse trace seeds the output with ȳ = 1 and gives every x̄")
+    seed = None
+    if wrt:
+        seed = {wrt.strip(): 1.0}
+    elif direction:
+        seed = parse_point([direction])
+    t = trace.build(program, point, mode, seed, expr)
+    _warn_all(t.warnings)
+    from .. import render_trace
+    if fmt == "json":
+        render_trace.write_json(t, sys.stdout)
+    elif fmt == "csv":
+        render_trace.write_csv(t, sys.stdout)
+    else:
+        from ..term import console, wants_ascii
+        con = console()
+        render_trace.print_table(t, con, wants_ascii(ascii_, con), precision, decimals)
+
+
+@command("parse")
+@click.argument("expr", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+def parse_cmd(expr, fmt):
+    """Show how adcli reads EXPR: fully parenthesized, then the IR (a flat list of
+    operations, common subexpressions merged, constants inline).
+
+    \b
+    Examples:
+      adcli parse "-x^2 + 2^3^2"
+      adcli parse "a = x + y; b = x - y; a * b"
+      adcli parse "sin(x)^2 + sin(x)" --format json
+    """
+    from ..errors import printable
+    from ..syntax import parenthesize, parse
+    program = _program(expr, 'parse "-x^2"')
+    text = parenthesize(parse(expr))
+    listing = program.listing()
+    if fmt == "json":
+        from ..output import dumps
+        click.echo(dumps({"expr": expr, "parenthesized": text, "inputs": list(program.inputs),
+                          "ir": listing.splitlines()}))
+        return
+    out = sys.stdout
+    out.write(f"read as: {printable(text)}\n")
+    out.write("IR (common subexpressions merged, constants inline):\n")
+    for line in listing.splitlines():
+        out.write(f"  {printable(line)}\n")
+
+
+@command("graph")
+@click.argument("expr", required=False)
+@at_option
+@click.option("--format", "fmt", type=click.Choice(["ascii", "dot", "mermaid", "json"]), default="ascii",
+              show_default=True, help="ascii: drawn in the terminal (box-drawing lines, or pure ASCII "
+                                      "with --ascii); dot for Graphviz; mermaid; json (nodes and edges).")
+@click.option("--max-nodes", type=click.IntRange(1), default=60, show_default=True,
+              help="Draw at most this many nodes; a larger graph is listed, up to this many.")
+@click.option("--listing", is_flag=True, help="A numbered listing instead of a drawing.")
+@click.option("--width", type=click.IntRange(20), default=None,
+              help="Columns available for the drawing (default: the terminal's).")
+@click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True, metavar="N",
+              help="Significant digits of values and adjoints in labels.")
+@ascii_option
+def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
+    """The computational graph of EXPR, laid out from the inputs on the left to the
+    output on the right, every node drawn once. With --at, each node also shows its
+    value and its adjoint v̄ = ∂f/∂v from one reverse sweep.
+
+    \b
+    Examples:
+      adcli graph "(x + y) * (x - y)"
+      adcli graph "a = x + y; b = x - y; a * b" --at x=3,y=2
+      adcli graph "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --format dot | dot -Tsvg > f.svg
+      adcli graph "x*y + sin(x)" --format mermaid
+    """
+    from .. import graph, render_graph
+    program = _program(expr, 'graph "(x + y) * (x - y)"')
+    point = parse_point(at) if at else None
+    if point is not None:
+        warn_unused(program, point)
+    g = graph.build(program, point, expr)
+    _warn_all(g.warnings)
+    if fmt == "json":
+        from ..output import dumps
+        click.echo(dumps(render_graph.record(g)))
+        return
+    if fmt in ("dot", "mermaid"):
+        text = (render_graph.dot if fmt == "dot" else render_graph.mermaid)(g, ascii_, precision)
+        sys.stdout.write(text)
+        return
+    from ..term import console, terminal_size, wants_ascii
+    con = console()
+    if width is None:
+        width = con.width if con.is_terminal else terminal_size()[0]
+    render_graph.print_graph(g, con, wants_ascii(ascii_, con), width, max_nodes, precision, listing)
+
+
+@command("plot")
+@click.argument("expr", required=False)
+@click.option("--wrt", metavar="VAR", help="The variable along the x axis (default: the first).")
+@click.option("--range", "range_", default="-5:5", show_default=True, metavar="LOW:HIGH",
+              help="The x range; ends may be constant expressions (-pi:pi).")
+@at_option
+@click.option("--order", type=click.IntRange(0, 4), default=1, show_default=True,
+              help="Plot f and its derivatives up to this order (0: f alone).")
+@click.option("--width", type=click.IntRange(20), default=None, help="Columns (default: the terminal's).")
+@click.option("--height", type=click.IntRange(8), default=None, help="Lines (default: the terminal's).")
+@click.option("--ylim", metavar="LOW:HIGH", help="The y range (default: fitted to the curves).")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text",
+              show_default=True, help="text draws the plot; csv and json give the samples.")
+@click.option("--samples", type=click.IntRange(2, 100_000), default=None,
+              help="Sample points (default: two per column, or 201 for csv/json).")
+@ascii_option
+def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, ascii_):
+    """Plot EXPR and its derivatives along one variable, in the terminal. Evaluated
+    with the vectorized evaluators: f and f' by one forward sweep, higher orders by
+    nested forward mode. nan and inf show as gaps.
+
+    \b
+    Examples:
+      adcli plot "sin(x)" --range -pi:pi
+      adcli plot "x^3 - 3*x" --range -2.5:2.5 --order 2
+      adcli plot "exp(-x^2/s)" --wrt x --range -3:3 --at s=2
+      adcli plot "log(x)" --range -1:3 --format csv --samples 9
+    """
+    from .. import plotdata
+    program = _program(expr, 'plot "sin(x)" --range -pi:pi')
+    point = parse_point(at)
+    var = wrt.strip() if wrt else (program.inputs[0] if program.inputs else None)
+    if var is None:
+        raise UsageError("the expression has no variable to plot against")
+    for name in point:
+        if name == var:
+            raise UsageError(f"'{var}' is the plotted variable: give its range with --range, not --at")
+        if name not in program.inputs:
+            from ..cli import warn
+            warn(f"'{name}' has a value but does not appear in the expression")
+    lo, hi = plotdata.parse_range(range_)
+    limits = None
+    if ylim:
+        limits = plotdata.parse_range(ylim)
+    from ..term import console, terminal_size, wants_ascii
+    con = console() if fmt == "text" else None
+    cols, lines = terminal_size()
+    width = width or (con.width if con is not None and con.is_terminal else cols)
+    height = height or max(8, min(lines - 2, 40))
+    if samples is None:
+        samples = 2 * width if fmt == "text" else 201
+    data = plotdata.build(program, var, lo, hi, samples, order, point, limits, expr)
+    _warn_all(data.warnings)
+    from .. import render_plot
+    if fmt == "csv":
+        render_plot.write_csv(data, sys.stdout)
+        return
+    if fmt == "json":
+        from ..output import dumps
+        click.echo(dumps(render_plot.record(data)))
+        return
+    colour = con.color_system is not None and not con.no_color
+    for line in render_plot.render(data, width, height, wants_ascii(ascii_, con), colour):
+        con.print(line)

@@ -1,0 +1,38 @@
+"""The Rich console the visual commands print to, and what the terminal can show.
+
+Colour follows Rich's detection (none when piped, none with NO_COLOR). Output that is
+not a terminal is not wrapped at 80 columns: it goes to a file or a program, which can
+take long lines (COLUMNS still wins when it is set).
+"""
+import os
+import sys
+
+
+def console(file=None, width=None):
+    from rich.console import Console
+    file = file or sys.stdout
+    if width is None and not _isatty(file) and not os.environ.get("COLUMNS"):
+        width = 1000
+    return Console(file=file, highlight=False, soft_wrap=False, width=width, emoji=False, markup=False)
+
+
+def _isatty(f):
+    try:
+        return f.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def wants_ascii(flag, con=None, file=None):
+    """--ascii, or an output encoding that is not UTF-8."""
+    if flag:
+        return True
+    enc = con.encoding if con is not None else getattr(file or sys.stdout, "encoding", None) or "utf-8"
+    return not enc.lower().replace("-", "").startswith("utf")
+
+
+def terminal_size():
+    """(columns, lines) of the terminal, or the COLUMNS/LINES fallback (80 x 24)."""
+    import shutil
+    size = shutil.get_terminal_size((80, 24))
+    return size.columns, size.lines

@@ -1,0 +1,188 @@
+"""adcli plot and the nested forward mode behind its higher derivatives."""
+import csv
+import io
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import adcli
+from adcli import forward, nested, plotdata, scalar
+from adcli.render_plot import nice_ticks, render, tick_text
+from visual_helpers import run, stripped
+
+X, Y = sp.symbols("x y")
+CASES = [
+    ("sin(x)*exp(x/2) + x^3*y", sp.sin(X) * sp.exp(X / 2) + X**3 * Y),
+    ("x^y + log(x)/x - sqrt(x)", X**Y + sp.log(X) / X - sp.sqrt(X)),
+    ("atan2(y, x)*cbrt(x) + tanh(x*y) + x^2.5", sp.atan2(Y, X) * X ** sp.Rational(1, 3) + sp.tanh(X * Y) + X**2.5),
+    ("sigmoid(x) + erf(x) - softplus(x*y) + hypot(x, y)",
+     1 / (1 + sp.exp(-X)) + sp.erf(X) - sp.log(1 + sp.exp(X * Y)) + sp.sqrt(X**2 + Y**2)),
+    ("a = x*y; b = sin(a); a*b + exp(b)/y - asinh(x) + acos(x/3)",
+     X * Y * sp.sin(X * Y) + sp.exp(sp.sin(X * Y)) / Y - sp.asinh(X) + sp.acos(X / 3)),
+]
+
+
+@pytest.mark.parametrize("expr,f", CASES)
+def test_nested_forward_mode_against_sympy(expr, f):
+    p = adcli.parse(expr)
+    xs = np.array([0.3, 1.1, 2.0])
+    point = [xs if v == "x" else np.full(3, 1.5) for v in p.inputs]
+    got = nested.derivatives(p, point, p.inputs.index("x"), 4)
+    for k in range(5):
+        want = [float(sp.diff(f, X, k).subs({X: xv, Y: 1.5})) for xv in xs]
+        assert got[k] == pytest.approx(want, rel=1e-11, abs=1e-11), (expr, k)
+
+
+def test_first_derivative_is_the_forward_evaluator_pointwise():
+    """The vectorized f′ of the plot equals single-point forward mode at every sample."""
+    p = adcli.parse("x^3 - 3*x*y + log1p(x^2)")
+    d = plotdata.build(p, "x", -2.0, 2.0, 41, 2, {"y": 0.5})
+    for i, x in enumerate(d.x.tolist()):
+        vals, tans = forward.jvp(p, [x, 0.5], [[1.0], None], scalar)
+        assert d.series[0][1][i] == pytest.approx(vals[p.outputs[0]], rel=1e-15)  # numpy vs math: 1 ulp
+        assert d.series[1][1][i] == pytest.approx(tans[p.outputs[0]][0], rel=1e-14, abs=1e-14)
+        assert d.series[2][1][i] == pytest.approx(6 * x + (2 - 2 * x * x) / (1 + x * x) ** 2,
+                                                  rel=1e-12, abs=1e-12)
+
+
+def test_structural_zeros_and_constants():
+    p = adcli.parse("x*0 + 3 + y")
+    got = nested.derivatives(p, [np.array([1.0, 2.0]), np.array([4.0, 4.0])], 0, 3)
+    assert [g.tolist() for g in got] == [[7.0, 7.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
+    p = adcli.parse("abs(x)^3 + relu(x)^2")
+    got = nested.derivatives(p, [np.array([-1.0, 2.0])], 0, 3)
+    assert [g.tolist() for g in got] == [[1.0, 12.0], [-3.0, 16.0], [6.0, 14.0], [-6.0, 6.0]]
+
+
+def test_nice_ticks():
+    assert nice_ticks(-17.4, 17.4, 5) == ([-10.0, 0.0, 10.0], 10.0)
+    ticks, step = nice_ticks(-math.pi, math.pi, 5)
+    assert step == 2 and ticks == [-2.0, 0.0, 2.0]
+    assert [tick_text(t, 0.25) for t in (0.25, -0.5, 0.0)] == ["0.25", "-0.50", "0"]
+
+
+CUBIC = """\
+x^3 - 3*x
+    |o                                         o
+    |ooo                                  +++ooo
+ 10 +   ooo                          +++++ooo  *
+    |     oooo                  ++++++ oooo  ***
+    |       ************** ++++++  ooooo ****
+  0 +...*****....oooooooo*****************......
+    | ***       ++++++
+-10 +*     ++++++
+    | ++++++
+    |+
+    +----+--------+-------+-------+--------+---- x
+        -2       -1       0       1        2
+* f(x)   o f'(x)   + f''(x)
+"""
+
+
+def test_golden_plot_ascii_markers():
+    code, out, err = run("plot", "x^3 - 3*x", "--range", "-2.5:2.5", "--order", "2", "--width", "50",
+                         "--height", "14", "--ascii")
+    assert (code, err) == (0, "")
+    assert stripped(out) == CUBIC
+
+
+def test_size_is_respected():
+    for w, h in ((40, 10), (73, 21), (120, 30)):
+        code, out, _ = run("plot", "sin(x)", "--width", str(w), "--height", str(h), "--order", "3")
+        assert code == 0
+        lines = out.splitlines()
+        assert len(lines) == h
+        assert max(len(line) for line in lines) <= w
+
+
+def test_default_size_is_the_terminal_size():
+    code, out, _ = run("plot", "sin(x)", env={"COLUMNS": "66", "LINES": "20"})
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 18 and max(len(line) for line in lines) <= 66
+
+
+def test_nan_and_inf_are_gaps_not_crashes():
+    code, out, err = run("plot", "log(x)", "--range", "-1:3", "--width", "44", "--height", "12", "--ascii")
+    assert code == 0
+    # f' is left out where f itself is nan (the rule 1/x alone would give a value there)
+    assert "log(-1) = nan" in err
+    lines = out.splitlines()
+    axis = lines[-3]
+    zero_col = axis.index("+", 5)  # the first tick after the corner is x = 0 ... x = -1 at the corner
+    corner = axis.index("+")
+    labels = lines[-2]
+    assert labels[zero_col] == "0" or labels[zero_col - 1:zero_col + 1].strip() == "0"
+    # nothing is drawn left of x = 0 (log is nan there)
+    for line in lines[1:-3]:
+        assert not re.search(r"[*o]", line[corner + 1:zero_col - 1]), line
+    code, out, err = run("plot", "1/x + tan(x)", "--range", "-3:3", "--order", "2", "--width", "60",
+                         "--height", "15")
+    assert code == 0 and "Traceback" not in err
+
+
+def test_csv_and_json_samples():
+    code, out, _ = run("plot", "sqrt(x)", "--range", "-1:1", "--format", "csv", "--samples", "5")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["x", "f", "f'"]
+    assert rows[1] == ["-1", "nan", "nan"]
+    assert rows[3] == ["0", "0", "inf"]
+    assert float(rows[5][2]) == 0.5
+    code, out, _ = run("plot", "x^2*y", "--at", "y=3", "--format", "json", "--samples", "3", "--order", "2",
+                       "--range", "-1:1")
+    data = json.loads(out)
+    assert data["x"] == [-1.0, 0.0, 1.0] and data["at"] == {"y": 3.0}
+    assert [s["y"] for s in data["series"]] == [[3.0, 0.0, 3.0], [-6.0, 0.0, 6.0], [6.0, 6.0, 6.0]]
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color():
+    code, out, _ = run("plot", "sin(x)", "--width", "40", "--height", "10")
+    assert "\x1b" not in out
+    code, out, _ = run("plot", "sin(x)", "--width", "40", "--height", "10", env={"FORCE_COLOR": "1"})
+    assert "\x1b[36m" in out and "⠀" <= max(out) and re.search("[\u2801-\u28ff]", out)
+    code, out, _ = run("plot", "sin(x)", "--order", "2", "--width", "40", "--height", "10",
+                       env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert not re.search(r"\x1b\[3\dm", out)  # no foreground colours
+    assert "∘" in out  # the series are told apart by their markers instead
+
+
+def test_usage_errors():
+    assert run("plot", "x*y", "--range", "3:-3")[0] == 2
+    assert run("plot", "x*y", "--range", "1")[0] == 2
+    code, _, err = run("plot", "x*y")
+    assert code == 1 and "--at" in err
+    code, _, err = run("plot", "x*y", "--wrt", "z", "--at", "y=1")
+    assert code == 2 and "'z' does not appear" in err
+    code, _, err = run("plot", "x*y", "--at", "x=1,y=1")
+    assert code == 2 and "plotted variable" in err
+    assert run("plot", "x, y", "--at", "y=1")[0] == 2
+
+
+def test_range_ends_may_be_constant_expressions():
+    assert plotdata.parse_range("-pi:pi/2") == (-math.pi, math.pi / 2)
+    code, out, _ = run("plot", "sin(x)", "--range", "-pi:pi", "--width", "40", "--height", "10")
+    assert code == 0
+
+
+def test_renderer_reads_a_plain_plotdata():
+    x = np.linspace(0, 1, 5)
+    d = plotdata.PlotData("made up", "t", 0.0, 1.0, {}, x, [(0, x.copy())], (0.0, 1.0), [])
+    lines = [t.plain for t in render(d, 30, 8, ascii=True, colour=False)]
+    assert lines[0] == "made up" and lines[-1] == "* f(t)"
+    assert lines[-3].endswith(" t")
+
+
+@pytest.mark.parametrize("expr,rng", [("x", "-1e308:1e308"), ("x", "-8e307:8e307"), ("exp(x)*1e300", "0:20"),
+                                      ("-exp(x)*1e300", "0:20"), ("x", "1:1.0000000000000002"),
+                                      ("1e-320*x", "0:1"), ("0*x", "-1:1"), ("log(x)", "-2:-1"),
+                                      ("1/(x-x)", "-1:1"), ("sign(x)", "-1:1"), ("tan(x)", "-10:10")])
+def test_extreme_values_never_crash(expr, rng):
+    code, out, err = run("plot", expr, "--range", rng, "--width", "40", "--height", "9", "--order", "3")
+    assert code in (0, 2) and "Traceback" not in err and "internal error" not in err
+    if code == 0:
+        assert len(out.splitlines()) == 9
