@@ -47,6 +47,12 @@ def _sigmoid(m, x):
     return m.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
 
 
+def _sech2(m, x):
+    # 1 - tanh(x)^2 cancels to 0 once tanh(x) rounds to +-1 (|x| > 19); 1/cosh^2 does not.
+    c = m.cosh(x)
+    return 1.0 / (c * c)
+
+
 def _tie_split(m, a, b, less):
     half = m.where(a == b, 0.5, 0.0)
     return m.where(less(a, b), 1.0, half), m.where(less(b, a), 1.0, half)
@@ -95,7 +101,7 @@ _table = [
     Prim("atan", 1, "atan {0}", lambda m, p, x: m.atan(x), lambda m, p, y, x: (1.0 / (1.0 + x * x),)),
     Prim("sinh", 1, "sinh {0}", lambda m, p, x: m.sinh(x), lambda m, p, y, x: (m.cosh(x),)),
     Prim("cosh", 1, "cosh {0}", lambda m, p, x: m.cosh(x), lambda m, p, y, x: (m.sinh(x),)),
-    Prim("tanh", 1, "tanh {0}", lambda m, p, x: m.tanh(x), lambda m, p, y, x: (1.0 - y * y,)),
+    Prim("tanh", 1, "tanh {0}", lambda m, p, x: m.tanh(x), lambda m, p, y, x: (_sech2(m, x),)),
     Prim("asinh", 1, "asinh {0}", lambda m, p, x: m.asinh(x), lambda m, p, y, x: (1.0 / m.hypot(x, 1.0),)),
     Prim("acosh", 1, "acosh {0}", lambda m, p, x: m.acosh(x),
          lambda m, p, y, x: (m.div(1.0, m.sqrt(x - 1.0) * m.sqrt(x + 1.0)),), domain="x >= 1",
