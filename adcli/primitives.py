@@ -47,6 +47,12 @@ def _sigmoid(m, x):
     return m.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
 
 
+def _dsigmoid(m, x):
+    # y * (1 - y) loses all digits of 1 - y once y rounds near 1; z / (1 + z)^2 does not.
+    z = m.exp(-m.fabs(x))
+    return z / ((1.0 + z) * (1.0 + z))
+
+
 def _sech2(m, x):
     # 1 - tanh(x)^2 cancels to 0 once tanh(x) rounds to +-1 (|x| > 19); 1/cosh^2 does not.
     c = m.cosh(x)
@@ -127,7 +133,7 @@ _table = [
          sample=NONZERO, note="abs'(0) = 0"),
     Prim("sign", 1, "sign {0}", lambda m, p, x: m.sign(x), lambda m, p, y, x: (0,),
          sample=NONZERO, doc="-1, 0 or 1", note="sign' = 0 everywhere, 0 included"),
-    Prim("sigmoid", 1, "sigmoid {0}", lambda m, p, x: _sigmoid(m, x), lambda m, p, y, x: (y * (1.0 - y),),
+    Prim("sigmoid", 1, "sigmoid {0}", lambda m, p, x: _sigmoid(m, x), lambda m, p, y, x: (_dsigmoid(m, x),),
          doc="1 / (1 + exp(-x))"),
     Prim("relu", 1, "relu {0}", lambda m, p, x: m.maximum(x, 0.0),
          lambda m, p, y, x: (m.where(x > 0, 1.0, 0.0),), sample=NONZERO, doc="max(x, 0)",
