@@ -115,7 +115,7 @@ _table = [
     Prim("atanh", 1, "atanh {0}", lambda m, p, x: m.atanh(x),
          lambda m, p, y, x: (m.div(1.0, (1.0 - x) * (1.0 + x)),), domain="-1 < x < 1", sample=UNIT),
     Prim("exp", 1, "exp {0}", lambda m, p, x: m.exp(x), lambda m, p, y, x: (y,)),
-    Prim("expm1", 1, "expm1 {0}", lambda m, p, x: m.expm1(x), lambda m, p, y, x: (y + 1.0,),
+    Prim("expm1", 1, "expm1 {0}", lambda m, p, x: m.expm1(x), lambda m, p, y, x: (m.exp(x),),
          doc="exp(x) - 1, accurate near 0"),
     Prim("log", 1, "log {0}", lambda m, p, x: m.log(x), lambda m, p, y, x: (m.div(1.0, x),),
          domain="x > 0", sample=POS, doc="natural logarithm", note="log(0) = -inf, log(x<0) = nan"),
