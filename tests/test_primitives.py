@@ -102,10 +102,10 @@ CASES = list(_cases())
 def mp_partials(name, p, args):
     """Central differences at 50 digits: step 1e-20, error far below float64."""
     f = MP[name]
-    h = mp.mpf(10) ** -20
     x = [mp.mpf(a) for a in args]
     out = []
     for i in range(len(x)):
+        h = mp.mpf(10) ** -20 * (abs(x[i]) if abs(x[i]) > 1 or x[i] != 0 and abs(x[i]) < 1e-10 else 1)
         up, dn = list(x), list(x)
         up[i] += h
         dn[i] -= h
@@ -310,3 +310,22 @@ def test_partials_stay_accurate_far_from_the_sampled_interval(name):
                 continue
             (got,) = call_partials(prim, scalar, p, y, [x])
             assert close(got, float(want), rel=1e-12), (name, p, x, got, float(want))
+
+
+BINARY_TAILS = ((1e-200, 1e-200), (3e-170, -2e-170), (1e200, 1e200), (-1e150, 2e150), (1e-5, 1e5))
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if PRIMS[n].arity == 2])
+def test_binary_partials_stay_accurate_at_tiny_and_huge_arguments(name):
+    # a*a + b*b underflows to 0 or overflows to inf long before a and b do.
+    prim = PRIMS[name]
+    for args in BINARY_TAILS:
+        y = call_value(prim, scalar, None, list(args))
+        if not math.isfinite(y):
+            continue
+        got = call_partials(prim, scalar, None, y, list(args))
+        with mp.workdps(600):  # x^1e-200 differs from 1 only in the 198th digit
+            want = mp_partials(name, None, args)
+        for i, (g, w) in enumerate(zip(got, want)):
+            if 1e-300 < abs(w) < 1e300 or w == 0:
+                assert close(g, float(w), rel=1e-12), (name, args, i, g, float(w))
