@@ -59,6 +59,14 @@ def _sech2(m, x):
     return 1.0 / (c * c)
 
 
+def _atan2_partials(m, a, b):
+    # b / (a^2 + b^2) as (b/h)/h with h = hypot(a, b): a^2 + b^2 underflows to 0 near
+    # 1e-160 and overflows near 1e155, long before the derivative does.
+    h = m.hypot(a, b)
+    return (m.where(h == 0, 0.0, m.div(m.div(b, h), h)),
+            m.where(h == 0, 0.0, -m.div(m.div(a, h), h)))
+
+
 def _tie_split(m, a, b, less):
     half = m.where(a == b, 0.5, 0.0)
     return m.where(less(a, b), 1.0, half), m.where(less(b, a), 1.0, half)
@@ -144,8 +152,7 @@ _table = [
     Prim("erf", 1, "erf {0}", lambda m, p, x: m.erf(x),
          lambda m, p, y, x: (TWO_OVER_SQRT_PI * m.exp(-x * x),), doc="error function"),
     Prim("atan2", 2, "atan2({0}, {1})", lambda m, p, a, b: m.atan2(a, b),
-         lambda m, p, y, a, b: (m.where(a * a + b * b == 0, 0.0, m.div(b, a * a + b * b)),
-                                m.where(a * a + b * b == 0, 0.0, -m.div(a, a * a + b * b))),
+         lambda m, p, y, a, b: _atan2_partials(m, a, b),
          domain="(y, x) != (0, 0)", sample=[[(0.2, 3.0)], [(-3.0, 3.0)]],
          doc="angle of the point (x, y); note the order atan2(y, x)",
          note="both partials are 0 at the origin (convention)"),
