@@ -170,7 +170,11 @@ def _unexpected(source, e):
         return ExprError(f"missing operator before '{shown}'", source, pos,
                          "put an operator such as * or + between the two")
     if tok.type == "RPAR" and "RPAR" not in expected:
-        return ExprError("unmatched ')'", source, pos, "remove it or add the '(' it closes")
+        if source.count("(", 0, pos) <= source.count(")", 0, pos):
+            return ExprError("unmatched ')'", source, pos, "remove it or add the '(' it closes")
+        if before == "(":
+            return ExprError("empty parentheses", source, pos,
+                             "put an expression inside: expected " + _describe(expected))
     if tok.type == "EQUAL":
         return ExprError("'=' can only follow a name at the start of a statement", source, pos,
                          "a let-binding looks like 'a = x + y; a * a'")
