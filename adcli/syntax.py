@@ -159,6 +159,9 @@ def _unexpected(source, e):
                              "add the missing ')'")
         return ExprError("unexpected end of input: an expression is incomplete", source, pos,
                          "expected " + _describe(expected))
+    if tok.type == "_NL":
+        return ExprError("unexpected line break: the expression is incomplete", source, pos,
+                         "a line break ends a statement; expected " + _describe(expected))
     shown = printable(str(tok))
     prev = source[:pos].rstrip()
     before = prev[-1:]
