@@ -309,3 +309,11 @@ def test_a_line_break_inside_an_expression_is_named_not_escaped():
         assert "\\x0a" not in e.message and "\\x0d" not in e.message, e.message
         assert "line break" in e.message
         assert e.pos == src.index("\n") - src.count("\r")
+
+
+@pytest.mark.parametrize("typo,want", [("cosine", "cos"), ("sinn", "sin"), ("logg", "log"), ("sqr", "sqrt"),
+                                       ("arctan", "atan"), ("reLU", "relu"), ("Sqrt", "sqrt"),
+                                       ("maximum", "max")])
+def test_unknown_function_suggests_the_nearest_name(typo, want):
+    assert error_of(f"{typo}(x)").hint == f"did you mean {want}()?"
+    assert error_of("foo(x)").hint == "run 'adcli functions' for the list"
