@@ -26,8 +26,9 @@ def _clean_env():
     return env
 
 
-def _inside_checkout(path):
-    return os.path.realpath(path).startswith(os.path.realpath(ROOT) + os.sep)
+def _from_checkout(module_file):
+    # The checkout's own package, not a venv that happens to live inside the checkout (.venv-ci).
+    return os.path.realpath(os.path.dirname(module_file)) == os.path.realpath(os.path.join(ROOT, "adcli"))
 
 
 def _installed_adcli(python):
@@ -58,7 +59,7 @@ def test_python_m_adcli_from_site_packages(tmp_path):
     if found is None:
         pytest.skip("adcli is not installed in this interpreter's site-packages: run `pip install .`")
     module_file, grammar = found
-    if _inside_checkout(module_file):
+    if _from_checkout(module_file):
         pytest.skip(f"adcli imports from the checkout ({module_file}), an editable install")
     # The grammar is read from inside the installed package, not from a checkout.
     assert os.path.dirname(grammar) == os.path.join(os.path.dirname(module_file), "grammar")

@@ -19,7 +19,7 @@ from adcli.primitives import FUNCTIONS
 
 from conftest import close
 
-mp.mp.dps = 40
+DPS = 40  # per computation (mp.workdps), never globally
 VARS = ("x", "y", "z")
 N_EXPRESSIONS = 300
 
@@ -170,6 +170,10 @@ def random_program(seed):
     statements.append(t)
 
     def evaluate(point):
+        with mp.workdps(DPS):
+            return _evaluate(point)
+
+    def _evaluate(point):
         env = {k: mp.mpf(point.get(k, 0.7)) for k in VARS}  # an unused binding may name any variable
         for name, g in env_fns:
             env[name] = g(env)
@@ -182,6 +186,11 @@ def random_program(seed):
 
 
 def mp_gradient(evaluate, point, wrt):
+    with mp.workdps(DPS):
+        return _mp_gradient(evaluate, point, wrt)
+
+
+def _mp_gradient(evaluate, point, wrt):
     h = mp.mpf(10) ** -15
     grad = []
     for v in wrt:
