@@ -163,3 +163,11 @@ def test_warnings_only_name_derivatives_that_were_taken(mode):
     # With y differentiated as well, the sqrt derivative is reported.
     r = adcli.grad("sqrt(y) + 1/x", x=0, y=0, mode=mode)
     assert any("derivative of sqrt(0) is inf" in w for w in r.warnings), r.warnings
+
+
+def test_a_nan_from_infinities_is_not_called_an_overflow():
+    r = adcli.evaluate("exp(x) - exp(x)", x=1000)
+    assert math.isnan(r.value[0])
+    assert r.warnings == ["exp(1000) = inf (overflow)", "inf - inf = nan (undefined)"]
+    r = adcli.evaluate("0 * exp(x)", x=1000)
+    assert r.warnings == ["exp(1000) = inf (overflow)", "0 * inf = nan (undefined)"]
