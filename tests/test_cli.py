@@ -462,3 +462,31 @@ def test_subprocess_closed_stdout_pipe_is_quiet():
     p = subprocess.run(f"'{sys.executable}' -m adcli functions --format plain | head -n 1", shell=True,
                        cwd=ROOT, capture_output=True, text=True)
     assert p.stdout.count("\n") == 1 and "Traceback" not in p.stderr
+
+
+# -- exit codes for bugs and interrupts -----------------------------------------------------
+
+def test_internal_error_is_exit_70_without_traceback(run, monkeypatch):
+    import adcli.api
+
+    def broken(*a, **k):
+        raise ZeroDivisionError("a bug")
+    monkeypatch.setattr(adcli.api.Function, "grad", broken)
+    r = run("grad", "x", "--at", "x=1")
+    assert r.code == 70 and r.out == ""
+    assert r.err.startswith("adcli: error: internal error: ZeroDivisionError: a bug\n")
+    assert "--traceback" in r.err
+    from adcli.cli import main
+    with pytest.raises(ZeroDivisionError):
+        main(["--traceback", "grad", "x", "--at", "x=1"])
+
+
+def test_interrupt_is_exit_130(run, monkeypatch):
+    import adcli.api
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(adcli.api.Function, "eval", interrupted)
+    r = run("eval", "x", "--at", "x=1")
+    # click ends the ^C line first, then main() says what happened.
+    assert (r.code, r.out, r.err.lstrip("\n")) == (130, "", "adcli: interrupted\n")
