@@ -305,3 +305,12 @@ def test_reverse_mode_satisfies_the_inner_product_identity():
         rhs = sum(a * b for a, b in zip(jtu, v))
         if all(math.isfinite(t) for t in (lhs, rhs)):
             assert close(lhs, rhs, rel=1e-10, abs_=1e-12 * (1 + abs(lhs))), (program.source, lhs, rhs)
+
+
+def test_parenthesized_text_reads_back_as_the_same_program():
+    # What --explain prints ("read as: ...") must mean exactly what the user typed.
+    from adcli.syntax import parenthesize, parse
+    for seed, text, _ in CASES:
+        shown = parenthesize(parse(text))
+        assert adcli.parse(shown).listing() == adcli.parse(text).listing(), (text, shown)
+        assert parenthesize(parse(shown)) == shown
