@@ -490,3 +490,25 @@ def test_interrupt_is_exit_130(run, monkeypatch):
     r = run("eval", "x", "--at", "x=1")
     # click ends the ^C line first, then main() says what happened.
     assert (r.code, r.out, r.err.lstrip("\n")) == (130, "", "adcli: interrupted\n")
+
+
+def _help_examples(run, command):
+    out = run(*([command] if command else []), "--help").out
+    block = out.split("Examples:")[1]
+    lines = []
+    for line in block.splitlines()[1:]:
+        if not line.strip().startswith("adcli "):
+            break
+        lines.append(line.strip())
+    return lines
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_example_in_the_help_runs(run, command):
+    import shlex
+    examples = _help_examples(run, command)
+    assert examples
+    for line in examples:
+        argv = shlex.split(line)[1:]
+        r = run(*argv)
+        assert r.code == 0 and r.out and "error" not in r.err, (line, r.err)
