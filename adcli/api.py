@@ -133,7 +133,8 @@ class Function:
             if not _finite(value, m) or not all(_finite(r, m) for r in jac):
                 from .sweep import diagnose
                 warnings = diagnose(self.program, values(self.program, xs, m), m,
-                                    derivatives=not all(_finite(r, m) for r in jac))
+                                    derivatives=not all(_finite(r, m) for r in jac),
+                                    active=_active(self.program, cols))
         return Result(self.expr, point, self.program.labels, value, mode, wrt, jac, warnings)
 
     def _wrt(self, wrt, point):
@@ -148,6 +149,17 @@ class Function:
         if len(set(wrt)) != len(wrt):
             raise UsageError("--wrt names a variable twice")
         return tuple(wrt)
+
+
+def _active(program, cols):
+    """Which nodes depend on a differentiated input: only their derivatives were taken."""
+    active = [False] * len(program.nodes)
+    for i in cols:
+        active[i] = True
+    for i, node in enumerate(program.nodes):
+        if any(active[a] for a in node.args):
+            active[i] = True
+    return active
 
 
 def _errstate(m):

@@ -113,6 +113,26 @@ def _safe(text):
     return "\n".join(printable(line) for line in text.split("\n"))
 
 
+class _Capture:
+    """A text buffer that claims to be a terminal: click strips escape sequences from
+    text bound for a file, which would hide them from the user; we escape them instead."""
+
+    def __init__(self):
+        self.parts = []
+
+    def write(self, text):
+        self.parts.append(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+    def getvalue(self):
+        return "".join(self.parts)
+
+
 def error(message):
     """One message on stderr, written as text: user input in it is never interpreted,
     and control characters in it are shown escaped."""
@@ -139,8 +159,7 @@ def main(argv=None):
         sys.stderr.write("adcli: interrupted\n")
         return EXIT_INTERRUPTED
     except click.ClickException as e:
-        import io
-        buf = io.StringIO()
+        buf = _Capture()
         e.show(file=buf)  # click echoes user text verbatim; escape it before it reaches a terminal
         sys.stderr.write(_safe(buf.getvalue().rstrip("\n")) + "\n")
         return e.exit_code if e.exit_code else EXIT_USAGE

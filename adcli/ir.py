@@ -101,7 +101,8 @@ class Program:
 
 def fmt_const(v):
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
-        return str(int(v))
+        # int() drops the sign of -0.0, and "1 / 0 = -inf" would then read as a mistake.
+        return "-0" if v == 0 and math.copysign(1.0, v) < 0 else str(int(v))
     if v == math.pi:
         return "pi"
     if v == math.e:

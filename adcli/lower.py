@@ -100,9 +100,14 @@ def _example(name, arity):
 
 def _unknown_function(name, source, pos, env, used_inputs):
     import difflib
+    import os
     if name in env or name in used_inputs:
         return ExprError(f"'{name}' is a variable, not a function", source, pos,
                          f"write {name}*(...) to multiply", kind="name")
-    close = difflib.get_close_matches(name, list(FUNCTIONS), n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]}()?" if close else "run 'adcli functions' for the list"
+    # Most similar first; on a tie the longer shared prefix wins: 'cosine' -> cos, not sin.
+    low = name.lower()
+    scored = [(difflib.SequenceMatcher(None, low, f).ratio(), len(os.path.commonprefix([low, f])), f)
+              for f in FUNCTIONS]
+    best = max(scored)
+    hint = f"did you mean {best[2]}()?" if best[0] >= 0.6 else "run 'adcli functions' for the list"
     return ExprError(f"unknown function '{name}'", source, pos, hint, kind="name")

@@ -13,8 +13,7 @@ def number(v, precision=None):
     if not math.isfinite(v):
         return "nan" if v != v else ("inf" if v > 0 else "-inf")
     if precision is not None:
-        text = f"{v:.{precision}g}"
-        return "0" if text == "-0" else text
+        return f"{v:.{precision}g}"  # keeps -0 as -0, like the full-precision text
     if v.is_integer() and abs(v) < 1e16:
         return str(int(v)) if v or math.copysign(1, v) > 0 else "-0"
     return repr(v)

@@ -47,6 +47,26 @@ def _sigmoid(m, x):
     return m.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
 
 
+def _dsigmoid(m, x):
+    # y * (1 - y) loses all digits of 1 - y once y rounds near 1; z / (1 + z)^2 does not.
+    z = m.exp(-m.fabs(x))
+    return z / ((1.0 + z) * (1.0 + z))
+
+
+def _sech2(m, x):
+    # 1 - tanh(x)^2 cancels to 0 once tanh(x) rounds to +-1 (|x| > 19); 1/cosh^2 does not.
+    c = m.cosh(x)
+    return 1.0 / (c * c)
+
+
+def _atan2_partials(m, a, b):
+    # b / (a^2 + b^2) as (b/h)/h with h = hypot(a, b): a^2 + b^2 underflows to 0 near
+    # 1e-160 and overflows near 1e155, long before the derivative does.
+    h = m.hypot(a, b)
+    return (m.where(h == 0, 0.0, m.div(m.div(b, h), h)),
+            m.where(h == 0, 0.0, -m.div(m.div(a, h), h)))
+
+
 def _tie_split(m, a, b, less):
     half = m.where(a == b, 0.5, 0.0)
     return m.where(less(a, b), 1.0, half), m.where(less(b, a), 1.0, half)
@@ -95,7 +115,7 @@ _table = [
     Prim("atan", 1, "atan {0}", lambda m, p, x: m.atan(x), lambda m, p, y, x: (1.0 / (1.0 + x * x),)),
     Prim("sinh", 1, "sinh {0}", lambda m, p, x: m.sinh(x), lambda m, p, y, x: (m.cosh(x),)),
     Prim("cosh", 1, "cosh {0}", lambda m, p, x: m.cosh(x), lambda m, p, y, x: (m.sinh(x),)),
-    Prim("tanh", 1, "tanh {0}", lambda m, p, x: m.tanh(x), lambda m, p, y, x: (1.0 - y * y,)),
+    Prim("tanh", 1, "tanh {0}", lambda m, p, x: m.tanh(x), lambda m, p, y, x: (_sech2(m, x),)),
     Prim("asinh", 1, "asinh {0}", lambda m, p, x: m.asinh(x), lambda m, p, y, x: (1.0 / m.hypot(x, 1.0),)),
     Prim("acosh", 1, "acosh {0}", lambda m, p, x: m.acosh(x),
          lambda m, p, y, x: (m.div(1.0, m.sqrt(x - 1.0) * m.sqrt(x + 1.0)),), domain="x >= 1",
@@ -103,7 +123,7 @@ _table = [
     Prim("atanh", 1, "atanh {0}", lambda m, p, x: m.atanh(x),
          lambda m, p, y, x: (m.div(1.0, (1.0 - x) * (1.0 + x)),), domain="-1 < x < 1", sample=UNIT),
     Prim("exp", 1, "exp {0}", lambda m, p, x: m.exp(x), lambda m, p, y, x: (y,)),
-    Prim("expm1", 1, "expm1 {0}", lambda m, p, x: m.expm1(x), lambda m, p, y, x: (y + 1.0,),
+    Prim("expm1", 1, "expm1 {0}", lambda m, p, x: m.expm1(x), lambda m, p, y, x: (m.exp(x),),
          doc="exp(x) - 1, accurate near 0"),
     Prim("log", 1, "log {0}", lambda m, p, x: m.log(x), lambda m, p, y, x: (m.div(1.0, x),),
          domain="x > 0", sample=POS, doc="natural logarithm", note="log(0) = -inf, log(x<0) = nan"),
@@ -121,7 +141,7 @@ _table = [
          sample=NONZERO, note="abs'(0) = 0"),
     Prim("sign", 1, "sign {0}", lambda m, p, x: m.sign(x), lambda m, p, y, x: (0,),
          sample=NONZERO, doc="-1, 0 or 1", note="sign' = 0 everywhere, 0 included"),
-    Prim("sigmoid", 1, "sigmoid {0}", lambda m, p, x: _sigmoid(m, x), lambda m, p, y, x: (y * (1.0 - y),),
+    Prim("sigmoid", 1, "sigmoid {0}", lambda m, p, x: _sigmoid(m, x), lambda m, p, y, x: (_dsigmoid(m, x),),
          doc="1 / (1 + exp(-x))"),
     Prim("relu", 1, "relu {0}", lambda m, p, x: m.maximum(x, 0.0),
          lambda m, p, y, x: (m.where(x > 0, 1.0, 0.0),), sample=NONZERO, doc="max(x, 0)",
@@ -132,8 +152,7 @@ _table = [
     Prim("erf", 1, "erf {0}", lambda m, p, x: m.erf(x),
          lambda m, p, y, x: (TWO_OVER_SQRT_PI * m.exp(-x * x),), doc="error function"),
     Prim("atan2", 2, "atan2({0}, {1})", lambda m, p, a, b: m.atan2(a, b),
-         lambda m, p, y, a, b: (m.where(a * a + b * b == 0, 0.0, m.div(b, a * a + b * b)),
-                                m.where(a * a + b * b == 0, 0.0, -m.div(a, a * a + b * b))),
+         lambda m, p, y, a, b: _atan2_partials(m, a, b),
          domain="(y, x) != (0, 0)", sample=[[(0.2, 3.0)], [(-3.0, 3.0)]],
          doc="angle of the point (x, y); note the order atan2(y, x)",
          note="both partials are 0 at the origin (convention)"),

@@ -95,15 +95,15 @@ def diagnose(program, vals, m, derivatives=False, active=None):
             bad = _bad_scalar(y, av)
             if bad and (prim.name, "v") not in seen:
                 seen.add((prim.name, "v"))
-                found.append(f"{_show(prim, av, param)} = {_num(y)}{_why(prim)}")
+                found.append(f"{_show(prim, av, param)} = {_num(y)}{_why(prim, y)}")
         else:
             mask = _bad_vector(m, y, av)
             count = int(mask.sum()) if mask is not None else 0
             if count and (prim.name, "v") not in seen:
                 seen.add((prim.name, "v"))
                 first = int(mask.argmax())
-                at = [_pick(a, first) for a in av]
-                found.append(f"{_show(prim, at, param)} = {_num(_pick(y, first))}{_why(prim)}"
+                at, y0 = [_pick(a, first) for a in av], _pick(y, first)
+                found.append(f"{_show(prim, at, param)} = {_num(y0)}{_why(prim, y0)}"
                              f" (at {count} point{'s' if count != 1 else ''})")
         if derivatives and (active is None or active[i]):
             if not all_finite(av + [y], m):
@@ -170,9 +170,10 @@ def _show(prim, av, param):
     return prim.template.format(*args, p=_num(param) if param is not None else "")
 
 
-def _why(prim):
+def _why(prim, y):
     if prim.name == "div":
         return " (division by zero)"
     if prim.domain != "all real x":
         return f" ({prim.name} is defined for {prim.domain})" if prim.kind == "function" else ""
-    return " (overflow)"
+    # Finite arguments overflow to inf; nan comes from inf - inf, 0 * inf, sin(inf).
+    return " (undefined)" if y != y else " (overflow)"

@@ -159,6 +159,9 @@ def _unexpected(source, e):
                              "add the missing ')'")
         return ExprError("unexpected end of input: an expression is incomplete", source, pos,
                          "expected " + _describe(expected))
+    if tok.type == "_NL":
+        return ExprError("unexpected line break: the expression is incomplete", source, pos,
+                         "a line break ends a statement; expected " + _describe(expected))
     shown = printable(str(tok))
     prev = source[:pos].rstrip()
     before = prev[-1:]
@@ -170,7 +173,11 @@ def _unexpected(source, e):
         return ExprError(f"missing operator before '{shown}'", source, pos,
                          "put an operator such as * or + between the two")
     if tok.type == "RPAR" and "RPAR" not in expected:
-        return ExprError("unmatched ')'", source, pos, "remove it or add the '(' it closes")
+        if source.count("(", 0, pos) <= source.count(")", 0, pos):
+            return ExprError("unmatched ')'", source, pos, "remove it or add the '(' it closes")
+        if before == "(":
+            return ExprError("empty parentheses", source, pos,
+                             "put an expression inside: expected " + _describe(expected))
     if tok.type == "EQUAL":
         return ExprError("'=' can only follow a name at the start of a statement", source, pos,
                          "a let-binding looks like 'a = x + y; a * a'")
@@ -219,37 +226,44 @@ def parenthesize(stmts, source=None):
 
 
 def _paren_one(root):
-    stack = [(root, False)]
-    done = {}
-    # Post-order over an explicit stack; each node's text is built from its children's.
+    # Pre-order over an explicit stack of nodes and literal pieces, writing pieces once:
+    # linear in the output, where joining each child's text into its parent's would copy
+    # a 100,000-deep expression's text 100,000 times.
+    out = []
+    stack = [root]
     while stack:
-        node, ready = stack.pop()
-        if not ready:
-            stack.append((node, True))
-            for child in reversed(node.args):
-                stack.append((child, False))
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
             continue
-        parts = [done.pop(id(a)) for a in node.args]
-        k = node.kind
+        k = item.kind
         if k == "num":
-            v = node.value
-            text = repr(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v)
-        elif k == "name":
-            text = node.value
-        elif k == "call":
-            text = f"{node.value}({', '.join(parts)})"
+            v = item.value
+            out.append(repr(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v))
+            continue
+        if k == "name":
+            out.append(item.value)
+            continue
+        # The pieces of this node, in order; pushed reversed so they pop in order.
+        if k == "call":
+            pieces = [f"{item.value}("]
+            for i, a in enumerate(item.args):
+                pieces += [", ", a] if i else [a]
+            pieces.append(")")
         elif k == "neg":
-            text = f"-{_wrap(node.args[0], parts[0])}"
+            pieces = ["-", *_wrapped(item.args[0])]
         elif k == "bin":
-            op = "^" if node.value == "^" else f" {node.value} "
-            text = f"{_wrap(node.args[0], parts[0])}{op}{_wrap(node.args[1], parts[1])}"
+            op = "^" if item.value == "^" else f" {item.value} "
+            pieces = [*_wrapped(item.args[0]), op, *_wrapped(item.args[1])]
         elif k == "let":
-            text = f"{node.value} = {parts[0]}"
+            pieces = [f"{item.value} = ", item.args[0]]
         else:  # outputs
-            text = ", ".join(parts)
-        done[id(node)] = text
-    return done[id(root)]
+            pieces = []
+            for i, a in enumerate(item.args):
+                pieces += [", ", a] if i else [a]
+        stack.extend(reversed(pieces))
+    return "".join(out)
 
 
-def _wrap(node, text):
-    return f"({text})" if node.kind in ("bin", "neg") else text
+def _wrapped(node):
+    return ("(", node, ")") if node.kind in ("bin", "neg") else (node,)

@@ -1,0 +1,365 @@
+"""Tests generated from the primitive table (adcli.primitives.PRIMS).
+
+Each op's value and partials are checked against an independent reference: mpmath at
+50 digits (values, and central differences with a tiny step for the derivatives), and
+float64 central differences of the op's own value rule. The vector namespace must give
+the scalar namespace's results elementwise. New ops are picked up automatically; an op
+without an mpmath reference, a sampler or a convention note fails here.
+"""
+import math
+import random
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+from adcli import scalar, vector
+from adcli.primitives import FUNCTIONS, PRIMS
+from adcli.sweep import call_partials, call_value
+
+from conftest import close
+
+DPS = 60  # set per reference computation (mp.workdps), never globally: other modules use mpmath too
+
+# Exponents for powc (a parameter, not an argument): integers, fractions, 0 and 1.
+POWC_PARAMS = (2.0, 3.0, -1.0, -2.0, 0.5, 1.0 / 3.0, 2.5, -0.5, 0.0, 1.0)
+
+
+def _mp_cbrt(x):
+    return mp.sign(x) * mp.cbrt(abs(x))
+
+
+# The reference implementations, written independently of adcli's rules.
+MP = {
+    "add": lambda p, a, b: a + b,
+    "sub": lambda p, a, b: a - b,
+    "mul": lambda p, a, b: a * b,
+    "div": lambda p, a, b: a / b,
+    "neg": lambda p, a: -a,
+    "powc": lambda p, a: mp.power(a, p),
+    "pow": lambda p, a, b: mp.power(a, b),
+    "sin": lambda p, x: mp.sin(x),
+    "cos": lambda p, x: mp.cos(x),
+    "tan": lambda p, x: mp.tan(x),
+    "asin": lambda p, x: mp.asin(x),
+    "acos": lambda p, x: mp.acos(x),
+    "atan": lambda p, x: mp.atan(x),
+    "sinh": lambda p, x: mp.sinh(x),
+    "cosh": lambda p, x: mp.cosh(x),
+    "tanh": lambda p, x: mp.tanh(x),
+    "asinh": lambda p, x: mp.asinh(x),
+    "acosh": lambda p, x: mp.acosh(x),
+    "atanh": lambda p, x: mp.atanh(x),
+    "exp": lambda p, x: mp.exp(x),
+    "expm1": lambda p, x: mp.expm1(x),
+    "log": lambda p, x: mp.log(x),
+    "log1p": lambda p, x: mp.log1p(x),
+    "log2": lambda p, x: mp.log(x, 2),
+    "log10": lambda p, x: mp.log10(x),
+    "sqrt": lambda p, x: mp.sqrt(x),
+    "cbrt": lambda p, x: _mp_cbrt(x),
+    "abs": lambda p, x: abs(x),
+    "sign": lambda p, x: mp.sign(x),
+    "sigmoid": lambda p, x: 1 / (1 + mp.exp(-x)),
+    "relu": lambda p, x: max(x, 0),
+    "softplus": lambda p, x: mp.log1p(mp.exp(x)),
+    "erf": lambda p, x: mp.erf(x),
+    "atan2": lambda p, a, b: mp.atan2(a, b),
+    "hypot": lambda p, a, b: mp.sqrt(a * a + b * b),
+    "min": lambda p, a, b: min(a, b),
+    "max": lambda p, a, b: max(a, b),
+}
+
+NAMES = sorted(PRIMS)
+
+
+def params_for(name):
+    return POWC_PARAMS if name == "powc" else (None,)
+
+
+def sample_points(prim, n, seed):
+    """n points, each argument drawn from one of its own sampling intervals."""
+    rng = random.Random(f"{prim.name}-{seed}")
+    points = []
+    for _ in range(n):
+        pt = []
+        for intervals in prim.sample:
+            lo, hi = rng.choice(intervals)
+            pt.append(rng.uniform(lo, hi))
+        points.append(tuple(pt))
+    return points
+
+
+def _cases():
+    for name in NAMES:
+        for p in params_for(name):
+            yield pytest.param(name, p, id=name if p is None else f"{name}[{p:.4g}]")
+
+
+CASES = list(_cases())
+
+
+def mp_partials(name, p, args, dps=DPS, step=20):
+    """Central differences at `dps` digits with a relative step of 10^-step: the error is
+    far below float64 as long as dps - step digits survive the cancellation."""
+    with mp.workdps(max(dps, mp.mp.dps)):
+        return _mp_partials(name, p, args, step)
+
+
+def _mp_partials(name, p, args, step):
+    f = MP[name]
+    x = [mp.mpf(a) for a in args]
+    out = []
+    for i in range(len(x)):
+        h = mp.mpf(10) ** -step * (abs(x[i]) if abs(x[i]) > 1 or x[i] != 0 and abs(x[i]) < 1e-10 else 1)
+        up, dn = list(x), list(x)
+        up[i] += h
+        dn[i] -= h
+        out.append((f(p, *up) - f(p, *dn)) / (2 * h))
+    return out
+
+
+def float_partials(prim, p, args):
+    """Central differences of adcli's own value rule, in float64."""
+    out = []
+    for i, a in enumerate(args):
+        h = 1e-6 * max(1.0, abs(a))
+        up, dn = list(args), list(args)
+        up[i] += h
+        dn[i] -= h
+        out.append((call_value(prim, scalar, p, up) - call_value(prim, scalar, p, dn)) / (2 * h))
+    return out
+
+
+# -- the table itself ---------------------------------------------------------------------
+
+def test_every_op_has_a_reference_here():
+    # A new op must get an independent reference implementation in this file.
+    assert set(PRIMS) == set(MP)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_op_has_domain_sample_template_and_kind(name):
+    prim = PRIMS[name]
+    assert isinstance(prim.domain, str) and prim.domain.strip(), f"{name} has no domain"
+    assert prim.kind in ("operator", "function", "internal")
+    assert len(prim.sample) == prim.arity, f"{name}: one list of sampling intervals per argument"
+    for intervals in prim.sample:
+        assert intervals, f"{name} has an argument with no sampling interval"
+        for lo, hi in intervals:
+            assert math.isfinite(lo) and math.isfinite(hi) and lo < hi, (name, lo, hi)
+    # The trace template names every argument.
+    text = prim.template.format(*[f"<{i}>" for i in range(prim.arity)], p="<p>")
+    assert all(f"<{i}>" in text for i in range(prim.arity)), (name, prim.template)
+    if prim.kind == "function":
+        assert FUNCTIONS.get(name) is prim or name in ("powc",)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sample_lies_inside_the_domain(name):
+    # Values and partials are finite at every sampled point: the sampler is honest.
+    prim = PRIMS[name]
+    for p in params_for(name):
+        for args in sample_points(prim, 40, "domain"):
+            y = call_value(prim, scalar, p, list(args))
+            assert math.isfinite(y), (name, p, args, y)
+            for d in call_partials(prim, scalar, p, y, list(args)):
+                assert math.isfinite(d), (name, p, args, d)
+
+
+def _grid(arity):
+    xs = [k / 4 for k in range(-12, 13)]
+    return [(x,) for x in xs] if arity == 1 else [(a, b) for a in xs for b in xs]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_op_that_is_not_finite_somewhere_says_where_it_is_defined(name):
+    # On a grid over [-3, 3] an op that gives nan or inf must not claim "all real x".
+    prim = PRIMS[name]
+    for p in params_for(name):
+        bad = [a for a in _grid(prim.arity) if not math.isfinite(call_value(prim, scalar, p, list(a)))]
+        if bad:
+            assert prim.domain != "all real x", f"{name} is not finite at {bad[0]} but has no domain"
+
+
+SMOOTH_WITHOUT_NOTE_IS_A_BUG = {"abs", "sign", "relu", "min", "max", "sqrt", "cbrt", "hypot", "atan2",
+                                "powc", "pow", "asin", "acos", "acosh"}
+
+
+def _kink(prim, p, args):
+    """True if the op is not differentiable at args: a non-finite partial, or one-sided
+    difference quotients that disagree in some coordinate."""
+    y = call_value(prim, scalar, p, list(args))
+    if not math.isfinite(y):
+        return False  # outside the domain: nothing to differentiate
+    ds = call_partials(prim, scalar, p, y, list(args))
+    if not all(math.isfinite(d) for d in ds):
+        return True
+    h = 1e-7
+    for i in range(prim.arity):
+        up, dn = list(args), list(args)
+        up[i] += h
+        dn[i] -= h
+        yu, yd = call_value(prim, scalar, p, up), call_value(prim, scalar, p, dn)
+        if not (math.isfinite(yu) and math.isfinite(yd)):
+            return True
+        right, left = (yu - y) / h, (y - yd) / h
+        if abs(right - left) > 1e-3 * max(1.0, abs(right), abs(left)):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_op_with_a_non_differentiable_point_has_a_convention_note(name):
+    prim = PRIMS[name]
+    if name in SMOOTH_WITHOUT_NOTE_IS_A_BUG:
+        assert prim.note.strip(), f"{name} needs a convention note"
+    special = [(0.0,), (1.0,), (-1.0,)] if prim.arity == 1 else \
+        [(0.0, 0.0), (1.0, 1.0), (-1.0, -1.0), (0.0, 1.0), (1.0, 0.0), (0.0, -1.0), (-1.0, 0.0)]
+    for p in params_for(name):
+        kinks = [a for a in special if _kink(prim, p, a)]
+        if kinks:
+            assert prim.note.strip(), f"{name} is not differentiable at {kinks[0]} but has no note"
+    # Every gap in a sampler is a point the tests skip on purpose: it needs a note.
+    if any(len(intervals) > 1 for intervals in prim.sample):
+        assert prim.note.strip(), f"{name} skips points in its sampler but explains nothing"
+
+
+# -- values and partials against references ---------------------------------------------
+
+@pytest.mark.parametrize("name,p", CASES)
+def test_value_matches_mpmath(name, p):
+    prim = PRIMS[name]
+    for args in sample_points(prim, 8, "value"):
+        got = call_value(prim, scalar, p, list(args))
+        with mp.workdps(DPS):
+            want = MP[name](None if p is None else mp.mpf(p), *[mp.mpf(a) for a in args])
+        assert close(got, float(want), rel=4e-16, abs_=1e-300), (name, p, args, got, want)
+
+
+@pytest.mark.parametrize("name,p", CASES)
+def test_partials_match_mpmath_central_differences(name, p):
+    prim = PRIMS[name]
+    for args in sample_points(prim, 8, "partials"):
+        y = call_value(prim, scalar, p, list(args))
+        got = call_partials(prim, scalar, p, y, list(args))
+        assert len(got) == prim.arity
+        want = mp_partials(name, None if p is None else mp.mpf(p), args)
+        for i, (g, w) in enumerate(zip(got, want)):
+            assert close(g, float(w), rel=1e-13, abs_=1e-15), (name, p, args, i, g, w)
+
+
+@pytest.mark.parametrize("name,p", CASES)
+def test_partials_match_float_central_differences_of_the_value_rule(name, p):
+    # Ties the partials to adcli's own value rule (not just to mpmath's function).
+    prim = PRIMS[name]
+    for args in sample_points(prim, 6, "float-fd"):
+        y = call_value(prim, scalar, p, list(args))
+        got = call_partials(prim, scalar, p, y, list(args))
+        for i, (g, fd) in enumerate(zip(got, float_partials(prim, p, list(args)))):
+            assert close(g, fd, rel=1e-6, abs_=1e-8), (name, p, args, i, g, fd)
+
+
+@pytest.mark.parametrize("name,p", CASES)
+def test_structural_partials_are_only_the_integers_0_1_minus_1(name, p):
+    prim = PRIMS[name]
+    for args in sample_points(prim, 4, "structural"):
+        y = call_value(prim, scalar, p, list(args))
+        for d in call_partials(prim, scalar, p, y, list(args)):
+            if type(d) is int:
+                assert d in (0, 1, -1), (name, d)
+            else:
+                assert isinstance(d, float), (name, type(d))
+
+
+# -- the vector namespace ----------------------------------------------------------------
+
+def _as_list(v, n):
+    a = np.broadcast_to(np.asarray(v, dtype=np.float64), (n,))
+    return [float(x) for x in a]
+
+
+@pytest.mark.parametrize("name,p", CASES)
+def test_vector_namespace_equals_scalar_namespace_elementwise(name, p):
+    prim = PRIMS[name]
+    pts = sample_points(prim, 12, "vector")
+    # Add the special points (0, +-1, ties), where conventions must agree as well.
+    grid = [a for a in _grid(prim.arity) if a[0] in (0.0, 1.0, -1.0)]
+    pts += grid
+    cols = [np.array([pt[i] for pt in pts]) for i in range(prim.arity)]
+    with np.errstate(all="ignore"):
+        vy = call_value(prim, vector, p, cols)
+        vps = call_partials(prim, vector, p, vy, cols)
+    assert isinstance(vy, np.ndarray) and vy.dtype == np.float64 and vy.shape == (len(pts),)
+    vy = _as_list(vy, len(pts))
+    vps = [_as_list(d, len(pts)) for d in vps]
+    for k, pt in enumerate(pts):
+        sy = call_value(prim, scalar, p, list(pt))
+        assert close(vy[k], sy, rel=1e-15), (name, p, pt, vy[k], sy)
+        sps = call_partials(prim, scalar, p, sy, list(pt))
+        for i, sd in enumerate(sps):
+            assert close(vps[i][k], sd, rel=1e-15), (name, p, pt, i, vps[i][k], sd)
+
+
+TAILS = (-40.0, -20.0, -10.0, -1e-8, 1e-8, 10.0, 20.0, 40.0)
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if PRIMS[n].arity == 1])
+def test_partials_stay_accurate_far_from_the_sampled_interval(name):
+    # Rules that reuse the output (1 - y^2, y*(1-y), y+1) can cancel to 0 in the tails,
+    # where the true derivative is tiny but representable.
+    prim = PRIMS[name]
+    for p in params_for(name):
+        for x in TAILS:
+            y = call_value(prim, scalar, p, [x])
+            # erf(-10) = -1 + 2e-45: the difference quotient cancels ~85 digits.
+            want = mp_partials(name, None if p is None else mp.mpf(p), [x], dps=250, step=60)[0]
+            if not math.isfinite(y) or not (1e-300 < abs(want) < 1e300):
+                continue
+            (got,) = call_partials(prim, scalar, p, y, [x])
+            assert close(got, float(want), rel=1e-12), (name, p, x, got, float(want))
+
+
+BINARY_TAILS = ((1e-200, 1e-200), (3e-170, -2e-170), (1e200, 1e200), (-1e150, 2e150), (1e-5, 1e5))
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if PRIMS[n].arity == 2])
+def test_binary_partials_stay_accurate_at_tiny_and_huge_arguments(name):
+    # a*a + b*b underflows to 0 or overflows to inf long before a and b do.
+    prim = PRIMS[name]
+    for args in BINARY_TAILS:
+        y = call_value(prim, scalar, None, list(args))
+        if not math.isfinite(y):
+            continue
+        got = call_partials(prim, scalar, None, y, list(args))
+        with mp.workdps(600):  # x^1e-200 differs from 1 only in the 198th digit
+            want = mp_partials(name, None, args)
+        for i, (g, w) in enumerate(zip(got, want)):
+            if 1e-300 < abs(w) < 1e300 or w == 0:
+                assert close(g, float(w), rel=1e-12), (name, args, i, g, float(w))
+
+
+SPECIAL = (-math.inf, -1e308, -2.0, -1.0, -0.5, -0.0, 0.0, 5e-324, 0.5, 1.0, 2.0, 1e308, math.inf, math.nan)
+
+
+@pytest.mark.parametrize("name,p", CASES)
+def test_namespaces_agree_at_special_values(name, p):
+    # Zeros, infinities, nan, the largest and the smallest floats: no rule raises, and
+    # both namespaces give the same IEEE result (nan-aware, to an ulp or two).
+    import itertools
+    prim = PRIMS[name]
+    pts = list(itertools.product(SPECIAL, repeat=prim.arity))
+    cols = [np.array([pt[i] for pt in pts]) for i in range(prim.arity)]
+    with np.errstate(all="ignore"):
+        vy = call_value(prim, vector, p, cols)
+        vps = call_partials(prim, vector, p, vy, cols)
+    vy = _as_list(vy, len(pts))
+    vps = [_as_list(d, len(pts)) for d in vps]
+    for k, pt in enumerate(pts):
+        if name == "powc" and pt[0] == -math.inf:
+            continue  # C's pow(-inf, 0.5) is inf; numpy takes sqrt(-inf) = nan
+        sy = call_value(prim, scalar, p, list(pt))
+        assert isinstance(sy, float)
+        assert close(vy[k], sy, rel=1e-15), (name, p, pt, vy[k], sy)
+        for i, sd in enumerate(call_partials(prim, scalar, p, sy, list(pt))):
+            assert close(vps[i][k], sd, rel=1e-15), (name, p, pt, i, vps[i][k], sd)
