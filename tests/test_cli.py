@@ -510,5 +510,8 @@ def test_every_example_in_the_help_runs(run, command):
     assert examples
     for line in examples:
         argv = shlex.split(line)[1:]
+        for stop in ("|", ">"):  # a pipeline's adcli part is what must run
+            if stop in argv:
+                argv = argv[:argv.index(stop)]
         r = run(*argv)
         assert r.code == 0 and r.out and "error" not in r.err, (line, r.err)
