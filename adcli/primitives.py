@@ -67,6 +67,12 @@ def _atan2_partials(m, a, b):
             m.where(h == 0, 0.0, -m.div(m.div(a, h), h)))
 
 
+def _inside(m, y, partial):
+    # Outside the domain the value is nan, and so is the derivative: the formula 1/x
+    # would otherwise report log'(-1) = -1 for a function that does not exist there.
+    return m.where(m.isnan(y), m.nan, partial)
+
+
 def _tie_split(m, a, b, less):
     half = m.where(a == b, 0.5, 0.0)
     return m.where(less(a, b), 1.0, half), m.where(less(b, a), 1.0, half)
@@ -121,17 +127,17 @@ _table = [
          lambda m, p, y, x: (m.div(1.0, m.sqrt(x - 1.0) * m.sqrt(x + 1.0)),), domain="x >= 1",
          sample=[[(1.1, 4.0)]], note="derivative is +inf at x = 1"),
     Prim("atanh", 1, "atanh {0}", lambda m, p, x: m.atanh(x),
-         lambda m, p, y, x: (m.div(1.0, (1.0 - x) * (1.0 + x)),), domain="-1 < x < 1", sample=UNIT),
+         lambda m, p, y, x: (_inside(m, y, m.div(1.0, (1.0 - x) * (1.0 + x))),), domain="-1 < x < 1", sample=UNIT),
     Prim("exp", 1, "exp {0}", lambda m, p, x: m.exp(x), lambda m, p, y, x: (y,)),
     Prim("expm1", 1, "expm1 {0}", lambda m, p, x: m.expm1(x), lambda m, p, y, x: (m.exp(x),),
          doc="exp(x) - 1, accurate near 0"),
-    Prim("log", 1, "log {0}", lambda m, p, x: m.log(x), lambda m, p, y, x: (m.div(1.0, x),),
+    Prim("log", 1, "log {0}", lambda m, p, x: m.log(x), lambda m, p, y, x: (_inside(m, y, m.div(1.0, x)),),
          domain="x > 0", sample=POS, doc="natural logarithm", note="log(0) = -inf, log(x<0) = nan"),
-    Prim("log1p", 1, "log1p {0}", lambda m, p, x: m.log1p(x), lambda m, p, y, x: (m.div(1.0, 1.0 + x),),
+    Prim("log1p", 1, "log1p {0}", lambda m, p, x: m.log1p(x), lambda m, p, y, x: (_inside(m, y, m.div(1.0, 1.0 + x)),),
          domain="x > -1", sample=[[(-0.9, 3.0)]], doc="log(1 + x), accurate near 0"),
-    Prim("log2", 1, "log2 {0}", lambda m, p, x: m.log2(x), lambda m, p, y, x: (m.div(1.0, x * LN2),),
+    Prim("log2", 1, "log2 {0}", lambda m, p, x: m.log2(x), lambda m, p, y, x: (_inside(m, y, m.div(1.0, x * LN2)),),
          domain="x > 0", sample=POS),
-    Prim("log10", 1, "log10 {0}", lambda m, p, x: m.log10(x), lambda m, p, y, x: (m.div(1.0, x * LN10),),
+    Prim("log10", 1, "log10 {0}", lambda m, p, x: m.log10(x), lambda m, p, y, x: (_inside(m, y, m.div(1.0, x * LN10)),),
          domain="x > 0", sample=POS),
     Prim("sqrt", 1, "sqrt {0}", lambda m, p, x: m.sqrt(x), lambda m, p, y, x: (m.div(0.5, m.fabs(y)),),
          domain="x >= 0", sample=POS, note="sqrt'(0) = +inf"),

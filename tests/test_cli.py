@@ -139,7 +139,7 @@ def test_grad_several_outputs_is_a_usage_error(run):
 # -- JSON and precision -------------------------------------------------------------------
 
 @pytest.mark.parametrize("expr,point,value,grad", [
-    ("log(x)", "x=-1", "nan", {"x": -1.0}),
+    ("log(x)", "x=-1", "nan", {"x": "nan"}),
     ("1/x", "x=0", "inf", {"x": "-inf"}),
     ("-1/x", "x=0", "-inf", {"x": "inf"}),
     ("sqrt(x)", "x=0", 0.0, {"x": "inf"}),
