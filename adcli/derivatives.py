@@ -112,7 +112,9 @@ def hessian(f, point, wrt):
 def jvp(f, point, direction):
     from . import forward
     from .api import _errstate, _fill
-    direction = _direction(f, point, direction)
+    given = _direction(f, point, direction)
+    direction = {v: given.get(v, 0.0) for v in f.program.inputs}
+    direction.update(given)
     m, xs, shape = f._namespace(point)
     seeds = [[float(direction[v])] if direction.get(v) else None for v in f.program.inputs]
     with _errstate(m):

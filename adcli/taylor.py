@@ -402,7 +402,7 @@ def series(program, xs, direction, order):
             warnings.append(f"the Taylor coefficients of {prim.name} overflowed (given as nan)")
         except Refused as e:
             node = program.nodes[i]
-            raise EvalError(f"taylor mode cannot expand this: {e}", program.source, node.pos,
+            raise EvalError(f"taylor: {e}", program.source, node.pos,
                             hint="Taylor coefficients exist only where the function is smooth; "
                                  "'adcli grad' gives the first derivative with its convention") from None
         out = list(out)
