@@ -8,6 +8,8 @@ import math
 
 from .errors import UsageError
 
+MAX_ORDER = 170  # the largest k with k! finite in float64
+
 
 class Jacobian:
     def __init__(self, expr, at, outputs, variables, value, jacobian, mode, sweeps, reason, warnings):
@@ -148,8 +150,9 @@ def vjp(f, point, cotangent):
 def taylor(f, point, wrt=None, direction=None, order=5):
     from .taylor import series
     _one_output(f, "taylor")
-    if order < 0:
-        raise UsageError("the order must be 0 or more")
+    if not 0 <= order <= MAX_ORDER:
+        raise UsageError(f"the order must be between 0 and {MAX_ORDER}",
+                         hint=f"beyond {MAX_ORDER}, k! overflows float64 and the coefficients f^(k)/k! underflow")
     if wrt is not None and direction is not None:
         raise UsageError("give either --wrt or --dir, not both")
     if direction is None:

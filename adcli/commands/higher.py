@@ -170,8 +170,8 @@ def vjp_cmd(expr, at, cotangent, fmt, precision):
 @click.option("--wrt", metavar="VAR", help="The variable to expand in (default: the only one).")
 @click.option("--dir", "direction", metavar="DIR",
               help="Expand along x + t*dir instead, dir as x=1,y=2; derivatives are d^k/dt^k.")
-@click.option("--order", type=click.IntRange(0, None), default=5, show_default=True, metavar="N",
-              help="The highest derivative.")
+@click.option("--order", type=click.IntRange(0, 170), default=5, show_default=True, metavar="N",
+              help="The highest derivative, 0 to 170 (171! overflows float64).")
 @format_options
 def taylor_cmd(expr, at, wrt, direction, order, fmt, precision):
     """Derivatives of EXPR of order 0..N in one variable (or along a direction), by
