@@ -19,7 +19,22 @@ _TABLEAU = 10
 
 def ridders(f, x, h0):
     """(estimate, error estimate) of f'(x) by extrapolated central differences.
-    f is a function of one float that returns a float (nan outside its domain)."""
+    f is a function of one float that returns a float (nan outside its domain).
+    When the tableau's own error estimate stays large (the first step was too long for
+    the curvature, e.g. near a singularity), it starts again from a 10 times shorter
+    step, and keeps the estimate with the smallest error."""
+    best = (math.nan, math.inf)
+    for _ in range(8):
+        est, err = _tableau(f, x, h0)
+        if err < best[1]:
+            best = (est, err)
+        if best[1] <= 1e-10 * max(1.0, abs(best[0])) or not math.isfinite(est):
+            break
+        h0 /= 10.0
+    return best
+
+
+def _tableau(f, x, h0):
     h = h0
     # Start inside the domain: shrink the first step until both sides evaluate.
     for _ in range(60):
