@@ -94,7 +94,7 @@ def jacobian(f, point, wrt, mode):
 
 def hessian(f, point, wrt):
     from . import hessian as hess
-    from .api import _errstate, _fill
+    from .api import _errstate, _fill, _finite
     _one_output(f, "hessian")
     wrt = f._wrt(wrt, point)
     m, xs, shape = f._namespace(point)
@@ -107,7 +107,9 @@ def hessian(f, point, wrt):
         h = [[_fill(rows[got[a]][got[b]] if a in got and b in got else None, shape, m) for b in wrt]
              for a in wrt]
         value = _fill(value, shape, m)
-        warnings = _diagnose(f, xs, m, [value], g + [x for row in h for x in row])
+        warnings = _diagnose(f, xs, m, [value], g)
+        if not _finite([x for row in h for x in row], m) and _finite(g, m):
+            warnings += hess.diagnose2(f.program, xs, m)
     return Hessian(f.expr, point, tuple(wrt), value, dict(zip(wrt, g)), h, warnings)
 
 

@@ -36,3 +36,32 @@ def hessian(program, xs, wrt, m):
             grad.append(a)
             rows.append([None] * len(wrt))
     return value, grad, rows
+
+
+def diagnose2(program, xs, m):
+    """Warnings naming each operation whose second derivative is not finite at finite
+    arguments with finite first derivatives (x^1.5 at 0): what the first-order
+    diagnosis cannot see. One point only; the vectorized case gets one general line."""
+    from .sweep import _show, all_finite, call_partials, compiled, values
+    if m.__name__ != "adcli.scalar":
+        return ["some second derivatives are not finite (a derivative rule is singular at those points)"]
+    vals = values(program, xs, m)
+    dm = DualMath(m)
+    found, seen = [], set()
+    for i, (prim, args, param) in enumerate(compiled(program)):
+        if prim is None or prim.name in seen:
+            continue
+        av = [vals[a] for a in args]
+        if not all_finite(av + [vals[i]], m):
+            continue
+        ps = call_partials(prim, m, param, vals[i], av)
+        if not all_finite([p for p in ps if type(p) is not int], m):
+            continue  # the first-order diagnosis already names this one
+        duals = [Dual(v, {k: 1.0}, dm) for k, v in enumerate(av)]
+        y = prim.value(dm, param, *duals)
+        for p in prim.partials(dm, param, y, *duals):
+            if type(p) is Dual and not all_finite(list(p.t.values()), m):
+                seen.add(prim.name)
+                found.append(f"the second derivative of {_show(prim, av, param)} is not finite")
+                break
+    return found

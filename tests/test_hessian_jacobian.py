@@ -223,3 +223,18 @@ def test_hessian_nan_warns_not_crashes():
     r = adcli.compile("sqrt(x)*y").hessian(x=0, y=1)
     assert r.warnings and any("sqrt" in w for w in r.warnings)
     assert math.isinf(r.gradient["x"])
+
+
+def test_singular_second_derivative_is_named():
+    r = adcli.compile("x^1.5 + x").hessian(x=0)
+    assert r.gradient == {"x": 1.0} and r.hessian == [[math.inf]]
+    assert r.warnings == ["the second derivative of 0^1.5 is not finite"]
+    r = adcli.compile("x^2.5").hessian(x=0)
+    assert r.hessian == [[0.0]] and r.warnings == []
+
+
+def test_wrt_subset_and_extra_variable():
+    f = adcli.compile("x^2*y^3")
+    r = f.hessian(x=1, y=2, z=5, wrt="y,z")
+    assert r.variables == ("y", "z")
+    assert r.hessian == [[12.0, 0.0], [0.0, 0.0]] and r.gradient == {"y": 12.0, "z": 0.0}
