@@ -70,15 +70,14 @@ class Check:
 
 def sweep_reason(requested, chosen, n_out, n_wrt):
     """Why this mode, counted in sweeps."""
-    def s(n, what):
-        return f"{n} {what}{'s' if n != 1 else ''}"
-    costs = (f"forward mode needs {s(n_wrt, 'sweep')} (one per variable), "
-             f"reverse mode {s(n_out, 'sweep')} (one per output)")
-    if requested != "auto":
-        return f"{chosen} mode, as asked: {costs}"
-    if n_out == n_wrt:
-        return f"{chosen} mode: {costs}; on a tie forward wins because it keeps no tape"
-    return f"{chosen} mode, the cheaper: {costs}"
+    def sweeps(n, per):
+        return f"{n} sweep{'s' if n != 1 else ''}, one per {per}"
+    cost = {"forward": sweeps(n_wrt, "variable"), "reverse": sweeps(n_out, "output")}
+    other = "reverse" if chosen == "forward" else "forward"
+    text = f"{chosen} mode{', as asked' if requested != 'auto' else ''}: {cost[chosen]}"
+    if requested == "auto" and n_out == n_wrt:
+        return text + f" ({other} mode would need as many; on a tie forward wins, it keeps no tape)"
+    return text + f" ({other} mode would need {cost[other]})"
 
 
 def jacobian(f, point, wrt, mode):

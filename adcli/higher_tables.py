@@ -34,7 +34,7 @@ def build(r, command, precision=None):
         t = _table("", "∂f/∂·", *[f"∂²f/∂·∂{v}" for v in r.variables])
         for v, row in zip(r.variables, r.hessian):
             t.add_row(_label(v), n(r.gradient[v]), *[n(h) for h in row])
-        foot.append(f"f = {n(r.value)}; row x, column y holds ∂²f/∂x∂y (forward-over-reverse, exact)")
+        foot.append(f"f = {n(r.value)}; second derivatives exact, by forward-over-reverse AD")
     elif command == "jvp":
         t = _table("", "value", "J·dir")
         for lab, v, d in zip(r.outputs, r.value, r.jvp):
