@@ -9,7 +9,6 @@ import sympy as sp
 
 import adcli
 from adcli import scalar
-from adcli.api import parse
 from adcli.dual import Dual, DualMath
 from adcli.hessian import hessian
 from adcli.primitives import PRIMS

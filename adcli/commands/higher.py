@@ -82,7 +82,10 @@ def jacobian_cmd(expr, at, wrt, mode, fmt, precision, explain):
     warn_unused(f.program, point, wrt_l)
     r = f.jacobian(point, wrt=wrt_l, mode=mode)
     # A table's last line already gives the reason; other formats get it on stderr.
-    lines = [_read_as(f)] + ([r.reason] if fmt != "table" else [])
+    n = r.sweeps[r.mode]
+    carried = (f"the {n} sweeps run together as one vector sweep carrying "
+               f"{n} {'tangents' if r.mode == 'forward' else 'cotangents'}" if n > 1 else None)
+    lines = [_read_as(f)] + ([r.reason] if fmt != "table" else []) + ([carried] if carried else [])
     _emit(r, "jacobian", fmt, precision, lines if explain else None)
 
 
@@ -207,7 +210,7 @@ def check_cmd(expr, at, wrt, fmt, precision):
 
     \b
     The verdict is ok when forward and reverse agree to 1e-12 (relative) and
-    |AD - FD| <= 1e-6 * max(1, |AD|). Why 1e-6: on a smooth function the
+    |AD - FD| <= 1e-6 * max(1, |AD|) (absolute below 1). Why 1e-6: on a smooth function the
     extrapolated difference is good to about 1e-10 relative, so 1e-6 leaves four
     digits of margin for rounding in f, while a wrong derivative rule is off by far
     more. At a kink (relu at 0) AD returns its convention and the difference does
