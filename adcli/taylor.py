@@ -18,7 +18,7 @@ operation that produced it.
 """
 import math
 
-from .primitives import LN2, LN10, TWO_OVER_SQRT_PI
+from .primitives import LN2, LN10, PRIMS, TWO_OVER_SQRT_PI
 
 
 class Refused(Exception):
@@ -305,14 +305,10 @@ def _sigmoid(p, y0, a):
 
 
 def _softplus(p, y0, a):
-    s = _sigmoid(None, _sigmoid_value(a[0]), a)
-    return ode(y0, a, lambda y: s[len(y) - 1])
-
-
-def _sigmoid_value(x):
+    # softplus' = sigmoid: its series first, with its value from the table
     from . import scalar
-    from .primitives import _sigmoid as sig
-    return sig(scalar, x)
+    s = _sigmoid(None, PRIMS["sigmoid"].value(scalar, None, a[0]), a)
+    return ode(y0, a, lambda y: s[len(y) - 1])
 
 
 def _erf(p, y0, a):
