@@ -113,13 +113,15 @@ def main():
     ap.add_argument("--sizes", default="10,100,1000,10000")
     args = ap.parse_args()
     print("Rosenbrock gradient at one point: time(gradient) / time(value)")
-    print(f"{'n':>6} {'nodes':>7} {'value':>10} {'reverse':>9} {'forward':>9} {'jax jit(grad)':>14}")
+    print(f"{'n':>6} {'nodes':>7} {'value':>10} {'reverse':>9} {'forward':>9} {'jax jit(grad)':>14}"
+          f" {'(jax f, grad)':>22}")
     for n in [int(s) for s in args.sizes.split(",")]:
         nodes, t_val, t_rev, t_fwd = adcli_ratios(n, args.forward_cap)
         jr = jax_ratio(n)
         fwd = f"{t_fwd / t_val:9.2f}" if t_fwd is not None else f"{'(skipped)':>9}"
         jx = f"{jr[1] / jr[0]:14.2f}" if jr else f"{'(no jax)':>14}"
-        print(f"{n:>6} {nodes:>7} {t_val * 1e3:8.2f}ms {t_rev / t_val:9.2f} {fwd} {jx}")
+        ja = f"{jr[0] * 1e6:9.1f}us {jr[1] * 1e6:9.1f}us" if jr else ""
+        print(f"{n:>6} {nodes:>7} {t_val * 1e3:8.2f}ms {t_rev / t_val:9.2f} {fwd} {jx} {ja}")
     print()
     print("Hessian of Rosenbrock, n = 100, at one point (seconds):")
     for k, v in hessian_times(100).items():
