@@ -197,3 +197,39 @@ def test_single_point_answers_import_neither_numpy_nor_rich(argv):
             "sys.stderr.write(repr(('numpy' in sys.modules, 'rich' in sys.modules, rc)))" % argv)
     p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert p.stderr.strip().endswith("(False, False, 0)"), p.stderr
+
+
+COMMAND_ARGS = {
+    "jacobian": ["x*y, x+y, sin(x)", "--at", "x=1,y=2"],
+    "hessian": ["x^2*y", "--at", "x=1,y=2"],
+    "jvp": ["x*y, x+y", "--at", "x=3,y=2", "--dir", "x=1"],
+    "vjp": ["x*y, x+y", "--at", "x=3,y=2", "--cotangent", "1,0"],
+    "taylor": ["cos(x)", "--at", "x=0", "--order", "3"],
+    "check": ["x*exp(y)", "--at", "x=1,y=0"],
+}
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "plain"])
+@pytest.mark.parametrize("cmd", sorted(COMMAND_ARGS))
+def test_every_command_in_every_format(cmd, fmt):
+    code, out, err = run(cmd, *COMMAND_ARGS[cmd], "--format", fmt)
+    assert code == 0 and err == "" and out.endswith("\n")
+    if fmt == "json":
+        rec = json.loads(out)
+        assert rec["expr"] == COMMAND_ARGS[cmd][0]
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(out)))
+        assert len(rows) >= 2 and all(len(r) == len(rows[0]) for r in rows)
+    elif fmt == "plain":
+        assert all(len(line.split()) >= 2 or line == "ok" for line in out.splitlines())
+    else:
+        assert COMMAND_ARGS[cmd][0].split(",")[0] in out
+
+
+def test_jacobian_csv_and_plain():
+    code, out, err = run("jacobian", "x*y, x+y", "--at", "x=3,y=2", "--format", "csv")
+    assert out == "output,value,d/dx,d/dy\nx*y,6,2,3\nx+y,5,1,1\n"
+    code, out, err = run("jacobian", "x*y, x+y", "--at", "x=3,y=2", "--format", "plain")
+    assert out.splitlines() == ["f1 6", "df1/dx 2", "df1/dy 3", "f2 5", "df2/dx 1", "df2/dy 1"]
+    code, out, err = run("jacobian", "x*y", "--at", "x=3,y=2", "--format", "plain", "--precision", "2")
+    assert out.splitlines() == ["f 6", "df/dx 2", "df/dy 3"]
