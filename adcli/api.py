@@ -137,6 +137,37 @@ class Function:
                                     active=_active(self.program, cols))
         return Result(self.expr, point, self.program.labels, value, mode, wrt, jac, warnings)
 
+    # Beyond the gradient: the work is in adcli.derivatives; results are plain objects.
+    def jacobian(self, at=None, *, wrt=None, mode="auto", **point):
+        """Values and Jacobian (rows = outputs), with the mode chosen and why."""
+        from . import derivatives
+        return derivatives.jacobian(self, self._point(at, point), wrt, mode)
+
+    def hessian(self, at=None, *, wrt=None, **point):
+        """Value, gradient and exact Hessian (forward-over-reverse) of the one output."""
+        from . import derivatives
+        return derivatives.hessian(self, self._point(at, point), wrt)
+
+    def jvp(self, at=None, *, dir, **point):  # noqa: A002 - the CLI's --dir
+        """Values and the Jacobian-vector product J @ dir (dir = {variable: number})."""
+        from . import derivatives
+        return derivatives.jvp(self, self._point(at, point), dir)
+
+    def vjp(self, at=None, *, cotangent, **point):
+        """Values and the vector-Jacobian product cotangent @ J, one number per variable."""
+        from . import derivatives
+        return derivatives.vjp(self, self._point(at, point), cotangent)
+
+    def taylor(self, at=None, *, wrt=None, dir=None, order=5, **point):  # noqa: A002
+        """Derivatives 0..order along a variable or a direction, by Taylor-mode AD."""
+        from . import derivatives
+        return derivatives.taylor(self, self._point(at, point), wrt, dir, order)
+
+    def check(self, at=None, *, wrt=None, **point):
+        """Forward and reverse AD against extrapolated central differences."""
+        from . import derivatives
+        return derivatives.check(self, self._point(at, point), wrt)
+
     def _wrt(self, wrt, point):
         if wrt is None:
             return self.program.inputs

@@ -25,11 +25,17 @@ EXIT_INTERRUPTED = 130
 COMMANDS = {
     "eval": ("adcli.commands.basic", "eval_cmd", "Evaluate an expression at a point."),
     "grad": ("adcli.commands.basic", "grad_cmd", "Value and gradient by automatic differentiation."),
-    "functions": ("adcli.commands.basic", "functions_cmd", "List functions, operators and conventions."),
+    "jacobian": ("adcli.commands.higher", "jacobian_cmd", "Jacobian of several outputs; picks the cheaper mode."),
+    "hessian": ("adcli.commands.higher", "hessian_cmd", "Exact Hessian by forward-over-reverse AD."),
+    "jvp": ("adcli.commands.higher", "jvp_cmd", "Jacobian-vector product along a direction."),
+    "vjp": ("adcli.commands.higher", "vjp_cmd", "Vector-Jacobian product for a cotangent."),
+    "taylor": ("adcli.commands.higher", "taylor_cmd", "Derivatives of any order by Taylor-mode AD."),
+    "check": ("adcli.commands.higher", "check_cmd", "Check AD against extrapolated finite differences."),
     "trace": ("adcli.commands.visual", "trace_cmd", "Forward and reverse evaluation traces, as in textbooks."),
     "graph": ("adcli.commands.visual", "graph_cmd", "Draw the computational graph (or emit dot/mermaid/json)."),
     "parse": ("adcli.commands.visual", "parse_cmd", "Show how an expression is read: parenthesized, and its IR."),
     "plot": ("adcli.commands.visual", "plot_cmd", "Plot f and its derivatives in the terminal."),
+    "functions": ("adcli.commands.basic", "functions_cmd", "List functions, operators and conventions."),
 }
 
 

@@ -23,8 +23,14 @@ def vjp(program, xs, cotangents, m, active_inputs=None):
         active[i] = active_inputs is None or i in active_inputs
     for i in range(n_in, n):
         prim, args, _ = code[i]
-        active[i] = prim is not None and any(active[a] for a in args)
+        if prim is not None:
+            for a in args:  # a plain loop: any() over a generator costs a sweep's worth
+                if active[a]:
+                    active[i] = True
+                    break
     q = max((len(c) for c in cotangents), default=0)
+    if q == 1:
+        return _vjp1(code, n_in, vals, active, program.outputs, cotangents, m)
     adj = [None] * n
     for o, ct in zip(program.outputs, cotangents):
         if not active[o]:
@@ -55,6 +61,30 @@ def vjp(program, xs, cotangents, m, active_inputs=None):
                 tgt[j] = term if tgt[j] is None else tgt[j] + term
         adj[i] = None  # done with it; frees arrays early in the vectorized case
     return vals, adj[:n_in], active
+
+
+def _vjp1(code, n_in, vals, active, outputs, cotangents, m):
+    """vjp for one cotangent (a gradient, the common case): plain adjoints, not lists
+    of one, keep the reverse sweep within a small constant of the value sweep."""
+    adj = [None] * len(code)
+    for o, ct in zip(outputs, cotangents):
+        c = ct[0]
+        if active[o] and c is not None:
+            adj[o] = c if adj[o] is None else adj[o] + c
+    for i in range(len(code) - 1, n_in - 1, -1):
+        g = adj[i]
+        if g is None:
+            continue
+        prim, args, param = code[i]
+        ps = call_partials(prim, m, param, vals[i], [vals[a] for a in args])
+        for a, p in zip(args, ps):
+            if not active[a] or is_zero(p):
+                continue
+            term = scale(p, g)
+            t = adj[a]
+            adj[a] = term if t is None else t + term
+        adj[i] = None
+    return vals, [None if a is None else [a] for a in adj[:n_in]], active
 
 
 def jacobian(program, xs, wrt, m):

@@ -1,0 +1,234 @@
+"""jacobian, hessian, jvp, vjp, taylor and check: beyond the gradient."""
+import sys
+
+import click
+
+from ..api import Function
+from ..errors import UsageError
+from ..points import parse_point
+from .common import at_option, command, explain_option, format_options, mode_option, warn_unused, wrt_option
+
+
+def _setup(expr, at, name):
+    if expr is None:
+        raise UsageError(f"missing EXPR: give an expression, as in adcli {name} \"x^2\" --at x=3")
+    return Function(expr), parse_point(at)
+
+
+def _wrt_list(wrt):
+    return [w.strip() for w in wrt.split(",") if w.strip()] if wrt else None
+
+
+def _read_as(f):
+    from ..syntax import parenthesize, parse
+    return f"read as: {parenthesize(parse(f.expr))}"
+
+
+def _emit(result, name, fmt, precision, explain=None):
+    from ..cli import warn
+    for w in result.warnings:
+        warn(w)
+    if fmt == "json":
+        from ..higher_output import write_json
+        write_json(result, name)
+    elif fmt == "csv":
+        from ..higher_output import write_csv
+        write_csv(result, name)
+    elif fmt == "plain":
+        from ..higher_output import write_plain
+        write_plain(result, name, precision)
+    else:
+        from ..higher_tables import print_result
+        print_result(result, name, precision, explain)
+    if explain and fmt != "table":
+        for line in explain:
+            sys.stderr.write(line + "\n")
+
+
+def _numbers(text, what):
+    """A list of numbers (or constant expressions) separated by commas."""
+    from ..points import constant_value, split_top
+    out = []
+    for offset, piece in split_top(text):
+        if not piece.strip():
+            raise UsageError(f"empty entry in the {what}: give numbers separated by commas, as in 1,0",
+                             text, offset)
+        out.append(constant_value(piece, text, offset))
+    return out
+
+
+@command("jacobian")
+@click.argument("expr", required=False)
+@at_option
+@wrt_option
+@mode_option
+@format_options
+@explain_option
+def jacobian_cmd(expr, at, wrt, mode, fmt, precision, explain):
+    """Values and Jacobian matrix of one or more outputs ("F1, F2, ...") at a point.
+
+    Row i holds the derivatives of output i. Forward mode needs one sweep per variable,
+    reverse mode one per output; auto takes the one needing fewer sweeps, and the
+    table's last line (or --explain) says which and why.
+
+    \b
+    Examples:
+      adcli jacobian "x*y, x+y, sin(x)" --at x=1,y=2
+      adcli jacobian "r*cos(t), r*sin(t)" --at r=2,t=pi/6 --format json
+      adcli jacobian "x^2*y*z" --at x=1,y=2,z=3 --mode forward --explain
+    """
+    f, point = _setup(expr, at, "jacobian")
+    wrt_l = _wrt_list(wrt)
+    warn_unused(f.program, point, wrt_l)
+    r = f.jacobian(point, wrt=wrt_l, mode=mode)
+    # A table's last line already gives the reason; other formats get it on stderr.
+    n = r.sweeps[r.mode]
+    carried = (f"the {n} sweeps run together as one vector sweep carrying "
+               f"{n} {'tangents' if r.mode == 'forward' else 'cotangents'}" if n > 1 else None)
+    lines = [_read_as(f)] + ([r.reason] if fmt != "table" else []) + ([carried] if carried else [])
+    _emit(r, "jacobian", fmt, precision, lines if explain else None)
+
+
+@command("hessian")
+@click.argument("expr", required=False)
+@at_option
+@wrt_option
+@format_options
+@explain_option
+def hessian_cmd(expr, at, wrt, fmt, precision, explain):
+    """Value, gradient and Hessian (all second derivatives) of EXPR at a point.
+
+    Exact, by forward-over-reverse AD: the reverse sweep runs on dual numbers whose
+    tangents carry one direction per variable. No finite differences: x^2 at x=0 gives
+    2 and x^3 at x=0 gives 0.
+
+    \b
+    Examples:
+      adcli hessian "x^2*y + sin(x*y)" --at x=1,y=2
+      adcli hessian "100*(y-x^2)^2 + (1-x)^2" --at x=1,y=1 --format json
+      adcli hessian "x^3" --at x=0
+    """
+    f, point = _setup(expr, at, "hessian")
+    wrt_l = _wrt_list(wrt)
+    warn_unused(f.program, point, wrt_l)
+    r = f.hessian(point, wrt=wrt_l)
+    lines = [_read_as(f), f"forward-over-reverse: one reverse sweep on dual numbers carrying "
+                          f"{len(r.variables)} tangent direction{'s' if len(r.variables) != 1 else ''}"]
+    _emit(r, "hessian", fmt, precision, lines if explain else None)
+
+
+@command("jvp")
+@click.argument("expr", required=False)
+@at_option
+@click.option("--dir", "direction", required=True, metavar="DIR",
+              help="The direction v, as x=1,y=0 (variables left out move by 0).")
+@format_options
+def jvp_cmd(expr, at, direction, fmt, precision):
+    """Jacobian-vector product J·v: the derivative of every output along a direction,
+    by one forward sweep.
+
+    \b
+    Examples:
+      adcli jvp "x*y, x+y" --at x=3,y=2 --dir x=1,y=0
+      adcli jvp "x^2 + y^2" --at x=3,y=4 --dir x=0.6,y=0.8 --format json
+    """
+    f, point = _setup(expr, at, "jvp")
+    d = parse_point([direction])
+    warn_unused(f.program, point, list(d))
+    for name in d:
+        if name not in f.program.inputs and name in point:
+            from ..cli import warn
+            warn(f"'{name}' has a direction but does not appear in the expression")
+    _emit(f.jvp(point, dir=d), "jvp", fmt, precision)
+
+
+@command("vjp")
+@click.argument("expr", required=False)
+@at_option
+@click.option("--cotangent", metavar="U",
+              help="The cotangent u, one number per output, as 1,0 (default 1 for one output).")
+@format_options
+def vjp_cmd(expr, at, cotangent, fmt, precision):
+    """Vector-Jacobian product uᵀJ: the gradient of u · (outputs), by one reverse sweep.
+
+    \b
+    Examples:
+      adcli vjp "x*y, x+y" --at x=3,y=2 --cotangent 1,0
+      adcli vjp "x*y, x+y" --at x=3,y=2 --cotangent 1,-1 --format json
+    """
+    f, point = _setup(expr, at, "vjp")
+    warn_unused(f.program, point)
+    if cotangent is None:
+        if len(f.program.outputs) != 1:
+            raise UsageError(f"vjp needs --cotangent with one number per output ({len(f.program.outputs)})")
+        u = [1.0]
+    else:
+        u = _numbers(cotangent, "cotangent")
+    _emit(f.vjp(point, cotangent=u), "vjp", fmt, precision)
+
+
+@command("taylor")
+@click.argument("expr", required=False)
+@at_option
+@click.option("--wrt", metavar="VAR", help="The variable to expand in (default: the only one).")
+@click.option("--dir", "direction", metavar="DIR",
+              help="Expand along x + t*dir instead, dir as x=1,y=2; derivatives are d^k/dt^k.")
+@click.option("--order", type=click.IntRange(0, 170), default=5, show_default=True, metavar="N",
+              help="The highest derivative, 0 to 170 (171! overflows float64).")
+@format_options
+def taylor_cmd(expr, at, wrt, direction, order, fmt, precision):
+    """Derivatives of EXPR of order 0..N in one variable (or along a direction), by
+    Taylor-mode AD: truncated Taylor series pushed through every operation, O(N²) work
+    per operation, exact up to rounding. derivatives[k] = dᵏf/dxᵏ, coefficients[k] =
+    derivatives[k] / k!.
+
+    Where a function has no Taylor series at the point (abs, relu or sign at 0, min or
+    max at a tie, sqrt or a fractional power at 0, asin at ±1, ...) the command
+    refuses with exit code 1 and names the operation, rather than print a wrong number.
+
+    \b
+    Examples:
+      adcli taylor "exp(sin(x))" --at x=0 --order 8
+      adcli taylor "x^2" --at x=0 --order 4 --format json
+      adcli taylor "x*y^2" --at x=1,y=2 --dir x=1,y=1 --order 3
+    """
+    f, point = _setup(expr, at, "taylor")
+    d = parse_point([direction]) if direction is not None else None
+    warn_unused(f.program, point, [wrt] if wrt else list(d or ()))
+    _emit(f.taylor(point, wrt=wrt.strip() if wrt else None, dir=d, order=order), "taylor", fmt, precision)
+
+
+@command("check")
+@click.argument("expr", required=False)
+@at_option
+@wrt_option
+@format_options
+def check_cmd(expr, at, wrt, fmt, precision):
+    """Check AD against finite differences: forward and reverse AD, and central
+    differences extrapolated by Ridders' method (the step shrinks by 1.4 until
+    roundoff stops the Richardson tableau improving), per variable.
+
+    \b
+    The verdict is ok when forward and reverse agree to 1e-12 (relative) and
+    |AD - FD| <= 1e-6 * max(1, |AD|) (absolute below 1). Why 1e-6: on a smooth function the
+    extrapolated difference is good to about 1e-10 relative, so 1e-6 leaves four
+    digits of margin for rounding in f, while a wrong derivative rule is off by far
+    more. At a kink (relu at 0) AD returns its convention and the difference does
+    not: that is reported as a mismatch too. Exit code 1 on any mismatch.
+
+    \b
+    Examples:
+      adcli check "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
+      adcli check "x^y" --at x=2,y=3 --format json
+    """
+    f, point = _setup(expr, at, "check")
+    wrt_l = _wrt_list(wrt)
+    warn_unused(f.program, point, wrt_l)
+    r = f.check(point, wrt=wrt_l)
+    _emit(r, "check", fmt, precision)
+    if not r.ok:
+        from ..cli import warn
+        bad = ", ".join(row.var for row in r.rows if not row.ok)
+        warn(f"AD and finite differences disagree for {bad}")
+        return 1
+    return 0
