@@ -70,7 +70,7 @@ def _atan2_partials(m, a, b):
 def _inside(m, y, partial):
     # Outside the domain the value is nan, and so is the derivative: the formula 1/x
     # would otherwise report log'(-1) = -1 for a function that does not exist there.
-    return m.where(m.isnan(y), m.nan, partial)
+    return m.where(m.isnan(y), y, partial)  # y, not a fresh nan: under nested AD its tangent is nan too
 
 
 def _tie_split(m, a, b, less):
