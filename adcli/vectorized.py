@@ -61,6 +61,7 @@ def map_chunks(work, n, chunk=CHUNK):
     # busy with something else) does not hold the others up.
     it = iter(bounds)
     lock = threading.Lock()
+    stop = []
 
     def run():
         # errstate is per thread: IEEE results are wanted here, and adcli names the
@@ -68,14 +69,19 @@ def map_chunks(work, n, chunk=CHUNK):
         with np.errstate(all="ignore"):
             while True:
                 with lock:
-                    b = next(it, None)
+                    b = None if stop else next(it, None)
                 if b is None:
                     return
                 work(*b)
 
     futures = [_executor().submit(run) for _ in range(min(workers(), len(bounds)))]
-    for f in futures:
-        f.result()
+    try:
+        for f in futures:
+            f.result()
+    except BaseException:
+        # Ctrl-C (or a failure): the other threads finish their current chunk and stop.
+        stop.append(True)
+        raise
 
 
 class Plan:
@@ -255,3 +261,25 @@ def value_and_grad(program, xs, wrt=None, chunk=CHUNK):
     with np.errstate(all="ignore"):
         map_chunks(work, n, chunk)
     return value, grads
+
+
+def forward_jacobian(program, xs, wrt, chunk=CHUNK):
+    """Value and Jacobian of a program at many points by forward mode (adcli.forward on
+    each chunk, so results equal a loop of one-point forward sweeps). Returns
+    ([value array per output], rows[output][wrt column] arrays)."""
+    from . import forward
+    xs, n = _columns(xs)
+    q, k = len(program.outputs), len(wrt)
+    values_ = [np.empty(n) for _ in range(q)]
+    rows = [[np.empty(n) for _ in range(k)] for _ in range(q)]
+
+    def work(lo, hi):
+        value, jac = forward.jacobian(program, [x[lo:hi] for x in xs], list(wrt), vector)
+        for r in range(q):
+            values_[r][lo:hi] = value[r]
+            for c in range(k):
+                rows[r][c][lo:hi] = 0.0 if jac[r][c] is None else jac[r][c]
+
+    with np.errstate(all="ignore"):
+        map_chunks(work, n, chunk)
+    return values_, rows

@@ -5,6 +5,7 @@ import click
 
 from .. import __version__
 from ..cli import ExprCommand, warn
+from ..errors import UsageError
 from ..output import FORMATS
 
 EPILOG_EXIT = "Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error."
@@ -52,6 +53,37 @@ def explain_option(f):
     return click.option("--explain", is_flag=True,
                         help="Also show how the expression was read (fully parenthesized) and "
                              "which AD mode ran and why.")(f)
+
+
+def batch_options(f):
+    """-f FILE, --points CSV and --strict: run the command on many jobs (adcli.batch)."""
+    f = click.option("--strict", is_flag=True,
+                     help="With -f or --points: stop at the first line that fails (exit 1).")(f)
+    f = click.option("--points", metavar="CSV",
+                     help="Run EXPR at every row of a CSV file whose header names the variables "
+                          "('-' reads standard input). Extra columns are carried through.")(f)
+    f = click.option("-f", "--file", "job_file", metavar="FILE",
+                     help="Run the jobs in FILE, one 'EXPR @ POINT' per line ('-' reads standard "
+                          "input, as does a missing EXPR when standard input is not a terminal).")(f)
+    return f
+
+
+def batch(command, expr, job_file, points, strict, fmt, precision, at, **options):
+    """The exit code of a batch run, or None when the command runs on one point."""
+    if job_file is None and points is None:
+        if expr is not None or _stdin_is_terminal():
+            if strict:
+                raise UsageError("--strict applies to -f FILE and --points CSV")
+            return None
+    from ..batch import main
+    return main(command, expr, job_file, points, strict, fmt, precision, at, options)
+
+
+def _stdin_is_terminal():
+    try:
+        return sys.stdin is None or sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return True
 
 
 def warn_unused(program, point, wrt=()):
