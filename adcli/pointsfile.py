@@ -66,7 +66,10 @@ def parse_chunk(header, first, block):
     if '"' not in text and "\n\n" not in text and lines[0] and lines[-1] and not header.extra:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            flat = np.fromstring(text.replace("\n", ","), sep=",")
+            try:
+                flat = np.fromstring(text.replace("\n", ","), sep=",")
+            except ValueError:   # a cell that is not a number: read row by row below
+                flat = np.empty(0)
         if flat.size == len(lines) * ncols and _cells_per_line_ok(block, text, ncols):
             table = flat.reshape(len(lines), ncols)
             chunk.rows = range(len(lines))

@@ -71,7 +71,7 @@ def batch_options(f):
 def batch(command, expr, job_file, points, strict, fmt, precision, at, **options):
     """The exit code of a batch run, or None when the command runs on one point."""
     if job_file is None and points is None:
-        if expr is not None or _stdin_is_terminal():
+        if expr is not None or not _stdin_has_jobs():
             if strict:
                 raise UsageError("--strict applies to -f FILE and --points CSV")
             return None
@@ -79,11 +79,12 @@ def batch(command, expr, job_file, points, strict, fmt, precision, at, **options
     return main(command, expr, job_file, points, strict, fmt, precision, at, options)
 
 
-def _stdin_is_terminal():
+def _stdin_has_jobs():
+    """Standard input can hold job lines: it is open, readable and not a terminal."""
     try:
-        return sys.stdin is None or sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return True
+        return sys.stdin is not None and sys.stdin.readable() and not sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def warn_unused(program, point, wrt=()):
