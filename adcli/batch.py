@@ -112,35 +112,52 @@ class Run:
 
 def pick(result, i):
     """The one-point Result at index i of a many-point Result (every array field)."""
-    r = object.__new__(type(result))
-    for k, v in vars(result).items():
-        setattr(r, k, _pick(v, i))
-    return r
+    return split(result, i, i + 1)[0]
 
 
-def _pick(v, i):
+def split(result, lo, hi):
+    """One-point Results for indexes lo:hi of a many-point Result: every array field
+    (at any depth in lists, tuples and dicts) becomes the float at that index."""
+    leaves = []
+    build = {k: _template(v, leaves) for k, v in vars(result).items()}
+    columns = [a[lo:hi].tolist() for a in leaves]
+    cls = type(result)
+    out = []
+    for row in zip(*columns) if columns else [()] * (hi - lo):
+        r = object.__new__(cls)
+        r.__dict__.update({k: b(row) for k, b in build.items()})
+        out.append(r)
+    return out
+
+
+def _template(v, leaves):
+    """A function that rebuilds v from one row of leaf values; arrays of v are
+    appended to leaves in the order the row holds them."""
     if isinstance(v, (list, tuple)):
-        return type(v)(_pick(x, i) for x in v)
+        parts, typ = [_template(x, leaves) for x in v], type(v)
+        return lambda row: typ([p(row) for p in parts])
     if isinstance(v, dict):
-        return {k: _pick(x, i) for k, x in v.items()}
+        keys, parts = list(v), [_template(x, leaves) for x in v.values()]
+        return lambda row: dict(zip(keys, [p(row) for p in parts]))
     if hasattr(v, "ndim") and v.ndim:
-        return float(v[i])
-    return v
+        k = len(leaves)
+        leaves.append(v)
+        return lambda row: row[k]
+    return lambda row: v
 
 
-def finite(result):
-    """Every number of the result (apart from the point) is finite."""
-    stack = [v for k, v in vars(result).items() if k not in ("at", "expr", "warnings")]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, float):
-            if not math.isfinite(v):
-                return False
-        elif isinstance(v, (list, tuple)):
-            stack.extend(v)
-        elif isinstance(v, dict):
-            stack.extend(v.values())
-    return True
+def nonfinite(result, n):
+    """Boolean array: the points where some number of the result (apart from the
+    point itself) is nan or inf."""
+    import numpy as np
+    leaves = []
+    for k, v in vars(result).items():
+        if k not in ("at", "expr", "warnings"):
+            _template(v, leaves)
+    bad = np.zeros(n, dtype=bool)
+    for a in leaves:
+        bad |= ~np.isfinite(a)
+    return bad
 
 
 def read_point(text):
@@ -175,9 +192,9 @@ def compute(run, entries, groups):
             except AdcliError:
                 many = None   # the same error on every line: reported line by line below
             if many is not None:
-                for j, i in enumerate(members):
-                    res = pick(many, j)
-                    if not finite(res):
+                bad = nonfinite(many, len(members))
+                for j, (i, res) in enumerate(zip(members, split(many, 0, len(members)))):
+                    if bad[j]:
                         res.warnings = _one(kind, f, entries[i][2], options).warnings
                     entries[i][2] = res
                 continue

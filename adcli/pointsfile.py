@@ -11,7 +11,7 @@ import csv
 import io
 import warnings
 
-from .batch import Failure, pick
+from .batch import Failure, split
 from .errors import AdcliError, UsageError, printable
 from .output import dumps, number, record
 from .stream import decode
@@ -191,9 +191,9 @@ class PointsWriter:
             cols = self.run.kind.columns(result)
         else:
             from .output import csv_header, csv_row
-            first = pick(result, 0)
-            names = csv_header(first, self.run.command)[len(first.at):]
-            per_row = [csv_row(pick(result, j), self.run.command)[len(first.at):] for j in range(n)]
+            ones = split(result, 0, n)
+            names = csv_header(ones[0], self.run.command)[len(ones[0].at):]
+            per_row = [csv_row(r, self.run.command)[len(r.at):] for r in ones]
             cols = [(name, np.array([float(r[c]) for r in per_row])) for c, name in enumerate(names)]
         return [(name, np.broadcast_to(np.asarray(a, dtype=np.float64), (n,))) for name, a in cols]
 
@@ -284,11 +284,12 @@ class PointsWriter:
     def _json(self, chunk, result, cols, stop_at):
         lines, names, extra = chunk.lines, self.header.names, self.header.extra
         outs = []
+        ones = split(result, 0, len(chunk.rows)) if result is not None else []
         for k, j in self._order(chunk, stop_at):
             if j is None:
                 outs.append(dumps(chunk.failures[k].record()))
                 continue
-            rec = {"line": chunk.first + k, **record(pick(result, j), self.run.command)}
+            rec = {"line": chunk.first + k, **record(ones[j], self.run.command)}
             if extra:
                 cells = _cells(lines[k])
                 rec["columns"] = {names[i]: cells[i] for i in extra}
