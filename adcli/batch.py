@@ -11,7 +11,7 @@ import re
 
 from . import jobs
 from .errors import EXIT_EVAL, AdcliError, UsageError, printable
-from .output import dumps, number, record
+from .output import dumps, number
 
 VECTOR_MIN = 8        # groups smaller than this take the one-point path
 MAX_WARNINGS = 10     # warning lines shown on stderr before they are only counted
@@ -183,7 +183,7 @@ def compute(run, entries, groups):
     kind, options = run.kind, run.options
     for (expr, _), members in groups.items():
         f = run.function(expr)
-        if len(members) >= VECTOR_MIN:
+        if kind.many and len(members) >= VECTOR_MIN:
             import numpy as np
             names = list(entries[members[0]][2])
             point = {v: np.array([entries[i][2][v] for i in members]) for v in names}
@@ -249,11 +249,16 @@ def _num(v, precision=None):
 
 
 def flat(v, precision=None, sep=";"):
-    """A record field as one cell: numbers as the shortest round-trip text, lists
-    joined with `sep`, {name: number} as name=number."""
+    """A record field as one cell: numbers as the shortest round-trip text, a list of
+    numbers joined with `sep`, {name: number} as name=number; anything nested deeper
+    (a matrix) as compact JSON."""
     if isinstance(v, dict):
+        if any(isinstance(x, (dict, list, tuple)) for x in v.values()):
+            return dumps(v)
         return sep.join(f"{k}={flat(x, precision, sep)}" for k, x in v.items())
     if isinstance(v, (list, tuple)):
+        if any(isinstance(x, (dict, list, tuple)) for x in v):
+            return dumps(v)
         return sep.join(flat(x, precision, sep) for x in v)
     if v is None:
         return ""
@@ -275,7 +280,7 @@ class JobWriter:
             if isinstance(res, Failure):
                 yield line, text, res, None
             else:
-                yield line, text, res, {"line": line, **record(res, self.run.command)}
+                yield line, text, res, {"line": line, **self.run.kind.record(res, self.run.command)}
 
     def write_jobs(self, entries):
         fmt = self.fmt

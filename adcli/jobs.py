@@ -20,6 +20,11 @@ A command joins batch mode with one call to `register`:
     check(f, options)
               optional: raise AdcliError when the expression cannot be used at all
               (grad of several outputs), before any point is looked at.
+    record(result, command) -> dict
+              optional: the command's single-job JSON object (default
+              adcli.output.record); the batch adds "line".
+    many      False if run only takes one point (floats): the batch then calls it once
+              per line, even for lines that share an expression.
 
 The batch layer (adcli.batch) does the rest: reading, grouping lines that share an
 expression, slicing many-point Results back into one Result per line, warnings,
@@ -30,21 +35,25 @@ from .errors import UsageError
 
 
 class JobKind:
-    __slots__ = ("command", "run", "fields", "columns", "check")
+    __slots__ = ("command", "run", "fields", "columns", "check", "record", "many")
 
-    def __init__(self, command, run, fields, columns=None, check=None):
+    def __init__(self, command, run, fields, columns=None, check=None, record=None, many=True):
         self.command = command
         self.run = run
         self.fields = tuple(fields)
         self.columns = columns
         self.check = check
+        if record is None:
+            from .output import record
+        self.record = record
+        self.many = many
 
 
 KINDS = {}
 
 
-def register(command, run, fields=("value",), columns=None, check=None):
-    KINDS[command] = JobKind(command, run, fields, columns, check)
+def register(command, run, fields=("value",), columns=None, check=None, record=None, many=True):
+    KINDS[command] = JobKind(command, run, fields, columns, check, record, many)
 
 
 def kind(command):

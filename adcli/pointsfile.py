@@ -13,7 +13,7 @@ import warnings
 
 from .batch import Failure, split
 from .errors import AdcliError, UsageError, printable
-from .output import dumps, number, record
+from .output import dumps, number
 from .stream import decode
 
 READ_SIZE = 4 << 20   # bytes per chunk: ~70,000 rows of three numbers
@@ -21,6 +21,7 @@ READ_SIZE = 4 << 20   # bytes per chunk: ~70,000 rows of three numbers
 
 class Header:
     def __init__(self, line, lineno, f, defaults):
+        line = line.lstrip("\ufeff")   # a byte order mark, as some spreadsheets write
         cells = next(csv.reader([line]), [])
         self.text = line
         self.names = [c.strip() for c in cells]
@@ -158,19 +159,51 @@ def run_points(run, expr, source, fmt, precision, out, progress):
 
 
 def compute_chunk(run, f, header, chunk):
-    """The many-point Result for the good rows of a chunk (None if there are none), or
-    a Failure for each of them when the command cannot run at these points."""
+    """The many-point Result for the good rows of a chunk (None if there are none).
+    Rows where the command cannot run become Failures."""
     if not chunk.rows:
         return None
     point = dict(run.defaults)
     point.update(chunk.points)
-    try:
-        return run.kind.run(f, point, run.options)
-    except AdcliError as e:
-        for k in chunk.rows:
+    if run.kind.many:
+        try:
+            return run.kind.run(f, point, run.options)
+        except AdcliError:
+            pass  # the same error on every row, or only on some: find out row by row
+    ones, rows = [], []
+    for j, k in enumerate(chunk.rows):
+        one = {v: (a if isinstance(a, float) else float(a[j])) for v, a in point.items()}
+        try:
+            ones.append(run.kind.run(f, one, run.options))
+            rows.append(j)
+        except AdcliError as e:
             chunk.failures[k] = Failure(chunk.first + k, chunk.lines[k], e)
-        chunk.rows = []
-        return None
+    if len(rows) < len(chunk.rows):
+        chunk.rows = [chunk.rows[j] for j in rows]
+        chunk.points = {v: a[rows] for v, a in chunk.points.items()}
+    return stack(ones) if ones else None
+
+
+def stack(results):
+    """The many-point Result made of one-point Results of the same shape (the inverse
+    of adcli.batch.split)."""
+    first = results[0]
+    r = object.__new__(type(first))
+    for k in vars(first):
+        setattr(r, k, _stack([vars(x)[k] for x in results]))
+    return r
+
+
+def _stack(values):
+    import numpy as np
+    v = values[0]
+    if isinstance(v, float):
+        return np.array(values, dtype=np.float64)
+    if isinstance(v, (list, tuple)):
+        return type(v)([_stack(list(col)) for col in zip(*values)])
+    if isinstance(v, dict):
+        return {k: _stack([x[k] for x in values]) for k in v}
+    return v
 
 
 class PointsWriter:
@@ -289,7 +322,7 @@ class PointsWriter:
             if j is None:
                 outs.append(dumps(chunk.failures[k].record()))
                 continue
-            rec = {"line": chunk.first + k, **record(ones[j], self.run.command)}
+            rec = {"line": chunk.first + k, **self.run.kind.record(ones[j], self.run.command)}
             if extra:
                 cells = _cells(lines[k])
                 rec["columns"] = {names[i]: cells[i] for i in extra}

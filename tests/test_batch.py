@@ -423,3 +423,30 @@ def test_ctrl_c_leaves_whole_lines():
         if p.poll() is None:
             p.kill()
             p.wait()
+
+
+# -- the hook other commands use ------------------------------------------------------------
+
+def test_a_registered_one_point_command_runs_in_batches(capsys, monkeypatch):
+    """A command that registers a job function taking one point only (many=False)
+    gets job files and --points with its own record."""
+    from adcli import batch, jobs
+    calls = []
+
+    def run(f, point, options):
+        assert all(isinstance(v, float) for v in point.values())
+        calls.append(point)
+        return f.eval(point)
+
+    monkeypatch.setitem(jobs.KINDS, "twice", None)
+    jobs.register("twice", run, fields=("value",), many=False,
+                  record=lambda r, c: {"expr": r.expr, "twice": [2 * v for v in r.value]})
+    text = "".join(f"x*y @ x={i}, y=3\n" for i in range(10))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    assert batch.main("twice", None, "-", None, False, "json", None, (), {}) == 0
+    recs = jsonl(capsys.readouterr().out)
+    assert [r["twice"] for r in recs] == [[6.0 * i] for i in range(10)] and len(calls) == 10
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x,y\n1,2\n3,oops\n5,6\n")))
+    assert batch.main("twice", "x*y", None, "-", False, "csv", None, (), {}) == 1
+    assert capsys.readouterr().out == ("x,y,value,error\n1,2,2,\n3,oops,,row: column y: 'oops' is not a number\n"
+                                       "5,6,30,\n")
