@@ -6,7 +6,6 @@ groups run through the one-point path, which is faster for them. Results are wri
 in input order, one chunk at a time. A bad line becomes an error record in its place
 and the batch goes on (or stops, with --strict); the exit code is 1 if any line failed.
 """
-import math
 import re
 
 from . import jobs
@@ -76,7 +75,7 @@ class Run:
                 self._functions.clear()
             self._functions[expr] = f
         if isinstance(f, AdcliError):
-            raise f
+            raise f.with_traceback(None)   # raised once per line: keep no growing traceback
         return f
 
     def fail(self, failure):
@@ -108,11 +107,6 @@ class Run:
                       f"{printable(self.first_failure.text())}")
             return EXIT_EVAL
         return 0
-
-
-def pick(result, i):
-    """The one-point Result at index i of a many-point Result (every array field)."""
-    return split(result, i, i + 1)[0]
 
 
 def split(result, lo, hi):
@@ -255,7 +249,8 @@ def flat(v, precision=None, sep=";"):
     if isinstance(v, dict):
         if any(isinstance(x, (dict, list, tuple)) for x in v.values()):
             return dumps(v)
-        return sep.join(f"{k}={flat(x, precision, sep)}" for k, x in v.items())
+        eq = " = " if sep == "\n" else "="
+        return sep.join(f"{k}{eq}{flat(x, precision, sep)}" for k, x in v.items())
     if isinstance(v, (list, tuple)):
         if any(isinstance(x, (dict, list, tuple)) for x in v):
             return dumps(v)
@@ -319,37 +314,36 @@ class JobWriter:
         self.out.write(buf.getvalue())
 
     def _table(self, entries):
+        """A Rich table per chunk (header on the first). Numbers never wrap: entries of
+        the point and of vector fields go one per line; an error goes under its line's
+        text in the expression column."""
         from rich import box
         from rich.table import Table
         from rich.text import Text
 
         from .tables import console
         fields = self.run.kind.fields
-        errors = any(rec is None for _, _, _, rec in self._records(entries))
         t = Table(box=box.SIMPLE_HEAVY, show_edge=False, pad_edge=False, show_header=not self.started)
-        t.add_column("line", justify="right")
-        t.add_column("expression", overflow="fold")
-        t.add_column("at", overflow="fold")
+        t.add_column("line", justify="right", no_wrap=True)
+        t.add_column("expression", overflow="fold", min_width=12)
+        t.add_column("at", no_wrap=True)
         for k in fields:
-            t.add_column(k, justify="right" if k == "value" else "left", overflow="fold")
-        if errors:
-            t.add_column("error", overflow="fold")
+            t.add_column(k, justify="right" if k == "value" else "left", no_wrap=True)
+        p = self.precision
         for line, text, res, rec in self._records(entries):
             if rec is None:
-                cells = [Text(str(line)), Text(printable(text.strip())), Text(""), *[Text("")] * len(fields),
-                         Text(printable(f"{res.type}: {res.message}"), style="red")]
+                cell = Text(printable(text.strip()))
+                cell.append("\n" + printable(f"{res.type} error: {res.message}"), style="red")
+                t.add_row(Text(str(line)), cell, Text(""), *[Text("")] * len(fields))
             else:
-                cells = [Text(str(line)), Text(printable(rec["expr"])),
-                         Text(flat(rec["at"], self.precision, ", "))]
-                cells += [Text(printable(flat(rec.get(k), self.precision, ", "))) for k in fields]
-                if errors:
-                    cells.append(Text(""))
-            t.add_row(*cells)
+                cells = [Text(str(line)), Text(printable(rec["expr"])), Text(flat(rec["at"], p, "\n"))]
+                # Field keys are variable names and the values numbers: nothing to escape.
+                cells += [Text(flat(rec.get(k), p, "\n")) for k in fields]
+                t.add_row(*cells)
         if entries or not self.started:
             import io
             buf = io.StringIO()
-            c = console(buf)
-            c.print(t)
+            console(buf).print(t)
             self.out.write(buf.getvalue())
 
     def close(self):
