@@ -236,6 +236,13 @@ def chunk_jobs(run, first, lines):
     return entries
 
 
+def wide_console(file):
+    """A Rich console as wide as the table needs: a batch table's numbers are never
+    wrapped or cut (a terminal narrower than the table wraps whole lines instead)."""
+    from rich.console import Console
+    return Console(file=file, width=4096, highlight=False, soft_wrap=False)
+
+
 # ---- output of job files ----------------------------------------------------------
 
 def _num(v, precision=None):
@@ -321,7 +328,6 @@ class JobWriter:
         from rich.table import Table
         from rich.text import Text
 
-        from .tables import console
         fields = self.run.kind.fields
         t = Table(box=box.SIMPLE_HEAVY, show_edge=False, pad_edge=False, show_header=not self.started)
         t.add_column("line", justify="right", no_wrap=True)
@@ -343,7 +349,7 @@ class JobWriter:
         if entries or not self.started:
             import io
             buf = io.StringIO()
-            console(buf).print(t)
+            wide_console(buf).print(t)
             self.out.write(buf.getvalue())
 
     def close(self):

@@ -11,7 +11,7 @@ import csv
 import io
 import warnings
 
-from .batch import Failure, split
+from .batch import Failure, split, wide_console
 from .errors import AdcliError, UsageError, printable
 from .output import dumps, number
 from .stream import decode
@@ -352,7 +352,6 @@ class PointsWriter:
         from rich.table import Table
         from rich.text import Text
 
-        from .tables import console
         show_error = any(r[-1] for r in rows)
         t = Table(box=box.SIMPLE_HEAVY, show_edge=False, pad_edge=False, show_header=not self.started)
         for i, h in enumerate(head if show_error else head[:-1]):
@@ -362,7 +361,7 @@ class PointsWriter:
             t.add_row(*[Text(printable(c), style="red" if i == len(head) - 1 else "")
                         for i, c in enumerate(r if show_error else r[:-1])])
         buf = io.StringIO()
-        console(buf).print(t)
+        wide_console(buf).print(t)
         self.out.write(buf.getvalue())
 
     def close(self):
