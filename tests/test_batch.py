@@ -452,3 +452,8 @@ def test_a_registered_one_point_command_runs_in_batches(capsys, monkeypatch):
     assert batch.main("twice", "x*y", None, "-", False, "csv", None, (), {}) == 1
     assert capsys.readouterr().out == ("x,y,value,error\n1,2,2,\n3,oops,,row: column y: 'oops' is not a number\n"
                                        "5,6,30,\n")
+
+
+def test_explain_is_for_one_point(adcli):
+    r = adcli("grad", "--explain", stdin="x @ x=1\n")
+    assert r.code == 2 and r.out == "" and "--explain works on one point" in r.err

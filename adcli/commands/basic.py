@@ -43,7 +43,7 @@ def eval_cmd(expr, at, job_file, points, strict, fmt, precision, explain):
       adcli eval "x*y" --points points.csv --format csv
       adcli eval -f jobs.txt --format json       (lines like: x^2 @ x=3)
     """
-    code = batch("eval", expr, job_file, points, strict, fmt, precision, at)
+    code = batch("eval", expr, job_file, points, strict, fmt, precision, at, explain)
     if code is not None:
         return code
     f, point = _setup(expr, at)
@@ -74,7 +74,7 @@ def grad_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, expl
       cat jobs.txt | adcli grad --format json    (lines like: (x+y)*(x-y) @ x=3, y=2)
     """
     wrt_list = [w.strip() for w in wrt.split(",") if w.strip()] if wrt else None
-    code = batch("grad", expr, job_file, points, strict, fmt, precision, at, wrt=wrt_list, mode=mode)
+    code = batch("grad", expr, job_file, points, strict, fmt, precision, at, explain, wrt=wrt_list, mode=mode)
     if code is not None:
         return code
     f, point = _setup(expr, at)

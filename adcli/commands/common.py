@@ -24,7 +24,8 @@ def command(name, **kw):
 def at_option(f):
     return click.option("--at", "at", multiple=True, metavar="POINT",
                         help="The point: x=3,y=2 (repeatable; values may be constant "
-                             "expressions such as pi/4).")(f)
+                             "expressions such as pi/4). In a batch: values for the variables "
+                             "a line or row does not give.")(f)
 
 
 def format_options(f):
@@ -68,13 +69,16 @@ def batch_options(f):
     return f
 
 
-def batch(command, expr, job_file, points, strict, fmt, precision, at, **options):
-    """The exit code of a batch run, or None when the command runs on one point."""
+def batch(command, expr, job_file, points, strict, fmt, precision, at, explain=False, **options):
+    """The exit code of a batch run, or None when the command runs on one point.
+    options are the command's own (wrt=, mode=, ...), passed to its job function."""
     if job_file is None and points is None:
         if expr is not None or not _stdin_has_jobs():
             if strict:
                 raise UsageError("--strict applies to -f FILE and --points CSV")
             return None
+    if explain:
+        raise UsageError("--explain works on one point, not on a batch")
     from ..batch import main
     return main(command, expr, job_file, points, strict, fmt, precision, at, options)
 
