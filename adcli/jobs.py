@@ -16,7 +16,8 @@ A command joins batch mode with one call to `register`:
               the columns of the job-file CSV.
     columns(result) -> [(header, array)]
               optional: the numeric output columns of a many-point Result, for --points
-              CSV (by default they come from adcli.output.csv_header/csv_row per point).
+              CSV and tables (by default: the numbers under `fields` in each point's
+              record, named value, value1, jacobian1_2, gradient.x, ...).
     check(f, options)
               optional: raise AdcliError when the expression cannot be used at all
               (grad of several outputs), before any point is looked at.

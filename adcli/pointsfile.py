@@ -220,14 +220,12 @@ class PointsWriter:
     def _columns(self, result, n):
         """[(header, array)] of the result columns."""
         import numpy as np
-        if self.run.kind.columns:
-            cols = self.run.kind.columns(result)
+        kind = self.run.kind
+        if kind.columns:
+            cols = kind.columns(result)
         else:
-            from .output import csv_header, csv_row
-            ones = split(result, 0, n)
-            names = csv_header(ones[0], self.run.command)[len(ones[0].at):]
-            per_row = [csv_row(r, self.run.command)[len(r.at):] for r in ones]
-            cols = [(name, np.array([float(r[c]) for r in per_row])) for c, name in enumerate(names)]
+            rows = [record_cells(kind.record(r, kind.command), kind.fields) for r in split(result, 0, n)]
+            cols = [(name, np.array([float(row[c][1]) for row in rows])) for c, (name, _) in enumerate(rows[0])]
         return [(name, np.broadcast_to(np.asarray(a, dtype=np.float64), (n,))) for name, a in cols]
 
     def _names(self):
@@ -367,6 +365,25 @@ class PointsWriter:
     def close(self):
         if not self.started and self.fmt == "csv":
             self.out.write(self.header.text + "," + _csv_line([*self._names(), "error"]))
+
+
+def record_cells(rec, fields):
+    """[(column name, number)] of the numbers under `fields` of a JSON record, for a
+    command that registered no columns: a number is one column (value); a list gives
+    value1, value2, ...; a matrix jacobian1_1, ...; a dict gradient.x, ... ."""
+    cells = []
+    for field in fields:
+        stack = [(field, rec.get(field), True)]
+        while stack:
+            name, v, top = stack.pop()
+            if isinstance(v, dict):
+                stack.extend(reversed([(f"{name}.{k}", x, False) for k, x in v.items()]))
+            elif isinstance(v, (list, tuple)):
+                sep = "" if top else "_"
+                stack.extend(reversed([(f"{name}{sep}{i + 1}", x, False) for i, x in enumerate(v)]))
+            elif isinstance(v, (int, float)) and not isinstance(v, bool) or v in ("nan", "inf", "-inf"):
+                cells.append((name, v))
+    return cells
 
 
 def _as_many(result):

@@ -441,7 +441,7 @@ def test_a_registered_one_point_command_runs_in_batches(capsys, monkeypatch):
         return f.eval(point)
 
     monkeypatch.setitem(jobs.KINDS, "twice", None)
-    jobs.register("twice", run, fields=("value",), many=False,
+    jobs.register("twice", run, fields=("twice",), many=False,
                   record=lambda r, c: {"expr": r.expr, "twice": [2 * v for v in r.value]})
     text = "".join(f"x*y @ x={i}, y=3\n" for i in range(10))
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
@@ -450,8 +450,9 @@ def test_a_registered_one_point_command_runs_in_batches(capsys, monkeypatch):
     assert [r["twice"] for r in recs] == [[6.0 * i] for i in range(10)] and len(calls) == 10
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x,y\n1,2\n3,oops\n5,6\n")))
     assert batch.main("twice", "x*y", None, "-", False, "csv", None, (), {}) == 1
-    assert capsys.readouterr().out == ("x,y,value,error\n1,2,2,\n3,oops,,row: column y: 'oops' is not a number\n"
-                                       "5,6,30,\n")
+    # No columns= registered: the CSV columns come from the numbers of the record.
+    assert capsys.readouterr().out == ("x,y,twice1,error\n1,2,4,\n3,oops,,row: column y: 'oops' is not a number\n"
+                                       "5,6,60,\n")
 
 
 def test_explain_is_for_one_point(adcli):
