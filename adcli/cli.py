@@ -104,9 +104,15 @@ def _want_traceback(argv):
     return "--traceback" in argv or os.environ.get("ADCLI_TRACEBACK") == "1"
 
 
+def _safe(text):
+    from .errors import printable
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
 def error(message):
-    """One message on stderr, written as text: user input in it is never interpreted."""
-    sys.stderr.write(f"adcli: error: {message}\n")
+    """One message on stderr, written as text: user input in it is never interpreted,
+    and control characters in it are shown escaped."""
+    sys.stderr.write(f"adcli: error: {_safe(message)}\n")
 
 
 def warn(message):
@@ -129,7 +135,10 @@ def main(argv=None):
         sys.stderr.write("adcli: interrupted\n")
         return EXIT_INTERRUPTED
     except click.ClickException as e:
-        e.show()
+        import io
+        buf = io.StringIO()
+        e.show(file=buf)  # click echoes user text verbatim; escape it before it reaches a terminal
+        sys.stderr.write(_safe(buf.getvalue().rstrip("\n")) + "\n")
         return e.exit_code if e.exit_code else EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("adcli: interrupted\n")

@@ -1,0 +1,65 @@
+"""The README shows real output: every `$ adcli ...` example in it is run and its
+output compared, and its Python examples run as doctests."""
+import doctest
+import os
+import pathlib
+import re
+import shlex
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+
+def shell_examples():
+    """(command, expected output) for each indented block line '    $ adcli ...'."""
+    lines = README.read_text(encoding="utf-8").splitlines()
+    examples, i = [], 0
+    while i < len(lines):
+        m = re.match(r"^    \$ (adcli .*)$", lines[i])
+        if not m:
+            i += 1
+            continue
+        cmd, out = m.group(1), []
+        i += 1
+        while i < len(lines) and lines[i].startswith("    ") and not lines[i].startswith("    $ "):
+            out.append(lines[i][4:])
+            i += 1
+        examples.append((cmd, "\n".join(out).rstrip()))
+    return examples
+
+
+EXAMPLES = shell_examples()
+
+
+def test_readme_has_examples():
+    assert len(EXAMPLES) >= 4
+
+
+@pytest.mark.parametrize("cmd,expected", EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_readme_shell_example(cmd, expected):
+    args = shlex.split(cmd)
+    if "|" in args or ">" in args:
+        pytest.skip("pipelines are shown, not run")
+    env = dict(os.environ, COLUMNS="80", NO_COLOR="1", TERM="dumb")
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run([sys.executable, "-m", "adcli", *args[1:]], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=60)
+    got = (proc.stderr + proc.stdout).rstrip()
+    got = "\n".join(line.rstrip() for line in got.splitlines())
+    assert got == "\n".join(line.rstrip() for line in expected.splitlines())
+
+
+def test_readme_python_examples():
+    text = README.read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert blocks
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    # One doctest for all blocks: later blocks use names defined in earlier ones.
+    test = parser.get_doctest("\n".join(blocks), {}, "README", str(README), 0)
+    runner.run(test)
+    assert runner.failures == 0 and runner.tries > 0
