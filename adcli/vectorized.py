@@ -102,6 +102,7 @@ class Plan:
                 prim, args, _ = self.code[i]
                 active[i] = prim is not None and any(active[a] for a in args)
         self.active = active
+        self.into = {i: k for k, i in enumerate(self.wrt or ())}   # input -> gradient column
         # Forward sweep: a value nobody reads in the reverse sweep is dropped after its
         # last reader in the forward sweep. Reverse sweep: a value is dropped once the
         # lowest-numbered node that needs it for its partials is done (the node itself
@@ -157,6 +158,8 @@ class Plan:
         shape = (hi - lo,)
         if active[out]:
             adj[out] = 1.0
+        written = {}  # input -> its slice of the output, once something was written there
+        into = self.into
         for i in range(n - 1, self.n_in - 1, -1):
             g = adj[i]
             if g is not None:
@@ -168,16 +171,29 @@ class Plan:
                     if not active[a] or (type(p) is int and p == 0):
                         continue
                     minus = type(p) is int and p == -1
+                    one = type(g) is float and g == 1.0
+                    t = adj[a]
+                    if t is None and a in into:
+                        # The first contribution to a differentiated input goes straight
+                        # into the caller's output array (same arithmetic, no copy later).
+                        d = written[a] = grads[into[a]][lo:hi]
+                        if type(p) is int:
+                            (np.negative if minus else np.positive)(g, out=d)
+                        elif one:
+                            np.copyto(d, p)
+                        else:
+                            np.multiply(p, g, out=d)
+                        adj[a], owned[a] = d, True
+                        continue
                     if type(p) is int and (p == 1 or minus):
                         term, fresh = g, False
-                    elif type(g) is float and g == 1.0:
+                    elif one:
                         term, fresh = p, _fresh(p, shape, y, av, ps)
                     elif _fresh(p, shape, y, av, ps) and _full(g, shape):
                         term, fresh = np.multiply(p, g, out=p), True
                     else:
                         term = p * g
                         fresh = _full(term, shape)
-                    t = adj[a]
                     if t is None:
                         if minus:
                             term = -term
@@ -193,8 +209,8 @@ class Plan:
             for a in drop[i]:
                 vals[a] = None
         for k, i in enumerate(self.wrt):
-            a = adj[i]
-            grads[k][lo:hi] = 0.0 if a is None else a
+            if i not in written:
+                grads[k][lo:hi] = 0.0 if adj[i] is None else adj[i]
 
 
 def _full(a, shape):

@@ -13,6 +13,15 @@ def points(n, names=("x", "y", "z"), seed=0):
     return {v: rng.uniform(0.5, 2.0, n) for v in names}
 
 
+def f_a_by_hand(x, y):
+    s, d = x + y, x - y
+    return s * d, 2 * x, -2 * y
+
+
+def f_b_by_hand(x1, x2):
+    return np.log(x1) + x1 * x2 - np.sin(x2), 1 / x1 + x2, x1 - np.cos(x2)
+
+
 def f_c_by_hand(x, y, z):
     """Value and gradient of F_C, analytic, common subexpressions shared by hand."""
     xy = x * y
