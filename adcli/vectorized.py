@@ -171,7 +171,11 @@ class Plan:
                     if not active[a] or (type(p) is int and p == 0):
                         continue
                     minus = type(p) is int and p == -1
-                    one = type(g) is float and g == 1.0
+                    # An adjoint that is exactly 1 or -1 (a seed passed on through sums
+                    # and differences) scales nothing: p * -1 + t is t - p, bit for bit.
+                    unit = type(g) is float and (g == 1.0 or g == -1.0)
+                    if unit and type(p) is not int and g == -1.0:
+                        minus = True
                     t = adj[a]
                     if t is None and a in into:
                         # The first contribution to a differentiated input goes straight
@@ -179,15 +183,15 @@ class Plan:
                         d = written[a] = grads[into[a]][lo:hi]
                         if type(p) is int:
                             (np.negative if minus else np.positive)(g, out=d)
-                        elif one:
-                            np.copyto(d, p)
+                        elif unit:
+                            (np.negative if minus else np.positive)(p, out=d)
                         else:
                             np.multiply(p, g, out=d)
                         adj[a], owned[a] = d, True
                         continue
                     if type(p) is int and (p == 1 or minus):
                         term, fresh = g, False
-                    elif one:
+                    elif unit:
                         term, fresh = p, _fresh(p, shape, y, av, ps)
                     elif _fresh(p, shape, y, av, ps) and _full(g, shape):
                         term, fresh = np.multiply(p, g, out=p), True
