@@ -9,8 +9,9 @@ adjoints are accumulated in place when no other reference to the array exists; a
 numpy releases the GIL inside its loops, so the chunks run on all cores.
 
 The arithmetic is the reverse sweep of adcli.reverse, in the same order (nodes in
-reverse, arguments in order, `adj = adj + term`), so results equal a loop of
-single-point evaluations up to the last-bit differences between libm and numpy.
+reverse, arguments in order, `adj = adj + term`), so results are bit for bit those of
+adcli.reverse on the whole arrays, and equal a loop of one-point evaluations up to the
+last-bit differences between libm and numpy's exp, log, tanh, ... (tests/test_vectorized.py).
 """
 import os
 import threading
@@ -23,8 +24,8 @@ from .sweep import compiled
 # Points per chunk. Each numpy call must run long enough that handing the GIL between
 # threads (several microseconds on a VM) is cheap next to it, while one sweep's
 # intermediate arrays (256 KB each here) stay in L2/L3. Measured with
-# benchmarks/kernel.py: 4k-point chunks gain nothing from a second thread, 32k-point
-# chunks gain 1.5-1.7x.
+# benchmarks/kernel.py on 2 cores: with 4k-point chunks a second thread gained nothing,
+# with 32k-point chunks it gained 1.4-1.7x (when the second core was not busy).
 CHUNK = 32768
 _pool = None
 _pool_lock = threading.Lock()
