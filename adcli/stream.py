@@ -96,8 +96,8 @@ class Output:
     the write is complete, so what was written is whole lines."""
 
     def __init__(self, stream=None):
-        self.stream = stream or sys.stdout
-        self._writing = False
+        self.stream = stream   # None: sys.stdout at the time of writing (the progress
+        self._writing = False  # bar may have redirected it to print above itself)
         self._interrupted = False
         self._old = None
 
@@ -124,8 +124,9 @@ class Output:
             return
         self._writing = True
         try:
-            self.stream.write(text)
-            self.stream.flush()
+            out = self.stream or sys.stdout
+            out.write(text)
+            out.flush()
         finally:
             self._writing = False
         if self._interrupted:
