@@ -64,7 +64,10 @@ def parse_chunk(header, first, block):
     lines = text.split("\n")
     chunk = Chunk(first, lines)
     ncols = len(header.names)
-    if '"' not in text and "\n\n" not in text and lines[0] and lines[-1] and not header.extra:
+    # numpy reads a few spellings that Python's float() refuses (nan(123)); those
+    # chunks, like quoted or blank lines, go row by row so every row reads the same.
+    if ('"' not in text and "(" not in text and "\n\n" not in text and lines[0] and lines[-1]
+            and not header.extra):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
