@@ -4,8 +4,8 @@ import click
 from ..api import Function, choose_mode
 from ..errors import UsageError
 from ..points import parse_point
-from .common import (at_option, command, emit, explain_option, format_options, mode_option, warn_unused,
-                     wrt_option)
+from .common import (at_option, batch, batch_options, command, emit, explain_option, format_options,
+                     mode_option, warn_unused, wrt_option)
 
 
 def _setup(expr, at):
@@ -29,17 +29,23 @@ def _explain(f, result):
 @command("eval")
 @click.argument("expr", required=False)
 @at_option
+@batch_options
 @format_options
 @explain_option
-def eval_cmd(expr, at, fmt, precision, explain):
-    """Evaluate EXPR at a point.
+def eval_cmd(expr, at, job_file, points, strict, fmt, precision, explain):
+    """Evaluate EXPR at a point, or at every point of a batch.
 
     \b
     Examples:
       adcli eval "sin(x)^2 + cos(x)^2" --at x=0.7
       adcli eval "a = x + y; b = x - y; a * b" --at x=3,y=2
       adcli eval "x^2, 2^x" --at x=3 --format json
+      adcli eval "x*y" --points points.csv --format csv
+      adcli eval -f jobs.txt --format json       (lines like: x^2 @ x=3)
     """
+    code = batch("eval", expr, job_file, points, strict, fmt, precision, at, explain)
+    if code is not None:
+        return code
     f, point = _setup(expr, at)
     warn_unused(f.program, point)
     result = f.eval(point)
@@ -51,10 +57,12 @@ def eval_cmd(expr, at, fmt, precision, explain):
 @at_option
 @wrt_option
 @mode_option
+@batch_options
 @format_options
 @explain_option
-def grad_cmd(expr, at, wrt, mode, fmt, precision, explain):
-    """Value and gradient of EXPR at a point, by automatic differentiation.
+def grad_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, explain):
+    """Value and gradient of EXPR at a point, or at every point of a batch, by
+    automatic differentiation.
 
     \b
     Examples:
@@ -62,12 +70,17 @@ def grad_cmd(expr, at, wrt, mode, fmt, precision, explain):
       adcli grad "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --format json
       adcli grad "x^y" --at x=2,y=3 --wrt y --mode forward
       adcli grad --at x=3 -- "-x^2"
+      adcli grad "x*sin(y)" --points points.csv --format csv > out.csv
+      cat jobs.txt | adcli grad --format json    (lines like: (x+y)*(x-y) @ x=3, y=2)
     """
+    wrt_list = [w.strip() for w in wrt.split(",") if w.strip()] if wrt else None
+    code = batch("grad", expr, job_file, points, strict, fmt, precision, at, explain, wrt=wrt_list, mode=mode)
+    if code is not None:
+        return code
     f, point = _setup(expr, at)
     if len(f.program.outputs) != 1:
         raise UsageError(f"grad needs one output, got {len(f.program.outputs)}",
                          hint="differentiate several outputs with 'adcli jacobian'")
-    wrt_list = [w.strip() for w in wrt.split(",") if w.strip()] if wrt else None
     warn_unused(f.program, point, wrt_list)
     choose_mode(mode, 1, 1)
     result = f.grad(point, wrt=wrt_list, mode=mode)

@@ -5,6 +5,7 @@ import click
 
 from .. import __version__
 from ..cli import ExprCommand, warn
+from ..errors import UsageError
 from ..output import FORMATS
 
 EPILOG_EXIT = "Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error."
@@ -23,7 +24,8 @@ def command(name, **kw):
 def at_option(f):
     return click.option("--at", "at", multiple=True, metavar="POINT",
                         help="The point: x=3,y=2 (repeatable; values may be constant "
-                             "expressions such as pi/4).")(f)
+                             "expressions such as pi/4). In a batch: values for the variables "
+                             "a line or row does not give.")(f)
 
 
 def format_options(f):
@@ -52,6 +54,41 @@ def explain_option(f):
     return click.option("--explain", is_flag=True,
                         help="Also show how the expression was read (fully parenthesized) and "
                              "which AD mode ran and why.")(f)
+
+
+def batch_options(f):
+    """-f FILE, --points CSV and --strict: run the command on many jobs (adcli.batch)."""
+    f = click.option("--strict", is_flag=True,
+                     help="With -f or --points: stop at the first line that fails (exit 1).")(f)
+    f = click.option("--points", metavar="CSV",
+                     help="Run EXPR at every row of a CSV file whose header names the variables "
+                          "('-' reads standard input). Extra columns are carried through.")(f)
+    f = click.option("-f", "--file", "job_file", metavar="FILE",
+                     help="Run the jobs in FILE, one 'EXPR @ POINT' per line ('-' reads standard "
+                          "input, as does a missing EXPR when standard input is not a terminal).")(f)
+    return f
+
+
+def batch(command, expr, job_file, points, strict, fmt, precision, at, explain=False, **options):
+    """The exit code of a batch run, or None when the command runs on one point.
+    options are the command's own (wrt=, mode=, ...), passed to its job function."""
+    if job_file is None and points is None:
+        if expr is not None or not _stdin_has_jobs():
+            if strict:
+                raise UsageError("--strict applies to -f FILE and --points CSV")
+            return None
+    if explain:
+        raise UsageError("--explain works on one point, not on a batch")
+    from ..batch import main
+    return main(command, expr, job_file, points, strict, fmt, precision, at, options)
+
+
+def _stdin_has_jobs():
+    """Standard input can hold job lines: it is open, readable and not a terminal."""
+    try:
+        return sys.stdin is not None and sys.stdin.readable() and not sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def warn_unused(program, point, wrt=()):
