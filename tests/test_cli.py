@@ -7,6 +7,7 @@ may ever contain a Python traceback.
 """
 import json
 import math
+import pathlib
 
 import pytest
 from click.testing import CliRunner
@@ -504,12 +505,13 @@ def _help_examples(run, command):
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])
-def test_every_example_in_the_help_runs(run, command):
+def test_every_example_in_the_help_runs(run, command, monkeypatch):
+    monkeypatch.chdir(pathlib.Path(__file__).resolve().parent.parent)  # examples/ are relative to the repo
     import shlex
     examples = _help_examples(run, command)
     assert examples
     for line in examples:
-        argv = shlex.split(line)[1:]
+        argv = shlex.split(line, comments=True)[1:]
         for stop in ("|", ">"):  # a pipeline's adcli part is what must run
             if stop in argv:
                 argv = argv[:argv.index(stop)]

@@ -40,8 +40,8 @@ def eval_cmd(expr, at, job_file, points, strict, fmt, precision, explain):
       adcli eval "sin(x)^2 + cos(x)^2" --at x=0.7
       adcli eval "a = x + y; b = x - y; a * b" --at x=3,y=2
       adcli eval "x^2, 2^x" --at x=3 --format json
-      adcli eval "x*y" --points points.csv --format csv
-      adcli eval -f jobs.txt --format json       (lines like: x^2 @ x=3)
+      adcli eval "x*y" --points examples/points.csv --format csv
+      adcli eval -f examples/jobs.txt --format json   # lines like: x^2 @ x=3
     """
     code = batch("eval", expr, job_file, points, strict, fmt, precision, at, explain)
     if code is not None:
@@ -70,8 +70,8 @@ def grad_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, expl
       adcli grad "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --format json
       adcli grad "x^y" --at x=2,y=3 --wrt y --mode forward
       adcli grad --at x=3 -- "-x^2"
-      adcli grad "x*sin(y)" --points points.csv --format csv > out.csv
-      cat jobs.txt | adcli grad --format json    (lines like: (x+y)*(x-y) @ x=3, y=2)
+      adcli grad "x*sin(y)" --points examples/points.csv --format csv > out.csv
+      cat examples/jobs.txt | adcli grad --format json   # lines: EXPR @ POINT
     """
     wrt_list = [w.strip() for w in wrt.split(",") if w.strip()] if wrt else None
     code = batch("grad", expr, job_file, points, strict, fmt, precision, at, explain, wrt=wrt_list, mode=mode)
