@@ -34,10 +34,22 @@ def choose_mode(mode, n_outputs, n_wrt):
     return "reverse" if n_outputs < n_wrt else "forward"
 
 
+def sweep_reason(requested, chosen, n_out, n_wrt):
+    """Why this mode, counted in sweeps."""
+    def sweeps(n, per):
+        return f"{n} sweep{'s' if n != 1 else ''}, one per {per}"
+    cost = {"forward": sweeps(n_wrt, "variable"), "reverse": sweeps(n_out, "output")}
+    other = "reverse" if chosen == "forward" else "forward"
+    text = f"{chosen} mode{', as asked' if requested != 'auto' else ''}: {cost[chosen]}"
+    if requested == "auto" and n_out == n_wrt:
+        return text + f" ({other} mode would need as many; on a tie forward wins, it keeps no tape)"
+    return text + f" ({other} mode would need {cost[other]})"
+
+
 class Result:
     """What a command computed, as plain data: renderers format it and compute nothing."""
 
-    def __init__(self, expr, at, outputs, value, mode=None, wrt=(), jacobian=None, warnings=()):
+    def __init__(self, expr, at, outputs, value, mode=None, wrt=(), jacobian=None, warnings=(), reason=None):
         self.expr = expr            # the source text
         self.at = at                # {variable: value}
         self.outputs = outputs      # source text of each output
@@ -46,6 +58,7 @@ class Result:
         self.wrt = tuple(wrt)       # the variables differentiated
         self.jacobian = jacobian    # rows = outputs, columns = wrt
         self.warnings = list(warnings)
+        self.reason = reason        # why this AD mode, in sweeps
 
     @property
     def gradient(self):
@@ -113,7 +126,8 @@ class Function:
         """Value and gradient (one output) or Jacobian (several) at a point."""
         point = self._point(at, point)
         wrt = self._wrt(wrt, point)
-        mode = choose_mode(mode, len(self.program.outputs), len(wrt))
+        requested, n_out = mode, len(self.program.outputs)
+        mode = choose_mode(mode, n_out, len(wrt))
         m, xs, shape = self._namespace(point)
         backend = BACKENDS[mode]
         index = {v: i for i, v in enumerate(self.program.inputs)}
@@ -135,7 +149,8 @@ class Function:
                 warnings = diagnose(self.program, values(self.program, xs, m), m,
                                     derivatives=not all(_finite(r, m) for r in jac),
                                     active=_active(self.program, cols))
-        return Result(self.expr, point, self.program.labels, value, mode, wrt, jac, warnings)
+        return Result(self.expr, point, self.program.labels, value, mode, wrt, jac, warnings,
+                      sweep_reason(requested, mode, n_out, len(wrt)))
 
     # Beyond the gradient: the work is in adcli.derivatives; results are plain objects.
     def jacobian(self, at=None, *, wrt=None, mode="auto", **point):

@@ -68,20 +68,8 @@ class Check:
         self.warnings = list(warnings)
 
 
-def sweep_reason(requested, chosen, n_out, n_wrt):
-    """Why this mode, counted in sweeps."""
-    def sweeps(n, per):
-        return f"{n} sweep{'s' if n != 1 else ''}, one per {per}"
-    cost = {"forward": sweeps(n_wrt, "variable"), "reverse": sweeps(n_out, "output")}
-    other = "reverse" if chosen == "forward" else "forward"
-    text = f"{chosen} mode{', as asked' if requested != 'auto' else ''}: {cost[chosen]}"
-    if requested == "auto" and n_out == n_wrt:
-        return text + f" ({other} mode would need as many; on a tie forward wins, it keeps no tape)"
-    return text + f" ({other} mode would need {cost[other]})"
-
-
 def jacobian(f, point, wrt, mode):
-    from .api import choose_mode
+    from .api import choose_mode, sweep_reason
     n_out = len(f.program.outputs)
     wrt = f._wrt(wrt, point)
     chosen = choose_mode(mode, n_out, len(wrt))

@@ -51,7 +51,7 @@ def print_result(result, command, precision=None, explain=None, file=None):
     c = console(file)
     c.print(header(result, precision))
     c.print(result_table(result, command, precision))
-    if result.mode:
-        c.print(Text(f"{result.mode} mode", style="dim"))
+    if result.mode and not explain:  # --explain says the same, with more
+        c.print(Text(result.reason or f"{result.mode} mode", style="dim"), soft_wrap=True)
     for line in explain or ():
-        c.print(Text(printable(line), style="dim"))
+        c.print(Text(printable(line), style="dim"), soft_wrap=True)

@@ -94,7 +94,7 @@ def test_grad_seed_example_table(run):
                      "f           5\n"
                      "∂f/∂x       6\n"
                      "∂f/∂y      -4\n"
-                     "reverse mode\n")
+                     "reverse mode: 1 sweep, one per output (forward mode would need 2 sweeps, one per variable)\n")
 
 
 @pytest.mark.parametrize("mode", ["forward", "reverse", "auto"])

@@ -18,11 +18,8 @@ def _setup(expr, at):
 def _explain(f, result):
     from ..syntax import parenthesize, parse
     lines = [f"read as: {parenthesize(parse(f.expr))}"]
-    if result.mode:
-        n_out, n_in = len(f.program.outputs), len(result.wrt)
-        lines.append(f"mode: {result.mode} ({n_in} variable{'s' if n_in != 1 else ''}, "
-                     f"{n_out} output{'s' if n_out != 1 else ''}: forward mode needs one sweep per variable, "
-                     f"reverse mode one per output)")
+    if result.reason:
+        lines.append(f"mode: {result.reason}")
     return lines
 
 
