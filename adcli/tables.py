@@ -8,7 +8,7 @@ from .output import number
 
 def console(file=None):
     from rich.console import Console
-    return Console(file=file or sys.stdout, highlight=False, soft_wrap=False)
+    return Console(file=file or sys.stdout, highlight=False, soft_wrap=True)  # a footer line never breaks mid-sentence
 
 
 def _point_text(at, precision):

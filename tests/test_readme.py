@@ -25,11 +25,19 @@ def shell_examples():
             continue
         cmd, out = m.group(1), []
         i += 1
-        while i < len(lines) and lines[i].startswith("    ") and not lines[i].startswith("    $ "):
+        while i < len(lines) and not lines[i].startswith("    $ ") and (
+                lines[i].startswith("    ") or (not lines[i].strip() and _indented_follows(lines, i))):
             out.append(lines[i][4:])
             i += 1
         examples.append((cmd, "\n".join(out).rstrip()))
     return examples
+
+
+def _indented_follows(lines, i):
+    """A blank line inside an example's output: the block goes on after it."""
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return i < len(lines) and lines[i].startswith("    ") and not lines[i].startswith("    $ ")
 
 
 EXAMPLES = shell_examples()

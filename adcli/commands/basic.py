@@ -19,7 +19,7 @@ def _explain(f, result):
     from ..syntax import parenthesize, parse
     lines = [f"read as: {parenthesize(parse(f.expr))}"]
     if result.reason:
-        lines.append(f"mode: {result.reason}")
+        lines.append(result.reason)
     return lines
 
 
