@@ -129,7 +129,7 @@ def test_grad_wrt_and_mode(run):
 def test_grad_explain_goes_to_stderr_for_machine_formats(run):
     r = run("grad", "-x^2", "--at", "x=3", "--explain", "--format", "json")
     assert r.code == 0 and strict_json(r.out)["gradient"] == {"x": -6.0}
-    assert "read as: -(x^2)" in r.err and "mode: forward" in r.err
+    assert "read as: -(x^2)" in r.err and "forward mode: 1 sweep" in r.err
 
 
 def test_grad_several_outputs_is_a_usage_error(run):

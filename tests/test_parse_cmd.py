@@ -41,6 +41,6 @@ def test_explain_puts_the_parenthesized_form_under_the_table():
     lines = out.splitlines()
     table_end = max(i for i, line in enumerate(lines) if line.startswith("∂f/∂y"))
     assert "read as: (-(x^2)) + ((2^(3^2)) * y)" in lines[table_end + 1:]
-    assert any(line.startswith("mode: reverse") for line in lines[table_end + 1:])
+    assert any(line.startswith("reverse mode: ") for line in lines[table_end + 1:])
     code, out, err = run("eval", "-x^2", "--at", "x=3", "--explain", "--format", "json")
     assert json.loads(out)["value"] == -9.0 and "read as: -(x^2)" in err
