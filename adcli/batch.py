@@ -309,7 +309,7 @@ class JobWriter:
         return cells(rec) if cells else rec
 
     def write_jobs(self, entries, verdicts=None):
-        self.verdicts = {entries[n][0]: v for n, v in (verdicts or {}).items()}
+        self.verdicts = verdicts or {}
         fmt = self.fmt
         if fmt == "json":
             self.out.write("".join(dumps(res.record() if rec is None else rec) + "\n"
@@ -451,18 +451,18 @@ def _jobs_chunk(run, first, lines, writer, progress):
     verdicts = judge(run, entries)
     if run.strict:
         for n, e in enumerate(entries):
-            if isinstance(e[2], Failure) or n in verdicts:
+            if isinstance(e[2], Failure) or e[0] in verdicts:
                 entries = entries[:n + 1]
                 break
-    for n, (line, _, res) in enumerate(entries):
+    for line, _, res in entries:
         run.jobs += 1
         if isinstance(res, Failure):
             run.fail(res)
             continue
         if res.warnings:
             run.warn(line, res.warnings)
-        if n in verdicts:
-            run.fail(verdicts[n])
+        if line in verdicts:
+            run.fail(verdicts[line])
     writer.write_jobs(entries, verdicts)
     progress.update(run.jobs)
     return not (run.strict and run.failed)
@@ -474,14 +474,14 @@ class Verdict(AdcliError):
 
 
 def judge(run, entries):
-    """{index into entries: Failure} for the results the command's verdict rejects."""
+    """{line number: Failure} for the results the command's verdict rejects."""
     verdict = run.kind.verdict
     if verdict is None:
         return {}
     out = {}
-    for n, (line, text, res) in enumerate(entries):
+    for line, text, res in entries:
         if not isinstance(res, Failure):
             msg = verdict(res)
             if msg:
-                out[n] = Failure(line, text, Verdict(msg))
+                out[line] = Failure(line, text, Verdict(msg))
     return out

@@ -77,8 +77,12 @@ def jvp_columns(r):
 
 def vjp_check(f, options):
     n = len(f.program.outputs)
-    if options.get("cotangent") is None and n != 1:
-        raise UsageError(f"vjp needs --cotangent with one number per output ({n})")
+    if options.get("cotangent") is None:
+        if n != 1:
+            raise UsageError(f"vjp needs --cotangent with one number per output ({n})")
+    else:
+        from .derivatives import check_cotangent
+        check_cotangent(f, options["cotangent"])
 
 
 def vjp_job(f, point, options):
