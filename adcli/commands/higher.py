@@ -73,6 +73,11 @@ def jacobian_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, 
     reverse mode one per output; auto takes the one needing fewer sweeps, and the
     table's last line (or --explain) says which and why.
 
+    In a batch (-f FILE, --points CSV, job lines on standard input) lines sharing an
+    expression run together, vectorized. --points CSV columns: value (value1, value2,
+    ... for several outputs), then J[i,x] = d(output i)/dx, row by row; in a job file's
+    CSV the jacobian cell reads J[1,x]=...;J[1,y]=....
+
     \b
     Examples:
       adcli jacobian "x*y, x+y, sin(x)" --at x=1,y=2
@@ -110,6 +115,11 @@ def hessian_cmd(expr, at, wrt, job_file, points, strict, fmt, precision, explain
     tangents carry one direction per variable. No finite differences: x^2 at x=0 gives
     2 and x^3 at x=0 gives 0.
 
+    In a batch (-f FILE, --points CSV, job lines on standard input) lines sharing an
+    expression run together, vectorized. --points CSV columns: value, d/dx per
+    variable, then H[x,y] = d²f/dxdy for every pair, row by row; in a job file's CSV
+    the hessian cell reads H[x,x]=...;H[x,y]=....
+
     \b
     Examples:
       adcli hessian "x^2*y + sin(x*y)" --at x=1,y=2
@@ -141,6 +151,10 @@ def jvp_cmd(expr, at, direction, job_file, points, strict, fmt, precision):
     """Jacobian-vector product J·v: the derivative of every output along a direction,
     by one forward sweep.
 
+    In a batch (-f FILE, --points CSV, job lines on standard input) --dir applies to
+    every line, and lines sharing an expression run together, vectorized. --points
+    CSV columns: value (value1, ...), then jvp (jvp1, ...), one per output.
+
     \b
     Examples:
       adcli jvp "x*y, x+y" --at x=3,y=2 --dir x=1,y=0
@@ -169,6 +183,10 @@ def jvp_cmd(expr, at, direction, job_file, points, strict, fmt, precision):
 @format_options
 def vjp_cmd(expr, at, cotangent, job_file, points, strict, fmt, precision):
     """Vector-Jacobian product uᵀJ: the gradient of u · (outputs), by one reverse sweep.
+
+    In a batch (-f FILE, --points CSV, job lines on standard input) --cotangent applies
+    to every line, and lines sharing an expression run together, vectorized. --points
+    CSV columns: value (value1, ...), then vjp[x] per variable.
 
     \b
     Examples:
@@ -209,6 +227,10 @@ def taylor_cmd(expr, at, wrt, direction, order, job_file, points, strict, fmt, p
     max at a tie, sqrt or a fractional power at 0, asin at ±1, ...) the command
     refuses with exit code 1 and names the operation, rather than print a wrong number.
 
+    In a batch (-f FILE, --points CSV, job lines on standard input) each line runs on
+    its own (Taylor mode works at one point) and a refused line is a failed line.
+    --points CSV columns: d0 .. dN (derivatives), then c0 .. cN (coefficients).
+
     \b
     Examples:
       adcli taylor "exp(sin(x))" --at x=0 --order 8
@@ -247,9 +269,11 @@ def check_cmd(expr, at, wrt, job_file, points, strict, fmt, precision):
     more. At a kink (relu at 0) AD returns its convention and the difference does
     not: that is reported as a mismatch too. Exit code 1 on any mismatch.
 
-    In a batch (-f, --points) a mismatch is a failed line: it keeps its full record
-    ("ok": false), its error column says which variables disagree, the exit code is 1
-    and --strict stops there.
+    In a batch (-f FILE, --points CSV, job lines on standard input) each line runs on
+    its own, and a mismatch is a failed line: it keeps its full record ("ok": false),
+    its error column says which variables disagree, the exit code is 1 and --strict
+    stops there. --points CSV columns per variable x: forward[x], reverse[x], fd[x],
+    abs_error[x], rel_error[x].
 
     \b
     Examples:
