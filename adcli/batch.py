@@ -133,7 +133,7 @@ def _template(v, leaves):
     if isinstance(v, dict):
         keys, parts = list(v), [_template(x, leaves) for x in v.values()]
         return lambda row: dict(zip(keys, [p(row) for p in parts]))
-    slots = _slots(v)
+    slots = slot_names(v)
     if slots:
         cls, parts = type(v), [(k, _template(getattr(v, k), leaves)) for k in slots]
 
@@ -150,7 +150,7 @@ def _template(v, leaves):
     return lambda row: v
 
 
-def _slots(v):
+def slot_names(v):
     """The attributes of an object that keeps them in __slots__ (adcli.check.CheckRow)."""
     if hasattr(v, "__dict__"):
         return ()
@@ -388,7 +388,6 @@ class JobWriter:
 
     def close(self):
         if self.fmt == "csv" and not self.started:
-            self.verdicts = {}
             self._csv([])
 
 

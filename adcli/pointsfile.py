@@ -11,7 +11,7 @@ import csv
 import io
 import warnings
 
-from .batch import Failure, Verdict, _slots, split, wide_console
+from .batch import Failure, Verdict, slot_names, split, wide_console
 from .errors import AdcliError, UsageError, printable
 from .output import dumps, number
 from .stream import decode
@@ -220,7 +220,7 @@ def _stack(values):
         return type(v)([_stack(list(col)) for col in zip(*values)])
     if isinstance(v, dict):
         return {k: _stack([x[k] for x in values]) for k in v}
-    slots = _slots(v)
+    slots = slot_names(v)
     if slots:
         r = object.__new__(type(v))
         for k in slots:
