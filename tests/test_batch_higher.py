@@ -2,10 +2,17 @@
 stdin, --points CSV): every format, input order, error lines, exit codes, --strict,
 and each batch result against the same line run on its own. Also: trace, graph and
 plot refuse batches clearly, and a reader that closes stdout early ends adcli quietly."""
+import csv
+import io
+import json
+import math
 import os
 import subprocess
 import sys
 
+import pytest
+
+from adcli.cli import main
 from conftest import ROOT
 
 
@@ -28,16 +35,6 @@ def test_head_closing_the_pipe_ends_quietly_with_141(tmp_path):
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-import csv  # noqa: E402
-import io  # noqa: E402
-import json  # noqa: E402
-import math  # noqa: E402
-import shlex  # noqa: E402
-
-import pytest  # noqa: E402
-
-from adcli.cli import main  # noqa: E402
 
 
 @pytest.fixture
