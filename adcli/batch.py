@@ -214,7 +214,8 @@ def compute(run, entries, groups):
             try:
                 entries[i][2] = _one(kind, f, entries[i][2], options)
             except AdcliError as e:
-                entries[i][2] = Failure(entries[i][0], entries[i][1], e)
+                text = entries[i][1]
+                entries[i][2] = Failure(entries[i][0], text, e, len(text) - len(text.lstrip()))
 
 
 def _one(kind, f, point, options):

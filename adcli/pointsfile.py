@@ -194,7 +194,9 @@ def compute_chunk(run, f, header, chunk):
             ones.append(run.kind.run(f, one, run.options))
             rows.append(j)
         except AdcliError as e:
-            chunk.failures[k] = Failure(chunk.first + k, chunk.lines[k], e)
+            fail = Failure(chunk.first + k, chunk.lines[k], e)
+            fail.column = None   # a column of the expression, which is not on this line
+            chunk.failures[k] = fail
     if len(rows) < len(chunk.rows):
         chunk.rows = [chunk.rows[j] for j in rows]
         chunk.points = {v: a[rows] for v, a in chunk.points.items()}

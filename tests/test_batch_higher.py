@@ -434,3 +434,12 @@ def test_lines_sharing_an_expression_run_vectorized_where_the_command_can(run, j
     # the twelve lines of x^2*y + sin(x*y) go as one call of 12 points, unless the
     # command takes one point at a time (taylor, check)
     assert (12 in sizes) == kind.many == (command not in ("taylor", "check"))
+
+
+def test_columns_of_errors_found_while_running_count_from_the_line(run):
+    # sqrt at 0 refuses Taylor mode; the column names sqrt in the job line, after its indent
+    code, out, _ = run("taylor", "--format", "json", stdin="x^2 @ x=1\n   2*sqrt(x) @ x=0\n")
+    assert code == 1 and jsonl(out)[1]["error"]["column"] == 6
+    # a points row holds no expression: its error has no column
+    code, out, err = run("taylor", "2*sqrt(x)", "--points", "-", "--format", "json", stdin="x\n1\n0\n")
+    assert code == 1 and "column" not in jsonl(out)[1]["error"] and "line 3: value error" in err
