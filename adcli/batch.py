@@ -133,11 +133,28 @@ def _template(v, leaves):
     if isinstance(v, dict):
         keys, parts = list(v), [_template(x, leaves) for x in v.values()]
         return lambda row: dict(zip(keys, [p(row) for p in parts]))
+    slots = slot_names(v)
+    if slots:
+        cls, parts = type(v), [(k, _template(getattr(v, k), leaves)) for k in slots]
+
+        def build(row):
+            r = object.__new__(cls)
+            for k, p in parts:
+                setattr(r, k, p(row))
+            return r
+        return build
     if hasattr(v, "ndim") and v.ndim:
         k = len(leaves)
         leaves.append(v)
         return lambda row: row[k]
     return lambda row: v
+
+
+def slot_names(v):
+    """The attributes of an object that keeps them in __slots__ (adcli.check.CheckRow)."""
+    if hasattr(v, "__dict__"):
+        return ()
+    return getattr(type(v), "__slots__", ())
 
 
 def nonfinite(result, n):
@@ -150,7 +167,8 @@ def nonfinite(result, n):
             _template(v, leaves)
     bad = np.zeros(n, dtype=bool)
     for a in leaves:
-        bad |= ~np.isfinite(a)
+        if a.dtype.kind == "f":
+            bad |= ~np.isfinite(a)
     return bad
 
 
@@ -196,7 +214,8 @@ def compute(run, entries, groups):
             try:
                 entries[i][2] = _one(kind, f, entries[i][2], options)
             except AdcliError as e:
-                entries[i][2] = Failure(entries[i][0], entries[i][1], e)
+                text = entries[i][1]
+                entries[i][2] = Failure(entries[i][0], text, e, len(text) - len(text.lstrip()))
 
 
 def _one(kind, f, point, options):
@@ -276,6 +295,7 @@ class JobWriter:
         self.precision = precision
         self.out = out
         self.started = False
+        self.verdicts = {}   # line number -> Failure of a job that ran but failed its test
 
     def _records(self, entries):
         for line, text, res in entries:
@@ -284,7 +304,13 @@ class JobWriter:
             else:
                 yield line, text, res, {"line": line, **self.run.kind.record(res, self.run.command)}
 
-    def write_jobs(self, entries):
+    def _cells(self, rec):
+        """{field: value} shown in the CSV, plain and table rows."""
+        cells = self.run.kind.cells
+        return cells(rec) if cells else rec
+
+    def write_jobs(self, entries, verdicts=None):
+        self.verdicts = verdicts or {}
         fmt = self.fmt
         if fmt == "json":
             self.out.write("".join(dumps(res.record() if rec is None else rec) + "\n"
@@ -297,8 +323,11 @@ class JobWriter:
                 if rec is None:
                     rows.append(f"{line}\terror\t{printable(res.type)}: {printable(res.message)}")
                 else:
+                    view = self._cells(rec)
                     cells = [str(line), printable(rec["expr"]), flat(rec["at"], self.precision, ", ")]
-                    cells += [flat(rec.get(k), self.precision, ", ") for k in self.run.kind.fields]
+                    cells += [flat(view.get(k), self.precision, ", ") for k in self.run.kind.fields]
+                    if line in self.verdicts:
+                        cells.append(f"{self.verdicts[line].type}: {printable(self.verdicts[line].message)}")
                     rows.append("\t".join(cells))
             self.out.write("".join(r + "\n" for r in rows))
         else:
@@ -317,7 +346,9 @@ class JobWriter:
             if rec is None:
                 w.writerow([line, text.strip(), "", *[""] * len(fields), f"{res.type}: {res.message}"])
             else:
-                w.writerow([line, rec["expr"], flat(rec["at"]), *[flat(rec.get(k)) for k in fields], ""])
+                view, bad = self._cells(rec), self.verdicts.get(line)
+                w.writerow([line, rec["expr"], flat(rec["at"]), *[flat(view.get(k)) for k in fields],
+                            f"{bad.type}: {bad.message}" if bad else ""])
         self.out.write(buf.getvalue())
 
     def _table(self, entries):
@@ -342,9 +373,13 @@ class JobWriter:
                 cell.append("\n" + printable(f"{res.type} error: {res.message}"), style="red")
                 t.add_row(Text(str(line)), cell, Text(""), *[Text("")] * len(fields))
             else:
-                cells = [Text(str(line)), Text(printable(rec["expr"])), Text(flat(rec["at"], p, "\n"))]
+                view, bad = self._cells(rec), self.verdicts.get(line)
+                expr = Text(printable(rec["expr"]))
+                if bad:
+                    expr.append("\n" + printable(f"{bad.type}: {bad.message}"), style="red")
+                cells = [Text(str(line)), expr, Text(flat(rec["at"], p, "\n"))]
                 # Field keys are variable names and the values numbers: nothing to escape.
-                cells += [Text(flat(rec.get(k), p, "\n")) for k in fields]
+                cells += [Text(flat(view.get(k), p, "\n")) for k in fields]
                 t.add_row(*cells)
         if entries or not self.started:
             import io
@@ -413,17 +448,40 @@ def main(command, expr, job_file, points, strict, fmt, precision, at, options):
 def _jobs_chunk(run, first, lines, writer, progress):
     """Compute and write one chunk of job lines; False when --strict stops the run."""
     entries = chunk_jobs(run, first, lines)
+    verdicts = judge(run, entries)
     if run.strict:
         for n, e in enumerate(entries):
-            if isinstance(e[2], Failure):
+            if isinstance(e[2], Failure) or e[0] in verdicts:
                 entries = entries[:n + 1]
                 break
     for line, _, res in entries:
         run.jobs += 1
         if isinstance(res, Failure):
             run.fail(res)
-        elif res.warnings:
+            continue
+        if res.warnings:
             run.warn(line, res.warnings)
-    writer.write_jobs(entries)
+        if line in verdicts:
+            run.fail(verdicts[line])
+    writer.write_jobs(entries, verdicts)
     progress.update(run.jobs)
     return not (run.strict and run.failed)
+
+
+class Verdict(AdcliError):
+    """A job that ran but failed the command's own test (check: a mismatch)."""
+    kind = "check"
+
+
+def judge(run, entries):
+    """{line number: Failure} for the results the command's verdict rejects."""
+    verdict = run.kind.verdict
+    if verdict is None:
+        return {}
+    out = {}
+    for line, text, res in entries:
+        if not isinstance(res, Failure):
+            msg = verdict(res)
+            if msg:
+                out[line] = Failure(line, text, Verdict(msg))
+    return out

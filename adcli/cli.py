@@ -9,6 +9,8 @@ where exceptions become a message on stderr and an exit code:
     2   usage or parse error (bad option, bad expression, bad point)
     70  internal error (a bug in adcli: please report it; --traceback shows it)
     130 interrupted (Ctrl-C)
+    141 standard output was closed by its reader (adcli ... | head): stops quietly,
+        as a process killed by SIGPIPE would (128 + 13)
 """
 import os
 import sys
@@ -39,7 +41,18 @@ COMMANDS = {
 }
 
 
+class ReaderGone(Exception):
+    """Standard output was closed by its reader. Not an OSError, so that click's own
+    EPIPE handler (which exits 1) lets it through to main()."""
+
+
 class LazyGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise ReaderGone() from None
+
     def list_commands(self, ctx):
         return list(COMMANDS)
 
@@ -172,7 +185,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         sys.stderr.write("adcli: interrupted\n")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
+    except (BrokenPipeError, ReaderGone):
         # The reader went away (adcli ... | head): stop quietly.
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)

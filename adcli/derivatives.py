@@ -119,12 +119,7 @@ def jvp(f, point, direction):
 def vjp(f, point, cotangent):
     from . import reverse
     from .api import _errstate, _fill
-    n_out = len(f.program.outputs)
-    cotangent = [float(c) for c in cotangent]
-    if len(cotangent) != n_out:
-        raise UsageError(f"the cotangent has {len(cotangent)} entr{'y' if len(cotangent) == 1 else 'ies'} "
-                         f"but the expression has {n_out} output{'s' if n_out != 1 else ''}",
-                         hint="give one number per output, as in --cotangent " + ",".join(["1"] * n_out))
+    cotangent = check_cotangent(f, cotangent)
     m, xs, shape = f._namespace(point)
     cts = [[c if c != 0 else None] for c in cotangent]
     with _errstate(m):
@@ -134,6 +129,17 @@ def vjp(f, point, cotangent):
                for i, v in enumerate(f.program.inputs)}
         warnings = _diagnose(f, xs, m, value, list(out.values()))
     return Vjp(f.expr, point, cotangent, f.program.labels, value, out, warnings)
+
+
+def check_cotangent(f, cotangent):
+    """The cotangent as floats, one per output of f."""
+    n_out = len(f.program.outputs)
+    cotangent = [float(c) for c in cotangent]
+    if len(cotangent) != n_out:
+        raise UsageError(f"the cotangent has {len(cotangent)} entr{'y' if len(cotangent) == 1 else 'ies'} "
+                         f"but the expression has {n_out} output{'s' if n_out != 1 else ''}",
+                         hint="give one number per output, as in --cotangent " + ",".join(["1"] * n_out))
+    return cotangent
 
 
 def taylor(f, point, wrt=None, direction=None, order=5):

@@ -26,6 +26,14 @@ A command joins batch mode with one call to `register`:
               adcli.output.record); the batch adds "line".
     many      False if run only takes one point (floats): the batch then calls it once
               per line, even for lines that share an expression.
+    cells(record) -> {field: value}
+              optional: what a job-file CSV, plain or table row shows under each of
+              `fields` (default: the record's own keys), for fields that are not keys of
+              the record or are better shown flat (a matrix as J[1,x]=...).
+    verdict(result) -> str or None
+              optional: a message when a job ran but failed its own test (check: AD and
+              finite differences disagree). The line keeps its record, counts as failed
+              (exit 1) and stops the batch under --strict.
 
 The batch layer (adcli.batch) does the rest: reading, grouping lines that share an
 expression, slicing many-point Results back into one Result per line, warnings,
@@ -36,9 +44,10 @@ from .errors import UsageError
 
 
 class JobKind:
-    __slots__ = ("command", "run", "fields", "columns", "check", "record", "many")
+    __slots__ = ("command", "run", "fields", "columns", "check", "record", "many", "cells", "verdict")
 
-    def __init__(self, command, run, fields, columns=None, check=None, record=None, many=True):
+    def __init__(self, command, run, fields, columns=None, check=None, record=None, many=True, cells=None,
+                 verdict=None):
         self.command = command
         self.run = run
         self.fields = tuple(fields)
@@ -48,13 +57,16 @@ class JobKind:
             from .output import record
         self.record = record
         self.many = many
+        self.cells = cells
+        self.verdict = verdict
 
 
 KINDS = {}
 
 
-def register(command, run, fields=("value",), columns=None, check=None, record=None, many=True):
-    KINDS[command] = JobKind(command, run, fields, columns, check, record, many)
+def register(command, run, fields=("value",), columns=None, check=None, record=None, many=True, cells=None,
+             verdict=None):
+    KINDS[command] = JobKind(command, run, fields, columns, check, record, many, cells, verdict)
 
 
 def kind(command):
@@ -122,3 +134,6 @@ def grad_columns(result):
 
 register("eval", eval_job, fields=("value",), columns=eval_columns)
 register("grad", grad_job, fields=("value", "gradient"), columns=grad_columns, check=one_output)
+
+# jacobian, hessian, jvp, vjp, taylor and check register themselves there.
+from . import higher_jobs  # noqa: E402,F401

@@ -11,7 +11,7 @@ import csv
 import io
 import warnings
 
-from .batch import Failure, split, wide_console
+from .batch import Failure, Verdict, slot_names, split, wide_console
 from .errors import AdcliError, UsageError, printable
 from .output import dumps, number
 from .stream import decode
@@ -145,6 +145,7 @@ def run_points(run, expr, source, fmt, precision, out, progress):
             cut = block.find(b"\n")
             head, block = (block, b"") if cut < 0 else (block[:cut], block[cut + 1:])
             header = Header(decode(head), first, f, run.defaults)
+            check_names(run, f, header)
             writer = PointsWriter(run, header, f, fmt, precision, out)
             first += 1
             if cut < 0:
@@ -159,6 +160,19 @@ def run_points(run, expr, source, fmt, precision, out, progress):
         raise UsageError("the points file is empty: its first line must name the variables, as in x,y,z")
     writer.close()
     return run.finish("rows")
+
+
+def check_names(run, f, header):
+    """--wrt or --dir naming a variable that is neither in the expression nor given by
+    --at is the same mistake on every row (extra columns are carried through, not
+    values): a usage error, once, before any row."""
+    point = {v: 1.0 for v in [*f.program.inputs, *run.defaults]}
+    wrt, direction = run.options.get("wrt"), run.options.get("dir")
+    if wrt is not None:
+        f._wrt([wrt] if isinstance(wrt, str) else wrt, point)
+    if direction is not None:
+        from .derivatives import _direction
+        _direction(f, point, direction)
 
 
 def compute_chunk(run, f, header, chunk):
@@ -180,7 +194,9 @@ def compute_chunk(run, f, header, chunk):
             ones.append(run.kind.run(f, one, run.options))
             rows.append(j)
         except AdcliError as e:
-            chunk.failures[k] = Failure(chunk.first + k, chunk.lines[k], e)
+            fail = Failure(chunk.first + k, chunk.lines[k], e)
+            fail.column = None   # a column of the expression, which is not on this line
+            chunk.failures[k] = fail
     if len(rows) < len(chunk.rows):
         chunk.rows = [chunk.rows[j] for j in rows]
         chunk.points = {v: a[rows] for v, a in chunk.points.items()}
@@ -206,6 +222,17 @@ def _stack(values):
         return type(v)([_stack(list(col)) for col in zip(*values)])
     if isinstance(v, dict):
         return {k: _stack([x[k] for x in values]) for k in v}
+    slots = slot_names(v)
+    if slots:
+        r = object.__new__(type(v))
+        for k in slots:
+            setattr(r, k, _stack([getattr(x, k) for x in values]))
+        return r
+    if any(x != v for x in values[1:]):
+        # differs from point to point (check's verdict, a bool): kept per point
+        a = np.empty(len(values), dtype=object)
+        a[:] = values
+        return a
     return v
 
 
@@ -219,6 +246,7 @@ class PointsWriter:
         self.out = out
         self.result_names = None
         self.started = False
+        self.verdicts = {}
 
     def _columns(self, result, n):
         """[(header, array)] of the result columns."""
@@ -252,10 +280,11 @@ class PointsWriter:
             cols = self._columns(result, len(chunk.rows))
             self.result_names = [name for name, _ in cols]
             self._warnings(chunk, result, cols)
+        self.verdicts = self._judge(chunk, result)
         stop_at = None
-        if chunk.failures:
-            for k in sorted(chunk.failures):
-                run.fail(chunk.failures[k])
+        if chunk.failures or self.verdicts:
+            for k in sorted({**chunk.failures, **self.verdicts}):
+                run.fail(chunk.failures.get(k) or self.verdicts[k])
                 if run.strict:
                     stop_at = k
                     break
@@ -266,6 +295,19 @@ class PointsWriter:
         getattr(self, "_" + ("table" if self.fmt == "plain" else self.fmt))(chunk, result, cols, stop_at)
         self.started = True
         return stop_at is not None
+
+    def _judge(self, chunk, result):
+        """{index into chunk.lines: Failure} of the rows that ran but failed the
+        command's own test (check: a mismatch)."""
+        verdict = self.run.kind.verdict
+        if verdict is None or result is None:
+            return {}
+        out = {}
+        for k, r in zip(chunk.rows, split(result, 0, len(chunk.rows))):
+            msg = verdict(r)
+            if msg:
+                out[k] = Failure(chunk.first + k, chunk.lines[k], Verdict(msg))
+        return out
 
     def _warnings(self, chunk, result, cols):
         import numpy as np
@@ -300,7 +342,7 @@ class PointsWriter:
             parts.append(self.header.text + "," + _csv_line([*names, "error"]))
         texts = [number_column(a) for _, a in cols] if cols else []
         lines = chunk.lines
-        if not chunk.failures and not chunk.blank and stop_at is None:
+        if not chunk.failures and not chunk.blank and not self.verdicts and stop_at is None:
             parts.append("".join(map(_joined, zip(lines, *texts))))
         else:
             ncols = len(self.header.names)
@@ -311,6 +353,9 @@ class PointsWriter:
                     cells = _cells(lines[k])
                     cells = (cells + [""] * ncols)[:ncols]
                     parts.append(_csv_line([*cells, *[""] * nres, f"{fail.type}: {fail.message}"]))
+                elif k in self.verdicts:
+                    bad = self.verdicts[k]
+                    parts.append(lines[k] + "," + _csv_line([*[t[j] for t in texts], f"{bad.type}: {bad.message}"]))
                 else:
                     parts.append(_joined((lines[k], *[t[j] for t in texts])))
         self.out.write("".join(parts))
@@ -341,7 +386,9 @@ class PointsWriter:
                 fail = chunk.failures[k]
                 rows.append([str(chunk.first + k), *cells, *[""] * len(rnames), f"{fail.type}: {fail.message}"])
             else:
-                rows.append([str(chunk.first + k), *cells, *[number(a[j], p) for _, a in cols], ""])
+                bad = self.verdicts.get(k)
+                rows.append([str(chunk.first + k), *cells, *[number(a[j], p) for _, a in cols],
+                             f"{bad.type}: {bad.message}" if bad else ""])
         head = ["line", *names, *rnames, "error"]
         if self.fmt == "plain":
             text = "".join("\t".join(printable(c) for c in r) + "\n" for r in rows)

@@ -8,11 +8,44 @@ from ..points import parse_point
 from .common import at_option, command, warn_unused
 
 
-def _program(expr, example='trace "x*y" --at x=3,y=2'):
+# Why trace, graph and plot take no batches (-f FILE, --points CSV, job lines on stdin).
+NO_BATCH = {
+    "trace": "a trace is a table of steps per point, not one record per line",
+    "graph": "a graph is one drawing of the expression, not one record per point",
+    "plot": "a plot already runs over a range of points",
+}
+
+
+def _program(expr, example='trace "x*y" --at x=3,y=2', command=None):
     if expr is None:
-        raise UsageError(f"missing EXPR: give an expression, as in adcli {example}")
+        from .common import _stdin_has_jobs
+        hint = None
+        if command in NO_BATCH and _stdin_has_jobs():
+            hint = f"{command} does not read job lines from standard input: {NO_BATCH[command]}"
+        raise UsageError(f"missing EXPR: give an expression, as in adcli {example}", hint=hint)
     from ..api import parse
     return parse(expr)
+
+
+def _refuse(command):
+    raise UsageError(f"{command} does not read job files, --points or job lines on standard input: "
+                     f"{NO_BATCH[command]}",
+                     hint=f"run it once per point, e.g. in a shell loop; eval, grad, jacobian, hessian, "
+                          f"jvp, vjp, taylor and check take batches")
+
+
+def no_batch(command):
+    """-f/--file and --points, hidden, as a usage error that says why (not click's
+    'no such option', nor -f taken as the expression)."""
+    def refuse(ctx, param, value):
+        if value is not None:
+            _refuse(command)
+        return value
+
+    def deco(f):
+        f = click.option("--points", hidden=True, expose_value=False, callback=refuse)(f)
+        return click.option("-f", "--file", hidden=True, expose_value=False, callback=refuse)(f)
+    return deco
 
 
 def _warn_all(warnings):
@@ -51,6 +84,7 @@ def precision_options(f):
                                       "steps) and csv (one line per variable) for programs.")
 @precision_options
 @ascii_option
+@no_batch("trace")
 def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
     """The evaluation trace of EXPR at a point, as in the textbooks (Griewank & Walther;
     Baydin et al. 2018): inputs v_-n+1 .. v_0, operations v_1, v_2, ... in evaluation
@@ -64,9 +98,12 @@ def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
       adcli trace "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --mode reverse
       adcli trace "a = x + y; b = x - y; a * b" --at x=3,y=2 --wrt y
       adcli trace "x*y" --at x=3,y=2 --dir x=1,y=1 --format json
+
+    No batches: -f and --points are refused (a trace is a table of steps per point,
+    not one record per line); run it once per point.
     """
     from .. import trace
-    program = _program(expr)
+    program = _program(expr, command="trace")
     point = parse_point(at)
     warn_unused(program, point)
     if wrt and direction:
@@ -137,6 +174,7 @@ def parse_cmd(expr, fmt):
 @click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True, metavar="N",
               help="Significant digits of values and adjoints in labels.")
 @ascii_option
+@no_batch("graph")
 def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
     """The computational graph of EXPR, laid out from the inputs on the left to the
     output on the right, every node drawn once. With --at, each node also shows its
@@ -148,9 +186,11 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
       adcli graph "a = x + y; b = x - y; a * b" --at x=3,y=2
       adcli graph "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --format dot | dot -Tsvg > f.svg
       adcli graph "x*y + sin(x)" --format mermaid
+
+    No batches: -f and --points are refused (a graph is one drawing of the expression).
     """
     from .. import graph, render_graph
-    program = _program(expr, 'graph "(x + y) * (x - y)"')
+    program = _program(expr, 'graph "(x + y) * (x - y)"', "graph")
     point = parse_point(at) if at else None
     if point is not None:
         warn_unused(program, point)
@@ -187,6 +227,7 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
 @click.option("--samples", type=click.IntRange(2, 100_000), default=None,
               help="Sample points (default: two per column, or 201 for csv/json).")
 @ascii_option
+@no_batch("plot")
 def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, ascii_):
     """Plot EXPR and its derivatives along one variable, in the terminal. Evaluated
     with the vectorized evaluators: f and f' by one forward sweep, higher orders by
@@ -198,9 +239,12 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
       adcli plot "x^3 - 3*x" --range -2.5:2.5 --order 2
       adcli plot "exp(-x^2/s)" --wrt x --range -3:3 --at s=2
       adcli plot "log(x)" --range -1:3 --format csv --samples 9
+
+    No batches: -f and --points are refused (a plot already runs over a range of
+    points; for values at given points use adcli eval or grad --points).
     """
     from .. import plotdata
-    program = _program(expr, 'plot "sin(x)" --range -pi:pi')
+    program = _program(expr, 'plot "sin(x)" --range -pi:pi', "plot")
     point = parse_point(at)
     var = wrt.strip() if wrt else (program.inputs[0] if program.inputs else None)
     if var is None:
