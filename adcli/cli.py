@@ -115,10 +115,13 @@ def cli(ctx, traceback):
       adcli grad "(x+y)*(x-y)" --at x=3,y=2
       adcli eval "sin(x)^2 + cos(x)^2" --at x=0.7
       adcli grad "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --format json
+      adcli hessian "x^2*y + sin(x*y)" --at x=1,y=2
+      adcli trace "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --mode reverse
+      adcli grad -f examples/jobs.txt --format json
       adcli functions
 
     Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error,
-    70 internal error, 130 interrupted.
+    70 internal error, 130 interrupted, 141 output closed by its reader.
     """
     ctx.obj = {"traceback": traceback}
 
