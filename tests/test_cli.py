@@ -344,7 +344,7 @@ def test_point_error_caret_points_into_the_point(run):
 
 @pytest.mark.parametrize("argv,message", [
     (["grad", "x", "--at", "x=1", "--wrt", "z"], "cannot differentiate with respect to 'z'"),
-    (["grad", "x", "--at", "x=1", "--wrt", "x,x"], "names a variable twice"),
+    (["grad", "x", "--at", "x=1", "--wrt", "x,x"], "--wrt names 'x' twice"),
     (["grad", "x", "--at", "x=1", "--mode", "sideways"], "Invalid value for '--mode'"),
     (["eval", "x", "--at", "x=1", "--format", "xml"], "Invalid value for '--format'"),
     (["eval", "x", "y", "--at", "x=1"], "unexpected extra argument"),

@@ -45,9 +45,85 @@ def mode_option(f):
 
 
 def wrt_option(f):
-    return click.option("--wrt", metavar="VARS",
+    return click.option("--wrt", metavar="VARS", multiple=True, callback=_wrt_names,
                         help="Variables to differentiate with respect to, as x,y (default: all, "
-                             "in order of first appearance).")(f)
+                             "in order of first appearance). Repeats merge: --wrt x --wrt y is x,y.")(f)
+
+
+def one_var_option(help):
+    """--wrt for a command that works along one variable (taylor, trace, plot)."""
+    return click.option("--wrt", metavar="VAR", multiple=True, callback=_one_var, help=help)
+
+
+def dir_option(help, required=False):
+    """--dir POINT; repeats merge as --at's do (x=1 --dir y=2 is x=1,y=2)."""
+    return click.option("--dir", "direction", metavar="DIR", multiple=True, required=required,
+                        callback=_direction, help=help + " Repeats merge: --dir x=1 --dir y=2 is x=1,y=2.")
+
+
+def cotangent_option(f):
+    return click.option("--cotangent", metavar="U", multiple=True, callback=_cotangent,
+                        help="The cotangent u, one number per output, as 1,0 (default 1 for one "
+                             "output). Repeats concatenate in order: --cotangent 1 --cotangent 0 "
+                             "is 1,0.")(f)
+
+
+# Click keeps only the last value of a repeated single-valued option, silently; these
+# options are declared multiple=True so that repeats merge (or are refused) instead.
+
+def _wrt_names(ctx, param, values):
+    from ..points import split_top
+    names = []
+    for text in values:
+        for offset, piece in split_top(text):
+            name = piece.strip()
+            if not name:
+                continue
+            if name in names:
+                raise UsageError(f"--wrt names '{name}' twice", text,
+                                 offset + len(piece) - len(piece.lstrip()))
+            names.append(name)
+    return names or None
+
+
+def _one_var(ctx, param, values):
+    names = [v.strip() for v in values if v.strip()]
+    if not names:
+        return None
+    hint = ("to move along several variables at once, give a direction with --dir x=1,y=1"
+            if any(p.name == "direction" for p in ctx.command.params) else None)
+    if len(names) > 1 or "," in names[0]:
+        shown = ", ".join(names)
+        raise UsageError(f"{ctx.command.name} takes one variable with --wrt, got {shown}", hint=hint)
+    return names[0]
+
+
+def _direction(ctx, param, values):
+    if not values:
+        return None
+    from ..points import parse_point
+    try:
+        return parse_point(values)
+    except UsageError as e:
+        e.message = f"--dir: {e.message}"
+        raise
+
+
+def _cotangent(ctx, param, values):
+    """The numbers of every --cotangent, in order. Concatenated rather than refused:
+    a cotangent is a list with no names that could clash, and its length is checked
+    against the number of outputs, so a stray repeat cannot pass unnoticed."""
+    if not values:
+        return None
+    from ..points import constant_value, split_top
+    out = []
+    for text in values:
+        for offset, piece in split_top(text):
+            if not piece.strip():
+                raise UsageError("empty entry in the cotangent: give numbers separated by commas, "
+                                 "as in 1,0", text, offset)
+            out.append(constant_value(piece, text, offset))
+    return out
 
 
 def explain_option(f):

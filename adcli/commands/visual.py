@@ -5,7 +5,7 @@ import click
 
 from ..errors import UsageError
 from ..points import parse_point
-from .common import at_option, command, warn_unused
+from .common import at_option, command, dir_option, one_var_option, warn_unused
 
 
 # Why trace, graph and plot take no batches (-f FILE, --points CSV, job lines on stdin).
@@ -75,10 +75,8 @@ def precision_options(f):
 @click.option("--mode", type=click.Choice(["forward", "reverse"]), default="forward", show_default=True,
               help="forward: primal and tangent traces side by side. reverse: the primal trace, "
                    "then the adjoint trace in the order the reverse sweep runs it.")
-@click.option("--wrt", metavar="VAR", help="Forward mode: seed the tangent of VAR with 1 "
-                                           "(default: the first variable).")
-@click.option("--dir", "direction", metavar="POINT",
-              help="Forward mode: the seed direction, as x=1,y=0.5 (variables left out are 0).")
+@one_var_option("Forward mode: seed the tangent of VAR with 1 (default: the first variable).")
+@dir_option("Forward mode: the seed direction, as x=1,y=0.5 (variables left out are 0).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="table for reading; json (the whole trace, with the adjoint "
                                       "steps) and csv (one line per variable) for programs.")
@@ -113,9 +111,9 @@ def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
                          hint="a reverse trace seeds the output with ȳ = 1 and gives every x̄")
     seed = None
     if wrt:
-        seed = {wrt.strip(): 1.0}
+        seed = {wrt: 1.0}
     elif direction:
-        seed = parse_point([direction])
+        seed = direction
     t = trace.build(program, point, mode, seed, expr)
     _warn_all(t.warnings)
     from .. import render_trace
@@ -213,7 +211,7 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
 
 @command("plot")
 @click.argument("expr", required=False)
-@click.option("--wrt", metavar="VAR", help="The variable along the x axis (default: the first).")
+@one_var_option("The variable along the x axis (default: the first).")
 @click.option("--range", "range_", default="-5:5", show_default=True, metavar="LOW:HIGH",
               help="The x range; ends may be constant expressions (-pi:pi).")
 @at_option
@@ -246,7 +244,7 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
     from .. import plotdata
     program = _program(expr, 'plot "sin(x)" --range -pi:pi', "plot")
     point = parse_point(at)
-    var = wrt.strip() if wrt else (program.inputs[0] if program.inputs else None)
+    var = wrt if wrt else (program.inputs[0] if program.inputs else None)
     if var is None:
         raise UsageError("the expression has no variable to plot against")
     for name in point:
