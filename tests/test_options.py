@@ -119,3 +119,126 @@ def test_batches_take_the_merged_options(adcli, tmp_path):
               "--format", "csv")
     assert (r.code, r.err) == (0, "")
     assert r.out.splitlines()[1:] == ["3,2,6,5,1,2,", "1,0.5,0.5,1.5,-0.5,0,"]
+
+
+# -- EXPR as @FILE or @- ---------------------------------------------------------------------
+
+import io  # noqa: E402
+import os  # noqa: E402
+
+from conftest import ROOT, subprocess_adcli  # noqa: E402
+
+LET = os.path.join(ROOT, "examples", "let_bindings.adc")
+
+
+def test_let_bindings_file(adcli):
+    r = adcli("grad", "@" + LET, "--at", "x=3,y=2", "--format", "json")
+    assert (r.code, r.err) == (0, "")
+    rec = json.loads(r.out)
+    assert (rec["value"], rec["gradient"]) == (5.0, {"x": 6.0, "y": -4.0})
+    # the same program typed with ';' gives the same record, but for its text
+    typed = json.loads(adcli("grad", "a = x + y; b = x - y; a * b", "--at", "x=3,y=2", "--format", "json").out)
+    assert {**rec, "expr": None} == {**typed, "expr": None}
+    assert rec["expr"] == open(LET, encoding="utf-8").read().rstrip()
+
+
+def _stdin(monkeypatch, text):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8"))))
+
+
+def test_expression_from_standard_input(adcli, monkeypatch):
+    _stdin(monkeypatch, "a = x * y\n\nsin(a) + a\n")
+    r = adcli("grad", "@-", "--at", "x=0,y=2", "--format", "plain")
+    assert (r.code, r.err) == (0, "")
+    assert r.out == "value 0\nd/dx 4\nd/dy 0\n"  # d/dx (sin(xy) + xy) = y cos(xy) + y
+
+
+@pytest.mark.parametrize("source", ["-", "jobs"])
+def test_stdin_expression_cannot_share_stdin_with_a_batch(adcli, monkeypatch, source):
+    _stdin(monkeypatch, "x^2")
+    argv = ["--points", "-"] if source == "-" else ["-f", "-"]
+    r = adcli("grad", "@-", *argv)
+    what = "points" if source == "-" else "job lines"
+    assert (r.code, r.out) == (2, "")
+    assert r.err == (f"adcli: error: standard input holds the expression (@-), so it cannot also hold "
+                     f"the {what}\ngive the expression as @FILE, or the points or jobs in a file\n")
+
+
+# (command, expression, further argv): every command that takes EXPR
+EVERY = [
+    ("eval", "x^2, 2^x", ["--at", "x=3"]),
+    ("grad", "x*sin(y)", ["--at", "x=3,y=2"]),
+    ("jacobian", "x*y, x+y", ["--at", "x=3,y=2"]),
+    ("hessian", "x^2*y", ["--at", "x=3,y=2"]),
+    ("jvp", "x*y", ["--at", "x=3,y=2", "--dir", "x=1"]),
+    ("vjp", "x*y, x+y", ["--at", "x=3,y=2", "--cotangent", "1,0"]),
+    ("taylor", "exp(x)", ["--at", "x=0", "--order", "3"]),
+    ("check", "x*y", ["--at", "x=3,y=2"]),
+    ("trace", "x*y", ["--at", "x=3,y=2"]),
+    ("graph", "x*y", ["--at", "x=3,y=2"]),
+    ("parse", "-x^2", []),
+    ("plot", "x^2", ["--samples", "3"]),
+]
+
+
+@pytest.mark.parametrize("command,expr,argv", EVERY, ids=[e[0] for e in EVERY])
+def test_every_command_reads_expr_from_a_file(adcli, tmp_path, command, expr, argv):
+    path = tmp_path / "f.adc"
+    path.write_text(expr + "\n", encoding="utf-8")
+    typed = adcli(command, expr, *argv, "--format", "json")
+    from_file = adcli(command, f"@{path}", *argv, "--format", "json")
+    assert (typed.code, typed.err) == (0, "")
+    assert (from_file.code, from_file.err, from_file.out) == (0, "", typed.out)
+    assert "@FILE" in adcli(command, "--help").out
+
+
+def test_functions_takes_no_expr_so_its_help_has_no_at_file(adcli):
+    assert "@FILE" not in adcli("functions", "--help").out
+
+
+def test_help_of_every_expr_command_documents_at_file_once(adcli):
+    from adcli.cli import COMMANDS
+    for name in COMMANDS:
+        out = adcli(name, "--help").out
+        assert out.count("EXPR may be @FILE") == (name != "functions"), name
+
+
+@pytest.mark.parametrize("arg,message", [
+    ("@no/such/file.adc", "cannot read the expression file 'no/such/file.adc': No such file or directory"),
+    ("@" + ROOT, f"cannot read the expression file '{ROOT}': Is a directory"),
+    ("@", "'@' needs a file name: give EXPR as @FILE, or @- for standard input"),
+])
+def test_unreadable_expression_file_is_a_usage_error(adcli, arg, message):
+    r = adcli("grad", arg, "--at", "x=1")
+    assert (r.code, r.out, r.err) == (2, "", f"adcli: error: {message}\n")
+
+
+def test_expression_file_must_be_utf8(adcli, tmp_path):
+    path = tmp_path / "latin1.adc"
+    path.write_bytes("x + \xb5".encode("latin-1"))
+    r = adcli("eval", f"@{path}", "--at", "x=1")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == f"adcli: error: the expression in '{path}' is not UTF-8 text (byte 0xb5 at offset 4)\n"
+
+
+def test_error_caret_points_into_the_right_line_of_a_file(adcli, tmp_path):
+    path = tmp_path / "prog.adc"
+    path.write_text("a = x + y\nb = x - y\nc = a * sin(b\nc\n", encoding="utf-8")
+    r = adcli("grad", f"@{path}", "--at", "x=3,y=2")
+    assert (r.code, r.out) == (2, "")
+    lines = r.err.splitlines()
+    assert lines[0] == "adcli: error: unexpected line break: the expression is incomplete"
+    assert lines[1] == "  line 3: c = a * sin(b"
+    assert lines[2].index("^") == lines[1].index("(b") + 2
+
+
+def test_a_100000_term_sum_from_a_file(tmp_path):
+    # Too long for argv (about 600 KB); the oracle sums the same terms in Python.
+    n = 100_000
+    path = tmp_path / "sum.adc"
+    path.write_text(" + ".join(f"x^{k % 5}" for k in range(n)) + "\n", encoding="utf-8")
+    r = subprocess_adcli("grad", f"@{path}", "--at", "x=2", "--format", "json")
+    assert (r.code, r.err) == (0, "")
+    rec = json.loads(r.out)
+    assert rec["value"] == sum(2.0 ** (k % 5) for k in range(n))
+    assert rec["gradient"] == {"x": sum((k % 5) * 2.0 ** (k % 5 - 1) for k in range(n))}

@@ -4,8 +4,8 @@ import click
 from ..api import Function, choose_mode
 from ..errors import UsageError
 from ..points import parse_point
-from .common import (at_option, batch, batch_options, command, emit, explain_option, format_options,
-                     mode_option, warn_unused, wrt_option)
+from .common import (at_option, batch, batch_options, command, emit, explain_option, expr_argument,
+                     format_options, mode_option, warn_unused, wrt_option)
 
 
 def _setup(expr, at):
@@ -24,7 +24,7 @@ def _explain(f, result):
 
 
 @command("eval")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @batch_options
 @format_options
@@ -50,7 +50,7 @@ def eval_cmd(expr, at, job_file, points, strict, fmt, precision, explain):
 
 
 @command("grad")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @wrt_option
 @mode_option

@@ -9,6 +9,8 @@ from ..errors import UsageError
 from ..output import FORMATS
 
 EPILOG_EXIT = "Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error."
+EPILOG_EXPR = ("EXPR may be @FILE (the expression is read from FILE, UTF-8) or @- (read from "
+               "standard input), for programs too long or too many lines for the command line.")
 
 
 def command(name, **kw):
@@ -16,9 +18,54 @@ def command(name, **kw):
     def deco(f):
         f = click.version_option(__version__, "-V", "--version", prog_name="adcli",
                                  message="%(prog)s %(version)s")(f)
-        return click.command(name, cls=ExprCommand, epilog=EPILOG_EXIT,
+        takes_expr = any(p.name == "expr" for p in getattr(f, "__click_params__", ()))
+        epilog = f"{EPILOG_EXPR}\n\n{EPILOG_EXIT}" if takes_expr else EPILOG_EXIT
+        return click.command(name, cls=ExprCommand, epilog=epilog,
                              context_settings={"help_option_names": ["-h", "--help"]}, **kw)(f)
     return deco
+
+
+class ExprText(click.ParamType):
+    """EXPR as typed, or read from a file (@FILE) or standard input (@-). No expression
+    starts with '@', so the two cannot be confused; a long program cannot pass through
+    argv (the kernel refuses arguments above about 128 KB) and a multi-line one is
+    awkward to quote."""
+    name = "expr"
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str) or not value.startswith("@"):
+            return value
+        return read_expr(value[1:], ctx)
+
+
+def read_expr(path, ctx=None):
+    from ..errors import printable
+    if not path:
+        raise UsageError("'@' needs a file name: give EXPR as @FILE, or @- for standard input")
+    try:
+        if path == "-":
+            if ctx is not None:
+                ctx.meta["adcli.expr_from_stdin"] = True
+            stream = sys.stdin
+            data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode()
+        else:
+            with open(path, "rb") as stream:
+                data = stream.read()
+    except OSError as e:
+        where = "standard input" if path == "-" else f"file '{printable(path)}'"
+        raise UsageError(f"cannot read the expression {where}: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        where = "standard input" if path == "-" else f"'{printable(path)}'"
+        raise UsageError(f"the expression in {where} is not UTF-8 text "
+                         f"(byte 0x{data[e.start]:02x} at offset {e.start})") from None
+    # Trailing newlines end the file, not the program; positions before them are unchanged.
+    return text.rstrip()
+
+
+def expr_argument(f):
+    return click.argument("expr", required=False, type=ExprText())(f)
 
 
 def at_option(f):
@@ -153,6 +200,10 @@ def batch(command, expr, job_file, points, strict, fmt, precision, at, explain=F
             if strict:
                 raise UsageError("--strict applies to -f FILE and --points CSV")
             return None
+    if "-" in (job_file, points) and click.get_current_context().meta.get("adcli.expr_from_stdin"):
+        raise UsageError(f"standard input holds the expression (@-), so it cannot also hold the "
+                         f"{'job lines' if job_file == '-' else 'points'}",
+                         hint="give the expression as @FILE, or the points or jobs in a file")
     if explain:
         raise UsageError("--explain works on one point, not on a batch")
     from ..batch import main

@@ -7,7 +7,7 @@ from ..api import Function
 from ..errors import UsageError
 from ..points import parse_point
 from .common import (at_option, batch, batch_options, command, cotangent_option, dir_option, explain_option,
-                     format_options, mode_option, one_var_option, warn_unused, wrt_option)
+                     expr_argument, format_options, mode_option, one_var_option, warn_unused, wrt_option)
 
 
 def _setup(expr, at, name):
@@ -43,7 +43,7 @@ def _emit(result, name, fmt, precision, explain=None):
 
 
 @command("jacobian")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @wrt_option
 @mode_option
@@ -85,7 +85,7 @@ def jacobian_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, 
 
 
 @command("hessian")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @wrt_option
 @batch_options
@@ -123,7 +123,7 @@ def hessian_cmd(expr, at, wrt, job_file, points, strict, fmt, precision, explain
 
 
 @command("jvp")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @dir_option("The direction v, as x=1,y=0 (variables left out move by 0).", required=True)
 @batch_options
@@ -155,7 +155,7 @@ def jvp_cmd(expr, at, direction, job_file, points, strict, fmt, precision):
 
 
 @command("vjp")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @cotangent_option
 @batch_options
@@ -187,7 +187,7 @@ def vjp_cmd(expr, at, cotangent, job_file, points, strict, fmt, precision):
 
 
 @command("taylor")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @one_var_option("The variable to expand in (default: the only one).")
 @dir_option("Expand along x + t*dir instead, dir as x=1,y=2; derivatives are d^k/dt^k.")
@@ -228,7 +228,7 @@ def taylor_cmd(expr, at, wrt, direction, order, job_file, points, strict, fmt, p
 
 
 @command("check")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @wrt_option
 @batch_options

@@ -5,7 +5,7 @@ import click
 
 from ..errors import UsageError
 from ..points import parse_point
-from .common import at_option, command, dir_option, one_var_option, warn_unused
+from .common import at_option, command, dir_option, expr_argument, one_var_option, warn_unused
 
 
 # Why trace, graph and plot take no batches (-f FILE, --points CSV, job lines on stdin).
@@ -70,7 +70,7 @@ def precision_options(f):
 
 
 @command("trace")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @click.option("--mode", type=click.Choice(["forward", "reverse"]), default="forward", show_default=True,
               help="forward: primal and tangent traces side by side. reverse: the primal trace, "
@@ -128,7 +128,7 @@ def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
 
 
 @command("parse")
-@click.argument("expr", required=False)
+@expr_argument
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 def parse_cmd(expr, fmt):
@@ -159,7 +159,7 @@ def parse_cmd(expr, fmt):
 
 
 @command("graph")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @click.option("--format", "fmt", type=click.Choice(["ascii", "dot", "mermaid", "json"]), default="ascii",
               show_default=True, help="ascii: drawn in the terminal (box-drawing lines, or pure ASCII "
@@ -210,7 +210,7 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
 
 
 @command("plot")
-@click.argument("expr", required=False)
+@expr_argument
 @one_var_option("The variable along the x axis (default: the first).")
 @click.option("--range", "range_", default="-5:5", show_default=True, metavar="LOW:HIGH",
               help="The x range; ends may be constant expressions (-pi:pi).")
