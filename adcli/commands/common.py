@@ -9,8 +9,7 @@ from ..errors import UsageError
 from ..output import FORMATS
 
 EPILOG_EXIT = "Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error."
-EPILOG_EXPR = ("EXPR may be @FILE (the expression is read from FILE, UTF-8) or @- (read from "
-               "standard input), for programs too long or too many lines for the command line.")
+EPILOG_EXPR = "EXPR as @FILE or @- is read from FILE (UTF-8) or from standard input."
 
 
 def command(name, **kw):
