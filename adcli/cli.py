@@ -120,7 +120,8 @@ class ExprCommand(click.Command):
         return super().parse_args(ctx, out)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Developers: adcli --traceback CMD ... shows Python tracebacks.")
 @click.version_option(__version__, "-V", "--version", prog_name="adcli", message="%(prog)s %(version)s")
 @click.option("--traceback", is_flag=True, hidden=True, help="Show Python tracebacks (for developers).")
 @click.pass_context
