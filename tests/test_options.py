@@ -242,3 +242,46 @@ def test_a_100000_term_sum_from_a_file(tmp_path):
     rec = json.loads(r.out)
     assert rec["value"] == sum(2.0 ** (k % 5) for k in range(n))
     assert rec["gradient"] == {"x": sum((k % 5) * 2.0 ** (k % 5 - 1) for k in range(n))}
+
+
+# -- help texts say what each command does -----------------------------------------------------
+
+def _option_help(out, option):
+    """The help text of one option in click's two-column --help layout."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith(option + " ")
+                 or line.strip() == option)
+    text = [lines[start].strip()]
+    for line in lines[start + 1:]:
+        if line.startswith("  -") or not line.strip():
+            break
+        text.append(line.strip())
+    return " ".join(text)
+
+
+@pytest.mark.parametrize("command", ["eval", "grad", "jacobian", "hessian", "jvp", "vjp", "taylor", "check"])
+def test_at_help_of_batch_commands_mentions_batches(adcli, command):
+    assert "In a batch" in _option_help(adcli(command, "--help").out, "--at")
+
+
+@pytest.mark.parametrize("command", ["trace", "graph", "plot"])
+def test_at_help_of_single_point_commands_does_not_mention_batches(adcli, command):
+    text = _option_help(adcli(command, "--help").out, "--at")
+    assert "batch" not in text.lower() and "repeatable" in text
+
+
+def test_ascii_help_names_what_each_command_draws(adcli):
+    trace = _option_help(adcli("trace", "--help").out, "--ascii")
+    graph = _option_help(adcli("graph", "--help").out, "--ascii")
+    plot = _option_help(adcli("plot", "--help").out, "--ascii")
+    assert "vbar" in trace and "vbar" in graph
+    assert "vbar" not in plot and "v_-1" not in plot and "* o + x #" in plot
+
+
+def test_top_level_help_documents_traceback_once(adcli):
+    r = adcli("--help")
+    assert r.code == 0 and r.err == ""
+    assert r.out.count("--traceback") == 1
+    assert r.out.rstrip().endswith("Developers: adcli --traceback CMD ... shows Python tracebacks.")
+    for name in ("grad", "trace"):
+        assert "--traceback" not in adcli(name, "--help").out

@@ -67,11 +67,14 @@ def expr_argument(f):
     return click.argument("expr", required=False, type=ExprText())(f)
 
 
+def point_option(help):
+    """--at POINT for a command that runs at one point (trace, graph, plot)."""
+    return click.option("--at", "at", multiple=True, metavar="POINT", help=help)
+
+
 def at_option(f):
-    return click.option("--at", "at", multiple=True, metavar="POINT",
-                        help="The point: x=3,y=2 (repeatable; values may be constant "
-                             "expressions such as pi/4). In a batch: values for the variables "
-                             "a line or row does not give.")(f)
+    return point_option("The point: x=3,y=2 (repeatable; values may be constant expressions such "
+                        "as pi/4). In a batch: values for the variables a line or row does not give.")(f)
 
 
 def format_options(f):
