@@ -94,6 +94,9 @@ class Function:
     def _point(self, at, kwargs):
         point = dict(at or {})
         point.update(kwargs)
+        from .points import refuse_constant
+        for name in point:
+            refuse_constant(name)
         missing = [v for v in self.program.inputs if v not in point]
         if missing:
             raise EvalError(f"no value for variable{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
@@ -123,7 +126,15 @@ class Function:
         return Result(self.expr, point, self.program.labels, out, warnings=warnings)
 
     def grad(self, at=None, *, wrt=None, mode="auto", **point):
-        """Value and gradient (one output) or Jacobian (several) at a point."""
+        """Value and gradient at a point (one output; .jacobian takes several)."""
+        n_out = len(self.program.outputs)
+        if n_out != 1:
+            raise UsageError(f"grad needs one output, got {n_out}",
+                             hint="differentiate several outputs with 'adcli jacobian' (Function.jacobian)")
+        return self.derivatives(at, wrt=wrt, mode=mode, **point)
+
+    def derivatives(self, at=None, *, wrt=None, mode="auto", **point):
+        """Values and the Jacobian (rows = outputs) at a point, in the given AD mode."""
         point = self._point(at, point)
         wrt = self._wrt(wrt, point)
         requested, n_out = mode, len(self.program.outputs)

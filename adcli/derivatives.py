@@ -73,7 +73,7 @@ def jacobian(f, point, wrt, mode):
     n_out = len(f.program.outputs)
     wrt = f._wrt(wrt, point)
     chosen = choose_mode(mode, n_out, len(wrt))
-    r = f.grad(point, wrt=wrt, mode=chosen)
+    r = f.derivatives(point, wrt=wrt, mode=chosen)
     return Jacobian(f.expr, r.at, r.outputs, r.wrt, r.value, r.jacobian, chosen,
                     {"forward": len(wrt), "reverse": n_out}, sweep_reason(mode, chosen, n_out, len(wrt)),
                     r.warnings)
