@@ -94,6 +94,10 @@ class Floats:
     def any(self, cond):
         return bool(cond)
 
+    def uniform(self, c):
+        """c as one float (here it always is)."""
+        return float(c)
+
     def all(self, cond):
         return bool(cond)
 
@@ -189,9 +193,37 @@ def _pair(K, a, s0, c0, sign):
     return s, c
 
 
+# Integer powers up to this one are products: 2^20 needs 20 squarings.
+_PRODUCT_POWERS = 2 ** 20
+
+
 def power(K, a, c, y0):
-    """a^c for a constant c (a number, or one per point)."""
-    return K.split(a[0] == 0, _power_at_zero, _power_regular, a, c, y0)
+    """a^c for a constant c (a number, or one per point). A nonnegative integer power
+    is a product of Cauchy products, with no division: the recurrence from a*y' = c*y*a'
+    divides by a_0 at every step, and where a_0 is small next to the other coefficients
+    its rounding errors swamp coefficients that are not large at all (a^c has no
+    singularity at a = 0 to make them large). Other powers have one, and use it."""
+    c = K.uniform(c)
+    if isinstance(c, float):
+        if 0 <= c <= _PRODUCT_POWERS and c.is_integer():
+            return _product_power(K, a, int(c), y0)
+        return K.split(a[0] == 0, _power_at_zero, _power_regular, a, c, y0)
+    # one exponent per point (x^y along x): integer ones, and zero bases, one at a time
+    return K.split(((c >= 0) & (c % 1 == 0)) | (a[0] == 0), power, _power_regular, a, c, y0)
+
+
+def _product_power(K, a, c, y0):
+    """a^c for an integer c >= 0 by repeated squaring."""
+    if c == 0:
+        return K.const(y0)
+    out = None
+    while True:
+        if c & 1:
+            out = a if out is None else mul(K, out, a)
+        c >>= 1
+        if not c:
+            return out
+        a = mul(K, a, a)
 
 
 def _power_regular(K, a, c, y0):
