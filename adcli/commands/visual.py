@@ -190,7 +190,7 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
 def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, ascii_):
     """Plot EXPR and its derivatives along one variable, in the terminal. Evaluated
     with the vectorized evaluators: f and f' by one forward sweep, higher orders by
-    nested forward mode. nan and inf show as gaps.
+    Taylor-mode AD. nan and inf show as gaps.
 
     \b
     Examples:
