@@ -151,3 +151,27 @@ def test_shapes_broadcast_and_order_zero():
     assert outs[0].shape == (3, 2, 3) and (outs[0][1] == 2.0).all() and (outs[0][2] == 0).all()
     _, outs, _ = taylor_arrays.series(adcli.parse("log(x)"), [np.array([2.0])], [1.0], 0)
     assert outs[0].tolist() == [[math.log(2)]]
+
+
+def test_api_taylor_accepts_arrays():
+    f = adcli.compile("exp(sin(x)) * y")
+    xs = np.linspace(-1, 1, 7)
+    r = f.taylor(x=xs, y=2.0, wrt="x", order=8)
+    assert len(r.coefficients) == 9 and r.coefficients[3].shape == (7,)
+    for j, x in enumerate(xs.tolist()):
+        one = f.taylor(x=x, y=2.0, wrt="x", order=8)
+        assert [c[j] for c in r.coefficients] == pytest.approx(one.coefficients, rel=1e-14, abs=1e-15)
+        assert [d[j] for d in r.derivatives] == pytest.approx(one.derivatives, rel=1e-14, abs=1e-14)
+    r = f.taylor(x=[[0.1], [0.2]], y=[1.0, 2.0, 3.0], dir={"x": 1, "y": 1}, order=2)
+    assert r.wrt == "t" and r.coefficients[2].shape == (2, 3)
+
+
+def test_api_taylor_at_many_points_gives_nan_where_one_point_refuses():
+    f = adcli.compile("abs(x) + log(x + 1)")
+    with pytest.raises(EvalError, match="abs at 0"):
+        f.taylor(x=0.0, order=3)
+    r = f.taylor(x=np.array([-2.0, 0.0, 1.0]), order=3)
+    assert np.isnan(r.derivatives[1][:2]).all() and np.isfinite(r.derivatives[0][1:]).all()
+    assert r.derivatives[1][2] == pytest.approx(1.5)
+    assert any(w.startswith("log(-1) = nan") for w in r.warnings)          # x = -2: outside log's domain
+    assert any(w.startswith("taylor: abs at 0") and "(at 1 point;" in w for w in r.warnings)
