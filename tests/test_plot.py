@@ -210,3 +210,21 @@ def test_extreme_values_never_crash(expr, rng):
     assert code in (0, 2) and "Traceback" not in err and "internal error" not in err
     if code == 0:
         assert len(out.splitlines()) == 9
+
+
+def test_orders_above_four_as_data_not_drawn():
+    code, out, err = run("plot", "sin(x)*exp(x)", "--range", "0:1", "--order", "8", "--format", "csv",
+                         "--samples", "3")
+    assert code == 0 and err == ""
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["x", "f", "f'", "f''", "f'''", "f(4)", "f(5)", "f(6)", "f(7)", "f(8)"]
+    for row in rows[1:]:
+        x = float(row[0])
+        want = [2 ** (k / 2) * math.exp(x) * math.sin(x + k * math.pi / 4) for k in range(9)]
+        assert [float(v) for v in row[1:]] == pytest.approx(want, rel=1e-13, abs=1e-13)
+    code, out, err = run("plot", "sin(x)", "--order", "12", "--format", "json", "--samples", "2")
+    assert code == 0 and [s["name"] for s in json.loads(out)["series"]][-1] == "f(12)"
+    code, out, err = run("plot", "sin(x)", "--order", "5")
+    assert code == 2 and out == ""
+    assert "derivatives up to order 4" in err and "csv or json" in err
+    assert run("plot", "sin(x)", "--order", "171", "--format", "csv")[0] == 2
