@@ -175,3 +175,9 @@ def test_api_taylor_at_many_points_gives_nan_where_one_point_refuses():
     assert r.derivatives[1][2] == pytest.approx(1.5)
     assert any(w.startswith("log(-1) = nan") for w in r.warnings)          # x = -2: outside log's domain
     assert any(w.startswith("taylor: abs at 0") and "(at 1 point;" in w for w in r.warnings)
+
+
+def test_deep_expression_no_recursion():
+    src = "(" * 20000 + "x" + "+1)" * 20000
+    _, outs, _ = taylor_arrays.series(adcli.parse(f"sin({src})"), [np.array([0.0, 1.0])], [1.0], 3)
+    assert outs[0][1].tolist() == pytest.approx([math.cos(20000.0), math.cos(20001.0)], rel=1e-12)
