@@ -157,7 +157,7 @@ class Arrays:
     def warnings(self):
         out = []
         for name, (count, reason) in self.refusals.items():
-            out.append(f"taylor: {reason} (at {_points(count)}; their derivatives are given as nan)")
+            out.append(f"taylor: {reason}: derivatives given as nan at {_points(count)}")
         for name, count in self.overflows.items():
             out.append(f"the Taylor coefficients of {name} overflowed (at {_points(count)})")
         return out

@@ -106,15 +106,15 @@ def test_refused_points_are_nan_with_one_warning_per_operation():
     ok = [j for j in range(len(xs)) if j not in refused]
     assert np.allclose(c[:, ok], np.array([want[j] for j in ok]).T, rtol=1e-14, atol=1e-14)
     assert warnings == [
-        "taylor: abs at 0 has no Taylor series (it has a corner there) (at 1 point; their derivatives are given as nan)",
-        "taylor: min at a tie (min(0.5, 0.5)) has no Taylor series (at 1 point; their derivatives are given as nan)"]
+        "taylor: abs at 0 has no Taylor series (it has a corner there): derivatives given as nan at 1 point",
+        "taylor: min at a tie (min(0.5, 0.5)) has no Taylor series: derivatives given as nan at 1 point"]
 
 
 def test_a_point_is_counted_once_for_its_first_refusal():
     # sqrt(abs(x)) at 0: abs refuses first, as a one-point call would report
     _, outs, warnings = taylor_arrays.series(adcli.parse("sqrt(abs(x)) + relu(x)"), [np.array([0.0, 0.0, 1.0])],
                                              [1.0], 3)
-    assert len(warnings) == 1 and warnings[0].startswith("taylor: abs at 0") and "(at 2 points;" in warnings[0]
+    assert len(warnings) == 1 and warnings[0].startswith("taylor: abs at 0") and warnings[0].endswith("at 2 points")
     assert np.isnan(outs[0][1:, :2]).all() and np.isfinite(outs[0][:, 2]).all()
 
 
@@ -174,7 +174,7 @@ def test_api_taylor_at_many_points_gives_nan_where_one_point_refuses():
     assert np.isnan(r.derivatives[1][:2]).all() and np.isfinite(r.derivatives[0][1:]).all()
     assert r.derivatives[1][2] == pytest.approx(1.5)
     assert any(w.startswith("log(-1) = nan") for w in r.warnings)          # x = -2: outside log's domain
-    assert any(w.startswith("taylor: abs at 0") and "(at 1 point;" in w for w in r.warnings)
+    assert any(w.startswith("taylor: abs at 0") and w.endswith(" at 1 point") for w in r.warnings)
 
 
 def test_deep_expression_no_recursion():
