@@ -185,7 +185,9 @@ class Function:
         return derivatives.vjp(self, self._point(at, point), cotangent)
 
     def taylor(self, at=None, *, wrt=None, dir=None, order=5, **point):  # noqa: A002
-        """Derivatives 0..order along a variable or a direction, by Taylor-mode AD."""
+        """Derivatives 0..order along a variable or a direction, by Taylor-mode AD. With
+        arrays of points, each coefficient is an array, and a point where a function has
+        no Taylor series gets nan with a warning (one point raises EvalError)."""
         from . import derivatives
         return derivatives.taylor(self, self._point(at, point), wrt, dir, order)
 
