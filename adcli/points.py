@@ -67,8 +67,9 @@ def constant_value(text, where=None, offset=0):
     try:
         program = parse(src)
     except AdcliError as e:
+        hint = "separate name=value pairs with commas, as in x=1,y=2" if "=" in src else e.hint
         raise UsageError(f"bad value: {e.message}", where if where is not None else text,
-                         shift + (e.pos or 0), e.hint) from None
+                         shift + (e.pos or 0), hint) from None
     if program.inputs or len(program.outputs) != 1:
         what = f"variable '{program.inputs[0]}'" if program.inputs else "several values"
         raise UsageError(f"a value must be a number or a constant expression, not one with {what}",
