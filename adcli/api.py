@@ -110,9 +110,14 @@ class Function:
             return scalar, [float(point[v]) for v in self.program.inputs], None
         import numpy as np
         from . import vector
-        arrays = np.broadcast_arrays(*[np.asarray(point[v], dtype=np.float64) for v in self.program.inputs])
-        return vector, list(arrays), (arrays[0].shape if arrays else
-                                      np.broadcast_shapes(*[np.shape(v) for v in point.values()]))
+        try:
+            arrays = np.broadcast_arrays(*[np.asarray(point[v], dtype=np.float64) for v in self.program.inputs])
+            shape = arrays[0].shape if arrays else np.broadcast_shapes(*[np.shape(v) for v in point.values()])
+        except (ValueError, TypeError) as e:
+            shapes = ", ".join(f"{k}: {np.shape(v)}" for k, v in point.items())
+            raise UsageError(f"the values do not fit together as arrays of points ({shapes})",
+                             hint=f"give arrays of one shape, or numbers ({e})") from None
+        return vector, list(arrays), shape
 
     def eval(self, at=None, **point):
         """Value(s) of the expression at a point."""
