@@ -15,3 +15,7 @@ def __getattr__(name):
         from .errors import AdcliError
         return AdcliError
     raise AttributeError(f"module 'adcli' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -94,6 +94,9 @@ class Function:
     def _point(self, at, kwargs):
         point = dict(at or {})
         point.update(kwargs)
+        from .points import refuse_constant
+        for name in point:
+            refuse_constant(name)
         missing = [v for v in self.program.inputs if v not in point]
         if missing:
             raise EvalError(f"no value for variable{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
@@ -107,9 +110,14 @@ class Function:
             return scalar, [float(point[v]) for v in self.program.inputs], None
         import numpy as np
         from . import vector
-        arrays = np.broadcast_arrays(*[np.asarray(point[v], dtype=np.float64) for v in self.program.inputs])
-        return vector, list(arrays), (arrays[0].shape if arrays else
-                                      np.broadcast_shapes(*[np.shape(v) for v in point.values()]))
+        try:
+            arrays = np.broadcast_arrays(*[np.asarray(point[v], dtype=np.float64) for v in self.program.inputs])
+            shape = arrays[0].shape if arrays else np.broadcast_shapes(*[np.shape(v) for v in point.values()])
+        except (ValueError, TypeError) as e:
+            shapes = ", ".join(f"{k}: {np.shape(v)}" for k, v in point.items())
+            raise UsageError(f"the values do not fit together as arrays of points ({shapes})",
+                             hint=f"give arrays of one shape, or numbers ({e})") from None
+        return vector, list(arrays), shape
 
     def eval(self, at=None, **point):
         """Value(s) of the expression at a point."""
@@ -123,7 +131,15 @@ class Function:
         return Result(self.expr, point, self.program.labels, out, warnings=warnings)
 
     def grad(self, at=None, *, wrt=None, mode="auto", **point):
-        """Value and gradient (one output) or Jacobian (several) at a point."""
+        """Value and gradient at a point (one output; .jacobian takes several)."""
+        n_out = len(self.program.outputs)
+        if n_out != 1:
+            raise UsageError(f"grad needs one output, got {n_out}",
+                             hint="differentiate several outputs with 'adcli jacobian' (Function.jacobian)")
+        return self.derivatives(at, wrt=wrt, mode=mode, **point)
+
+    def derivatives(self, at=None, *, wrt=None, mode="auto", **point):
+        """Values and the Jacobian (rows = outputs) at a point, in the given AD mode."""
         point = self._point(at, point)
         wrt = self._wrt(wrt, point)
         requested, n_out = mode, len(self.program.outputs)
@@ -174,7 +190,9 @@ class Function:
         return derivatives.vjp(self, self._point(at, point), cotangent)
 
     def taylor(self, at=None, *, wrt=None, dir=None, order=5, **point):  # noqa: A002
-        """Derivatives 0..order along a variable or a direction, by Taylor-mode AD."""
+        """Derivatives 0..order along a variable or a direction, by Taylor-mode AD. With
+        arrays of points, each coefficient is an array, and a point where a function has
+        no Taylor series gets nan with a warning (one point raises EvalError)."""
         from . import derivatives
         return derivatives.taylor(self, self._point(at, point), wrt, dir, order)
 

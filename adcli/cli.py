@@ -198,6 +198,11 @@ def main(argv=None):
     except click.exceptions.Abort:
         sys.stderr.write("adcli: interrupted\n")
         return EXIT_INTERRUPTED
+    except click.UsageError as e:
+        # In adcli's own style: one line saying what is wrong, then where to read more.
+        where = e.ctx.command_path if e.ctx is not None else "adcli"
+        error(f"{e.format_message()}\ntry '{where} --help'")
+        return e.exit_code or EXIT_USAGE
     except click.ClickException as e:
         buf = _Capture()
         e.show(file=buf)  # click echoes user text verbatim; escape it before it reaches a terminal

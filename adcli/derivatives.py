@@ -73,7 +73,7 @@ def jacobian(f, point, wrt, mode):
     n_out = len(f.program.outputs)
     wrt = f._wrt(wrt, point)
     chosen = choose_mode(mode, n_out, len(wrt))
-    r = f.grad(point, wrt=wrt, mode=chosen)
+    r = f.derivatives(point, wrt=wrt, mode=chosen)
     return Jacobian(f.expr, r.at, r.outputs, r.wrt, r.value, r.jacobian, chosen,
                     {"forward": len(wrt), "reverse": n_out}, sweep_reason(mode, chosen, n_out, len(wrt)),
                     r.warnings)
@@ -163,9 +163,9 @@ def taylor(f, point, wrt=None, direction=None, order=5):
         label = "t"
     direction = _direction(f, point, direction)
     m, xs, shape = f._namespace(point)
-    if shape is not None:
-        raise UsageError("taylor works at one point at a time, not on arrays")
     d = [float(direction.get(v, 0.0)) for v in f.program.inputs]
+    if shape is not None:
+        return _taylor_arrays(f, point, label, direction, xs, d, order)
     vals, outs, warnings = series(f.program, xs, d, order)
     coeffs = outs[0]
     if not all(math.isfinite(c) for c in coeffs):
@@ -173,6 +173,21 @@ def taylor(f, point, wrt=None, direction=None, order=5):
         from .sweep import diagnose
         warnings = diagnose(f.program, vals, scalar) + warnings
     return Taylor(f.expr, point, label, direction if label == "t" else None, coeffs, warnings)
+
+
+def _taylor_arrays(f, point, label, direction, xs, d, order):
+    """Taylor at many points: coefficients[k] is an array of the points' shape. A point
+    where a primitive has no series gets nan (with a warning) instead of an error."""
+    import numpy as np
+
+    from . import vector
+    from .sweep import diagnose
+    from .taylor_arrays import series
+    vals, outs, warnings = series(f.program, xs, d, order)
+    if not np.isfinite(outs[0]).all():
+        with np.errstate(all="ignore"):
+            warnings = diagnose(f.program, vals, vector) + warnings
+    return Taylor(f.expr, point, label, direction if label == "t" else None, list(outs[0]), warnings)
 
 
 def check(f, point, wrt):

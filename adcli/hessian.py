@@ -35,6 +35,15 @@ def hessian(program, xs, wrt, m):
         else:  # a plain number: this gradient entry does not depend on any variable
             grad.append(a)
             rows.append([None] * len(wrt))
+    # The two sweeps reach H[i][j] and H[j][i] by different roundings; their mean is
+    # exactly symmetric and no less accurate.
+    for i in range(len(wrt)):
+        for j in range(i):
+            a, b = rows[i][j], rows[j][i]
+            if a is not None and b is not None:
+                rows[i][j] = rows[j][i] = 0.5 * (a + b)
+            elif a is not None or b is not None:
+                rows[i][j] = rows[j][i] = a if a is not None else b
     return value, grad, rows
 
 

@@ -1,9 +1,10 @@
 """What `adcli plot` shows, as plain data: f and its derivatives along one variable,
 sampled on a grid by the vectorized evaluators, and the y-range that frames them.
 
-f and f′ come from one forward sweep over numpy arrays (adcli.forward.jvp); f″ and up
-from nested forward mode (adcli.nested). Non-finite samples stay nan/inf: the renderer
-leaves gaps there.
+f and f′ come from one forward sweep over numpy arrays (adcli.forward.jvp), so f′ keeps
+the first-derivative conventions of `adcli grad` (abs′(0) = 0, sqrt′(0) = inf); f″ and
+up from Taylor mode over the same arrays (adcli.taylor_arrays), O(k²) per node for
+order k. Non-finite samples stay nan/inf: the renderer leaves gaps there.
 """
 import math
 
@@ -52,7 +53,6 @@ def build(program, var, lo, hi, samples, order, fixed, ylim=None, expr=None):
     import numpy as np
 
     from . import vector
-    from .nested import derivatives
     from .sweep import diagnose, values
     if len(program.outputs) != 1:
         raise UsageError(f"plot needs one output, got {len(program.outputs)}")
@@ -68,7 +68,7 @@ def build(program, var, lo, hi, samples, order, fixed, ylim=None, expr=None):
     x = np.linspace(lo, hi, samples)
     xs = [x if v == var else np.full(samples, float(fixed[v])) for v in program.inputs]
     with np.errstate(all="ignore"):
-        ys = derivatives(program, xs, program.inputs.index(var), order)
+        ys, taylor_warnings = derivatives(program, xs, program.inputs.index(var), order)
         # Where f itself is nan or inf its derivatives mean nothing (the local rules
         # would still give log'(-1) = -1): leave them out too.
         undefined = ~np.isfinite(ys[0])
@@ -77,10 +77,34 @@ def build(program, var, lo, hi, samples, order, fixed, ylim=None, expr=None):
         warnings = []
         if not all(np.isfinite(y).all() for y in ys):
             warnings = diagnose(program, values(program, xs, vector), vector, derivatives=order > 0)
+        warnings += taylor_warnings
     series = list(enumerate(ys))
     return PlotData(expr if expr is not None else program.source, var, lo, hi,
                     {v: fixed[v] for v in program.inputs if v != var}, x, series,
                     ylim or frame([y for _, y in series]), warnings)
+
+
+def derivatives(program, xs, wrt, order):
+    """([f, f′, …, f⁽ᵒʳᵈᵉʳ⁾], warnings): the first output's derivatives along input
+    `wrt` at the numpy arrays xs, as float arrays of their broadcast shape. Where Taylor
+    mode refuses (abs at 0, ...) f″ and up are nan, with a warning."""
+    import numpy as np
+
+    from . import forward, taylor_arrays, vector
+    from .taylor import factorial_times
+    shape = np.broadcast_shapes(*[np.shape(a) for a in xs]) if xs else ()
+    seeds = [[1.0] if i == wrt else None for i in range(len(xs))]
+    with np.errstate(all="ignore"):
+        vals, tans = forward.jvp(program, xs, seeds, vector)
+        o = program.outputs[0]
+        out = [vals[o], tans[o][0] if tans[o] is not None else 0.0][:order + 1]
+        warnings = []
+        if order >= 2:
+            direction = [1.0 if i == wrt else 0.0 for i in range(len(xs))]
+            _, coeffs, warnings = taylor_arrays.series(program, xs, direction, order)
+            # + 0.0: a zero is printed as 0, never -0 (abs'' at x < 0 is -1 * 0)
+            out += [factorial_times(coeffs[0][k], k) + 0.0 for k in range(2, order + 1)]
+    return [np.broadcast_to(np.asarray(c, dtype=np.float64), shape).copy() for c in out], warnings
 
 
 def frame(ys):

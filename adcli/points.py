@@ -21,6 +21,14 @@ def split_top(text, sep=","):
     return pieces
 
 
+def refuse_constant(name, source=None, pos=None):
+    """pi and e are constants in expressions; a value given for one would be ignored."""
+    from .primitives import CONSTANTS
+    if name in CONSTANTS:
+        raise UsageError(f"'{name}' is the constant {name} = {CONSTANTS[name]!r} in expressions, not a variable",
+                         source, pos, f"rename the variable, for example to {name}_")
+
+
 def parse_point(texts, point=None):
     """{name: float} from one or more POINT strings (the repeated --at options)."""
     point = {} if point is None else point
@@ -39,6 +47,7 @@ def parse_point(texts, point=None):
             name = name.strip()
             if not _NAME.match(name):
                 raise UsageError(f"'{name}' is not a variable name", text, at)
+            refuse_constant(name, text, at)
             if name in point:
                 raise UsageError(f"'{name}' is given twice", text, at)
             point[name] = constant_value(value, text, offset + len(piece) - len(value))
@@ -58,8 +67,9 @@ def constant_value(text, where=None, offset=0):
     try:
         program = parse(src)
     except AdcliError as e:
+        hint = "separate name=value pairs with commas, as in x=1,y=2" if "=" in src else e.hint
         raise UsageError(f"bad value: {e.message}", where if where is not None else text,
-                         shift + (e.pos or 0), e.hint) from None
+                         shift + (e.pos or 0), hint) from None
     if program.inputs or len(program.outputs) != 1:
         what = f"variable '{program.inputs[0]}'" if program.inputs else "several values"
         raise UsageError(f"a value must be a number or a constant expression, not one with {what}",

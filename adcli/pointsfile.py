@@ -166,6 +166,9 @@ def check_names(run, f, header):
     """--wrt or --dir naming a variable that is neither in the expression nor given by
     --at is the same mistake on every row (extra columns are carried through, not
     values): a usage error, once, before any row."""
+    from .points import refuse_constant
+    for name in header.names:
+        refuse_constant(name.strip())
     point = {v: 1.0 for v in [*f.program.inputs, *run.defaults]}
     wrt, direction = run.options.get("wrt"), run.options.get("dir")
     if wrt is not None:

@@ -103,10 +103,10 @@ _table = [
               "so d/dx x^2 at x=-3 is -6; d/dx x^c at 0 is 0 for c >= 1 and inf for 0 < c < 1"),
     Prim("pow", 2, "{0}^{1}", lambda m, p, a, b: m.pow(a, b),
          lambda m, p, y, a, b: (m.where(b == 0, 0.0, b * m.pow(a, b - 1.0)),
-                                m.where(a == 0, 0.0, y * m.log(a))),
+                                m.where((a == 0) & (b > 0), 0.0, y * m.log(a))),
          domain="x > 0 (x = 0 and negative x with integer y also evaluate)",
          sample=[[(0.2, 3.0)], [(-2.0, 2.0)]], kind="operator", doc="x^y, pow(x, y)",
-         note="d/dy x^y at x = 0 is 0; at x < 0 it is nan (x^y is not real nearby)"),
+         note="d/dy x^y at x = 0 is 0 for y > 0 (the limit from x > 0) and -inf for y <= 0; at x < 0 it is nan (x^y is not real nearby)"),
     # elementary functions
     Prim("sin", 1, "sin {0}", lambda m, p, x: m.sin(x), lambda m, p, y, x: (m.cos(x),)),
     Prim("cos", 1, "cos {0}", lambda m, p, x: m.cos(x), lambda m, p, y, x: (-m.sin(x),)),

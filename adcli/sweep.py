@@ -109,23 +109,28 @@ def diagnose(program, vals, m, derivatives=False, active=None):
             if not all_finite(av + [y], m):
                 continue
             ps = call_partials(prim, m, param, y, av)
-            for p in ps:
+            for k, p in enumerate(ps):
                 if type(p) is int or (prim.name, "d") in seen:
                     continue
-                if scalar:
-                    if not math.isfinite(p):
-                        seen.add((prim.name, "d"))
-                        note = f" ({prim.note})" if prim.note else ""
-                        found.append(f"the derivative of {_show(prim, av, param)} is {_num(p)}{note}")
-                else:
-                    bad = ~m.isfinite(p)
-                    if bad.any():
-                        seen.add((prim.name, "d"))
-                        first = int(bad.argmax())
-                        note = f" ({prim.note})" if prim.note else ""
-                        found.append(f"the derivative of {_show(prim, [_pick(a, first) for a in av], param)} "
-                                     f"is {_num(_pick(p, first))}{note} (at {int(bad.sum())} points)")
+                bad = None if scalar else ~m.isfinite(p)
+                if (math.isfinite(p) if scalar else not bad.any()):
+                    continue
+                seen.add((prim.name, "d"))
+                first = 0 if scalar else int(bad.argmax())
+                at = av if scalar else [_pick(a, first) for a in av]
+                wrt = f" with respect to its {_ORDINAL[k]} argument" if len(ps) > 1 else ""
+                value = _num(p if scalar else _pick(p, first))
+                count = "" if scalar else f" at {_points(int(bad.sum()))}"
+                see = " (a convention: see 'adcli functions')" if prim.note else ""
+                found.append(f"the derivative of {_show(prim, at, param)}{wrt} is {value}{count}{see}")
     return found
+
+
+_ORDINAL = ("first", "second", "third")
+
+
+def _points(n):
+    return f"{n} point{'s' if n != 1 else ''}"
 
 
 def _bad_scalar(y, av):

@@ -124,7 +124,12 @@ def parse(source):
     return stmts
 
 
-_LOOKALIKES = {"×": "*", "·": "*", "÷": "/", "−": "-", "–": "-", "²": "^2", "³": "^3", "√": "sqrt"}
+_LOOKALIKES = {"×": "*", "·": "*", "÷": "/", "−": "-", "–": "-", "²": "^2", "³": "^3", "√": "sqrt",
+               "π": "pi"}
+# Function names, for the hint 'sin x' -> 'sin(x)' (kept here so the parser needs no table import).
+_FUNCTION_NAMES = frozenset(
+    "sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 "
+    "sqrt cbrt abs sign sigmoid relu softplus erf pow atan2 hypot min max".split())
 
 
 def _bad_character(source, pos):
@@ -166,7 +171,11 @@ def _unexpected(source, e):
     prev = source[:pos].rstrip()
     before = prev[-1:]
     if tok.type in operand and (before.isalnum() or before in "._)"):
-        if before.isdigit() or before == ".":
+        word = _last_number(prev)
+        if word in _FUNCTION_NAMES and tok.type != "LPAR":
+            return ExprError(f"missing parentheses after '{word}'", source, pos,
+                             f"call a function with parentheses: write {word}({shown})")
+        if (before.isdigit() or before == ".") and tok.type == "NAME":
             left = _last_number(prev)
             return ExprError(f"missing operator before '{shown}'", source, pos,
                              f"adcli has no implicit multiplication: write {left}*{shown}")

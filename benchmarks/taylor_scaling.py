@@ -5,6 +5,11 @@ ODE recurrences), so doubling N should multiply the time by at most about 4; nes
 first-order AD would instead grow exponentially with N. Prints the time per order and
 the ratio to the previous order; a ratio of 4 per doubling is O(N^2).
 
+The second table is the same expression at 10,000 points at once (adcli.taylor_arrays):
+numpy arrays of coefficients, one einsum per Cauchy sum. Its time per N^2 should stay
+flat too, and the last column compares it with a loop of one-point calls (timed on
+200 points and scaled).
+
 Run by hand from the repository root:  python benchmarks/taylor_scaling.py
 """
 import os
@@ -60,6 +65,39 @@ def main():
             best = min(best, time.perf_counter() - t0)
         ratio = f"{best / prev:11.2f}" if prev else f"{'':>11}"
         print(f"{order:>8} {best * 1e3:8.2f}ms {ratio} {best / order ** 2 * 1e6:10.2f}us {best / t_val:13.1f}")
+        prev = best
+    vectorized(program)
+
+
+def vectorized(program, points=10_000):
+    import numpy as np
+
+    from adcli import vector
+    from adcli.sweep import values
+    from adcli.taylor import series
+    from adcli.taylor_arrays import series as series_arrays
+    xs = np.linspace(-0.5, 0.5, points)
+    with np.errstate(all="ignore"):
+        t0 = time.perf_counter()
+        values(program, [xs], vector)
+        t_val = time.perf_counter() - t0
+    print(f"\n{points} points at once; one vectorized value sweep {t_val * 1e3:.2f} ms")
+    print(f"{'order N':>8} {'time':>10} {'x previous':>11} {'time / N^2':>12} {'time / value':>13} {'loop / this':>12}")
+    prev = None
+    for order in (10, 20, 40):
+        best = float("inf")
+        for _ in range(2):
+            t0 = time.perf_counter()
+            series_arrays(program, [xs], [1.0], order)
+            best = min(best, time.perf_counter() - t0)
+        sample = xs[::points // 200].tolist()
+        t0 = time.perf_counter()
+        for x in sample:
+            series(program, [x], [1.0], order)
+        loop = (time.perf_counter() - t0) / len(sample) * points
+        ratio = f"{best / prev:11.2f}" if prev else f"{'':>11}"
+        print(f"{order:>8} {best * 1e3:8.1f}ms {ratio} {best / order ** 2 * 1e3:10.3f}ms {best / t_val:13.1f}"
+              f" {loop / best:12.1f}")
         prev = best
 
 

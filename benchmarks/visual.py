@@ -3,7 +3,7 @@ run (run by hand: python benchmarks/visual.py [repeats]).
 
   trace json / grad json      start-up of a trace that prints data (no Rich, no numpy)
   graph listing / eval        a 10,197-node expression: the whole listing vs evaluating it
-  plot --order 4 / --order 1  higher derivatives by nested forward mode vs one sweep
+  plot --order 4 / --order 1  higher derivatives by Taylor mode vs one sweep
 """
 import os
 import statistics

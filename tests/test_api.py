@@ -42,8 +42,8 @@ def test_evaluate_several_outputs():
 
 def test_jacobian_of_several_outputs_in_both_modes():
     f = adcli.compile("x*y, x + y, 3")
-    fw = f.grad(x=2.0, y=5.0, mode="forward")
-    rv = f.grad(x=2.0, y=5.0, mode="reverse")
+    fw = f.derivatives(x=2.0, y=5.0, mode="forward")
+    rv = f.derivatives(x=2.0, y=5.0, mode="reverse")
     assert fw.jacobian == rv.jacobian == [[5.0, 2.0], [1.0, 1.0], [0.0, 0.0]]
     assert fw.value == rv.value == [10.0, 7.0, 3.0]
 
@@ -91,7 +91,7 @@ def test_compiled_function_over_arrays():
 
 def test_arrays_fill_structural_zeros_and_constants():
     f = adcli.compile("x, 2, y*0")
-    r = f.grad(x=np.array([1.0, 2.0]), y=np.array([3.0, 4.0]), mode="reverse")
+    r = f.derivatives(x=np.array([1.0, 2.0]), y=np.array([3.0, 4.0]), mode="reverse")
     assert [v.shape for v in r.value] == [(2,), (2,), (2,)]
     np.testing.assert_array_equal(r.value[1], [2.0, 2.0])
     np.testing.assert_array_equal(r.jacobian[1][0], [0.0, 0.0])
@@ -110,3 +110,19 @@ def test_two_calls_start_clean():
     first = f.grad(x=2.0, y=3.0, mode="reverse")
     second = f.grad(x=2.0, y=3.0, mode="reverse")
     assert first.gradient == second.gradient == {"x": 3.0 + 2 * 2 * 3, "y": 2.0 + 4.0}
+
+
+@pytest.mark.parametrize("name", ["e", "pi"])
+def test_a_value_for_a_constant_is_refused_not_ignored(name):
+    # 'a*e' uses the constant e; a value given for e would otherwise be silently ignored.
+    with pytest.raises(adcli.AdcliError) as err:
+        adcli.grad(f"a*{name}", a=1, **{name: 5})
+    assert err.value.exit_code == 2 and f"'{name}' is the constant" in err.value.message
+
+
+def test_grad_refuses_several_outputs():
+    with pytest.raises(adcli.AdcliError) as err:
+        adcli.grad("x*y, x+y", x=3, y=2)
+    assert "one output" in err.value.message
+    # the Jacobian is the tool for several outputs
+    assert adcli.compile("x*y, x+y").jacobian(x=3, y=2).jacobian == [[2.0, 3.0], [1.0, 1.0]]

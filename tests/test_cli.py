@@ -517,3 +517,12 @@ def test_every_example_in_the_help_runs(run, command, monkeypatch):
                 argv = argv[:argv.index(stop)]
         r = run(*argv)
         assert r.code == 0 and r.out and "error" not in r.err, (line, r.err)
+
+
+def test_a_constant_named_in_at_or_points_is_a_usage_error(run, tmp_path):
+    r = run("grad", "a*e", "--at", "a=1,e=5")
+    assert r.code == 2 and r.out == "" and "'e' is the constant e" in r.err and "^" in r.err
+    csv = tmp_path / "p.csv"
+    csv.write_text("a,pi\n1,5\n")
+    r = run("grad", "a*pi", "--points", str(csv))
+    assert r.code == 2 and r.out == "" and "'pi' is the constant pi" in r.err

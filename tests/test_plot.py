@@ -1,4 +1,4 @@
-"""adcli plot and the nested forward mode behind its higher derivatives."""
+"""adcli plot and the derivatives behind it (forward mode for f′, Taylor mode above)."""
 import csv
 import io
 import json
@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 import adcli
-from adcli import forward, nested, plotdata, scalar
+from adcli import forward, plotdata, scalar
 from adcli.render_plot import nice_ticks, render, tick_text
 from visual_helpers import run, stripped
 
@@ -27,11 +27,12 @@ CASES = [
 
 
 @pytest.mark.parametrize("expr,f", CASES)
-def test_nested_forward_mode_against_sympy(expr, f):
+def test_plot_derivatives_against_sympy(expr, f):
     p = adcli.parse(expr)
     xs = np.array([0.3, 1.1, 2.0])
     point = [xs if v == "x" else np.full(3, 1.5) for v in p.inputs]
-    got = nested.derivatives(p, point, p.inputs.index("x"), 4)
+    got, warnings = plotdata.derivatives(p, point, p.inputs.index("x"), 4)
+    assert warnings == []
     for k in range(5):
         want = [float(sp.diff(f, X, k).subs({X: xv, Y: 1.5})) for xv in xs]
         assert got[k] == pytest.approx(want, rel=1e-11, abs=1e-11), (expr, k)
@@ -51,11 +52,34 @@ def test_first_derivative_is_the_forward_evaluator_pointwise():
 
 def test_structural_zeros_and_constants():
     p = adcli.parse("x*0 + 3 + y")
-    got = nested.derivatives(p, [np.array([1.0, 2.0]), np.array([4.0, 4.0])], 0, 3)
+    got, _ = plotdata.derivatives(p, [np.array([1.0, 2.0]), np.array([4.0, 4.0])], 0, 3)
     assert [g.tolist() for g in got] == [[7.0, 7.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
     p = adcli.parse("abs(x)^3 + relu(x)^2")
-    got = nested.derivatives(p, [np.array([-1.0, 2.0])], 0, 3)
+    got, _ = plotdata.derivatives(p, [np.array([-1.0, 2.0])], 0, 3)
     assert [g.tolist() for g in got] == [[1.0, 12.0], [-3.0, 16.0], [6.0, 14.0], [-6.0, 6.0]]
+
+
+def test_kinks_keep_the_first_derivative_convention_and_hide_higher_ones():
+    """f′ is forward mode's (abs′(0) = 0, as 'adcli grad' says); f″ at the kink has no
+    value: it is left out, with a warning naming abs and the number of such points."""
+    code, out, err = run("plot", "abs(x)", "--range", "-1:1", "--samples", "5", "--order", "2",
+                         "--format", "csv")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[1:] == [["-1", "1", "-1", "0"], ["-0.5", "0.5", "-1", "0"], ["0", "0", "0", "nan"],
+                        ["0.5", "0.5", "1", "0"], ["1", "1", "1", "0"]]
+    assert "abs at 0 has no Taylor series (it has a corner there): derivatives given as nan at 1 point" in err
+
+
+def test_high_orders_are_taylor_mode_not_nested():
+    """Order 12 along x at 2,001 points, against the exact derivatives of exp(sin(x))'s
+    neighbour sin(x)*exp(x): (d/dx)^k = 2^(k/2) exp(x) sin(x + k*pi/4)."""
+    p = adcli.parse("sin(x)*exp(x)")
+    xs = np.linspace(-3, 3, 2001)
+    got, _ = plotdata.derivatives(p, [xs], 0, 12)
+    for k, g in enumerate(got):
+        want = 2 ** (k / 2) * np.exp(xs) * np.sin(xs + k * np.pi / 4)
+        assert np.allclose(g, want, rtol=1e-12, atol=1e-12 * 2 ** (k / 2) * np.exp(3)), k
 
 
 def test_nice_ticks():
@@ -186,3 +210,21 @@ def test_extreme_values_never_crash(expr, rng):
     assert code in (0, 2) and "Traceback" not in err and "internal error" not in err
     if code == 0:
         assert len(out.splitlines()) == 9
+
+
+def test_orders_above_four_as_data_not_drawn():
+    code, out, err = run("plot", "sin(x)*exp(x)", "--range", "0:1", "--order", "8", "--format", "csv",
+                         "--samples", "3")
+    assert code == 0 and err == ""
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["x", "f", "f'", "f''", "f'''", "f(4)", "f(5)", "f(6)", "f(7)", "f(8)"]
+    for row in rows[1:]:
+        x = float(row[0])
+        want = [2 ** (k / 2) * math.exp(x) * math.sin(x + k * math.pi / 4) for k in range(9)]
+        assert [float(v) for v in row[1:]] == pytest.approx(want, rel=1e-13, abs=1e-13)
+    code, out, err = run("plot", "sin(x)", "--order", "12", "--format", "json", "--samples", "2")
+    assert code == 0 and [s["name"] for s in json.loads(out)["series"]][-1] == "f(12)"
+    code, out, err = run("plot", "sin(x)", "--order", "5")
+    assert code == 2 and out == ""
+    assert "derivatives up to order 4" in err and "csv or json" in err
+    assert run("plot", "sin(x)", "--order", "171", "--format", "csv")[0] == 2

@@ -5,7 +5,7 @@ import math
 import pytest
 
 import adcli
-from adcli.errors import AdcliError, ExprError, caret_lines
+from adcli.errors import AdcliError, ExprError, UsageError, caret_lines
 from adcli.syntax import parenthesize, parse
 
 
@@ -317,3 +317,20 @@ def test_a_line_break_inside_an_expression_is_named_not_escaped():
 def test_unknown_function_suggests_the_nearest_name(typo, want):
     assert error_of(f"{typo}(x)").hint == f"did you mean {want}()?"
     assert error_of("foo(x)").hint == "run 'adcli functions' for the list"
+
+
+@pytest.mark.parametrize("src,message,hint", [
+    ("sin x", "missing parentheses after 'sin'", "write sin(x)"),
+    ("π*x", "unexpected character 'π'", "write 'pi' instead of 'π'"),
+])
+def test_friendly_hints(src, message, hint):
+    with pytest.raises(ExprError) as err:
+        parse(src)
+    assert err.value.message == message and hint in err.value.hint
+
+
+def test_a_point_missing_its_comma_says_so():
+    from adcli.points import parse_point
+    with pytest.raises(UsageError) as err:
+        parse_point(["x=1 y=2"])
+    assert "separate name=value pairs with commas" in err.value.hint

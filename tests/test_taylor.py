@@ -65,6 +65,22 @@ def test_integer_powers_at_a_zero_base():
     assert r.coefficients == [0.0] * 6
 
 
+@pytest.mark.parametrize("src,sym", [
+    ("sin(x)^2", lambda x: sp.sin(x) ** 2), ("expm1(x)^3", lambda x: (sp.exp(x) - 1) ** 3),
+    ("pow(tan(x), y)", lambda x: sp.tan(x) ** 4),
+])
+@pytest.mark.parametrize("at", [1e-3, 1e-6, 1e-9, -1e-12])
+def test_integer_powers_near_a_zero_base_keep_their_digits(src, sym, at):
+    """a^c with a_0 small next to a's other coefficients: the recurrence from a*y' = c*y*a'
+    divides by a_0 at every step and gave sin(x)^2 at 1e-6 with its 6th derivative wrong
+    in the 4th digit (at 1e-9, wrong by 1e21). Integer powers are products instead."""
+    x = sp.Symbol("x")
+    want = exact_coefficients(sym(x), x, sp.Rational(at), 8)
+    got = adcli.compile(src).taylor(x=at, y=4, wrt="x", order=8).coefficients
+    for k, (g, w) in enumerate(zip(got, want)):
+        assert close(g, w, 1e-13, 1e-300), (k, g, w)
+
+
 @pytest.mark.parametrize("src,var,at", [
     ("tan(x)", "x", sp.Rational(3, 10)), ("atan(x)", "x", sp.Rational(1, 2)),
     ("asin(x) + acos(x/2)", "x", sp.Rational(1, 5)), ("sigmoid(x)", "x", sp.Rational(2, 5)),

@@ -96,12 +96,17 @@ def functions_cmd(fmt):
       adcli functions --format json
     """
     from ..primitives import CONSTANTS, PRIMS
-    rows = [(p.name, p.arity, p.kind, p.doc or p.template.format(*"xy", p="c"), p.domain, p.note)
-            for p in PRIMS.values() if p.kind != "internal"]
+    # Operators are listed as users write them, not by their internal names (add, powc).
+    shown = {"add": "+", "sub": "-", "mul": "*", "div": "/", "neg": "- (unary)", "powc": "^ (constant c)",
+             "pow": "^, pow"}
+    prims = [p for p in PRIMS.values() if p.kind != "internal"]
+    rows = [(shown.get(p.name, p.name), p.arity, p.kind, p.doc or p.template.format(*"xy", p="c"), p.domain,
+             p.note) for p in prims]
     if fmt == "json":
         from ..output import dumps
-        click.echo(dumps({"functions": [dict(zip(("name", "arity", "kind", "meaning", "domain", "convention"), r))
-                                        for r in rows],
+        click.echo(dumps({"functions": [{"name": p.name, "symbol": r[0],
+                                         **dict(zip(("arity", "kind", "meaning", "domain", "convention"), r[1:]))}
+                                        for p, r in zip(prims, rows)],
                           "constants": CONSTANTS}))
         return
     if fmt == "plain":

@@ -3,6 +3,7 @@ import sys
 
 import click
 
+from ..derivatives import MAX_ORDER
 from ..errors import UsageError
 from ..points import parse_point
 from .common import command, dir_option, expr_argument, one_var_option, point_option, warn_unused
@@ -14,6 +15,8 @@ NO_BATCH = {
     "graph": "a graph is one drawing of the expression, not one record per point",
     "plot": "a plot already runs over a range of points",
 }
+
+DRAWN_ORDERS = 4  # render_plot has 5 markers and colours: f and 4 derivatives
 
 
 def _program(expr, example='trace "x*y" --at x=3,y=2', command=None):
@@ -220,8 +223,9 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
               help="The x range; ends may be constant expressions (-pi:pi).")
 @point_option(f"Values of the other variables, as s=2 ({AT_ONE}); the plotted one takes "
               "its values from --range.")
-@click.option("--order", type=click.IntRange(0, 4), default=1, show_default=True,
-              help="Plot f and its derivatives up to this order (0: f alone).")
+@click.option("--order", type=click.IntRange(0, MAX_ORDER), default=1, show_default=True,
+              help="Plot f and its derivatives up to this order (0: f alone). A drawing tells "
+                   f"5 curves apart, so up to 4; csv and json give up to {MAX_ORDER}.")
 @click.option("--width", type=click.IntRange(20), default=None, help="Columns (default: the terminal's).")
 @click.option("--height", type=click.IntRange(8), default=None, help="Lines (default: the terminal's).")
 @click.option("--ylim", metavar="LOW:HIGH", help="The y range (default: fitted to the curves).")
@@ -234,7 +238,7 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
 def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, ascii_):
     """Plot EXPR and its derivatives along one variable, in the terminal. Evaluated
     with the vectorized evaluators: f and f' by one forward sweep, higher orders by
-    nested forward mode. nan and inf show as gaps.
+    Taylor-mode AD. nan and inf show as gaps.
 
     \b
     Examples:
@@ -242,6 +246,7 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
       adcli plot "x^3 - 3*x" --range -2.5:2.5 --order 2
       adcli plot "exp(-x^2/s)" --wrt x --range -3:3 --at s=2
       adcli plot "log(x)" --range -1:3 --format csv --samples 9
+      adcli plot "sin(x)*exp(x)" --range 0:1 --order 8 --format csv --samples 5
 
     No batches: -f and --points are refused (a plot already runs over a range of
     points; for values at given points use adcli eval or grad --points).
@@ -258,6 +263,9 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
         if name not in program.inputs:
             from ..cli import warn
             warn(f"'{name}' has a value but does not appear in the expression")
+    if fmt == "text" and order > DRAWN_ORDERS:
+        raise UsageError(f"a drawing shows derivatives up to order {DRAWN_ORDERS} (5 curves told apart)",
+                         hint=f"--format csv or json give the samples up to order {MAX_ORDER}")
     lo, hi = plotdata.parse_range(range_)
     limits = None
     if ylim:
