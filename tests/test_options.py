@@ -285,3 +285,16 @@ def test_top_level_help_documents_traceback_once(adcli):
     assert r.out.rstrip().endswith("Developers: adcli --traceback CMD ... shows Python tracebacks.")
     for name in ("grad", "trace"):
         assert "--traceback" not in adcli(name, "--help").out
+
+
+@pytest.mark.parametrize("stdin", [None, "closed"])
+def test_at_minus_without_standard_input_is_a_usage_error(adcli, monkeypatch, stdin):
+    if stdin is None:
+        monkeypatch.setattr("sys.stdin", None)
+    else:
+        stream = io.TextIOWrapper(io.BytesIO(b"x"))
+        stream.close()
+        monkeypatch.setattr("sys.stdin", stream)
+    r = adcli("grad", "@-", "--at", "x=1")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == "adcli: error: cannot read the expression from standard input: it is closed\n"

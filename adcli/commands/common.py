@@ -46,10 +46,14 @@ def read_expr(path, ctx=None):
             if ctx is not None:
                 ctx.meta["adcli.expr_from_stdin"] = True
             stream = sys.stdin
+            if stream is None:
+                raise UsageError("cannot read the expression from standard input: it is closed")
             data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode()
         else:
             with open(path, "rb") as stream:
                 data = stream.read()
+    except ValueError:  # a closed stream
+        raise UsageError("cannot read the expression from standard input: it is closed") from None
     except OSError as e:
         where = "standard input" if path == "-" else f"file '{printable(path)}'"
         raise UsageError(f"cannot read the expression {where}: {e.strerror or e}") from None
