@@ -46,6 +46,14 @@ class ReaderGone(Exception):
     EPIPE handler (which exits 1) lets it through to main()."""
 
 
+class NoSuchCommand(click.UsageError):
+    """A mistyped command name: one adcli-style line (with a guess), not click's usage
+    block. A click exception, so that click's own runner (tests, embedding) exits 2 too."""
+
+    def show(self, file=None):
+        click.echo(f"adcli: error: {self.format_message()}", file=file, err=file is None)
+
+
 class LazyGroup(click.Group):
     def invoke(self, ctx):
         try:
@@ -62,6 +70,15 @@ class LazyGroup(click.Group):
         import importlib
         module, attr, _ = COMMANDS[name]
         return getattr(importlib.import_module(module), attr)
+
+    def resolve_command(self, ctx, args):
+        name = click.utils.make_str(args[0])
+        if name in COMMANDS or name.startswith("-"):
+            return super().resolve_command(ctx, args)
+        import difflib
+        close = difflib.get_close_matches(name, list(COMMANDS), n=1)
+        raise NoSuchCommand(f"no such command '{name}'" + (f"; did you mean '{close[0]}'?" if close else
+                                                            f"\ncommands: {', '.join(COMMANDS)}"))
 
     def format_commands(self, ctx, formatter):
         # Short help from the table above, without importing every command module.
@@ -103,7 +120,8 @@ class ExprCommand(click.Command):
         return super().parse_args(ctx, out)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Developers: adcli --traceback CMD ... shows Python tracebacks.")
 @click.version_option(__version__, "-V", "--version", prog_name="adcli", message="%(prog)s %(version)s")
 @click.option("--traceback", is_flag=True, hidden=True, help="Show Python tracebacks (for developers).")
 @click.pass_context

@@ -4,8 +4,8 @@ import click
 from ..api import Function, choose_mode
 from ..errors import UsageError
 from ..points import parse_point
-from .common import (at_option, batch, batch_options, command, emit, explain_option, format_options,
-                     mode_option, warn_unused, wrt_option)
+from .common import (at_option, batch, batch_options, command, emit, explain_option, expr_argument,
+                     format_options, mode_option, warn_unused, wrt_option)
 
 
 def _setup(expr, at):
@@ -24,7 +24,7 @@ def _explain(f, result):
 
 
 @command("eval")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @batch_options
 @format_options
@@ -50,7 +50,7 @@ def eval_cmd(expr, at, job_file, points, strict, fmt, precision, explain):
 
 
 @command("grad")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @wrt_option
 @mode_option
@@ -70,17 +70,16 @@ def grad_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, expl
       adcli grad "x*sin(y)" --points examples/points.csv --format csv > out.csv
       cat examples/jobs.txt | adcli grad --format json   # lines: EXPR @ POINT
     """
-    wrt_list = [w.strip() for w in wrt.split(",") if w.strip()] if wrt else None
-    code = batch("grad", expr, job_file, points, strict, fmt, precision, at, explain, wrt=wrt_list, mode=mode)
+    code = batch("grad", expr, job_file, points, strict, fmt, precision, at, explain, wrt=wrt, mode=mode)
     if code is not None:
         return code
     f, point = _setup(expr, at)
     if len(f.program.outputs) != 1:
         raise UsageError(f"grad needs one output, got {len(f.program.outputs)}",
                          hint="differentiate several outputs with 'adcli jacobian'")
-    warn_unused(f.program, point, wrt_list)
+    warn_unused(f.program, point, wrt)
     choose_mode(mode, 1, 1)
-    result = f.grad(point, wrt=wrt_list, mode=mode)
+    result = f.grad(point, wrt=wrt, mode=mode)
     emit(result, "grad", fmt, precision, _explain(f, result) if explain else None)
 
 

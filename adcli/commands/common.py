@@ -9,6 +9,7 @@ from ..errors import UsageError
 from ..output import FORMATS
 
 EPILOG_EXIT = "Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error."
+EPILOG_EXPR = "EXPR as @FILE or @- is read from FILE (UTF-8) or from standard input."
 
 
 def command(name, **kw):
@@ -16,16 +17,68 @@ def command(name, **kw):
     def deco(f):
         f = click.version_option(__version__, "-V", "--version", prog_name="adcli",
                                  message="%(prog)s %(version)s")(f)
-        return click.command(name, cls=ExprCommand, epilog=EPILOG_EXIT,
+        takes_expr = any(p.name == "expr" for p in getattr(f, "__click_params__", ()))
+        epilog = f"{EPILOG_EXPR}\n\n{EPILOG_EXIT}" if takes_expr else EPILOG_EXIT
+        return click.command(name, cls=ExprCommand, epilog=epilog,
                              context_settings={"help_option_names": ["-h", "--help"]}, **kw)(f)
     return deco
 
 
+class ExprText(click.ParamType):
+    """EXPR as typed, or read from a file (@FILE) or standard input (@-). No expression
+    starts with '@', so the two cannot be confused; a long program cannot pass through
+    argv (the kernel refuses arguments above about 128 KB) and a multi-line one is
+    awkward to quote."""
+    name = "expr"
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str) or not value.startswith("@"):
+            return value
+        return read_expr(value[1:], ctx)
+
+
+def read_expr(path, ctx=None):
+    from ..errors import printable
+    if not path:
+        raise UsageError("'@' needs a file name: give EXPR as @FILE, or @- for standard input")
+    try:
+        if path == "-":
+            if ctx is not None:
+                ctx.meta["adcli.expr_from_stdin"] = True
+            stream = sys.stdin
+            if stream is None:
+                raise UsageError("cannot read the expression from standard input: it is closed")
+            data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode()
+        else:
+            with open(path, "rb") as stream:
+                data = stream.read()
+    except ValueError:  # a closed stream
+        raise UsageError("cannot read the expression from standard input: it is closed") from None
+    except OSError as e:
+        where = "standard input" if path == "-" else f"file '{printable(path)}'"
+        raise UsageError(f"cannot read the expression {where}: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        where = "standard input" if path == "-" else f"'{printable(path)}'"
+        raise UsageError(f"the expression in {where} is not UTF-8 text "
+                         f"(byte 0x{data[e.start]:02x} at offset {e.start})") from None
+    # Trailing newlines end the file, not the program; positions before them are unchanged.
+    return text.rstrip()
+
+
+def expr_argument(f):
+    return click.argument("expr", required=False, type=ExprText())(f)
+
+
+def point_option(help):
+    """--at POINT for a command that runs at one point (trace, graph, plot)."""
+    return click.option("--at", "at", multiple=True, metavar="POINT", help=help)
+
+
 def at_option(f):
-    return click.option("--at", "at", multiple=True, metavar="POINT",
-                        help="The point: x=3,y=2 (repeatable; values may be constant "
-                             "expressions such as pi/4). In a batch: values for the variables "
-                             "a line or row does not give.")(f)
+    return point_option("The point: x=3,y=2 (repeatable; values may be constant expressions such "
+                        "as pi/4). In a batch: values for the variables a line or row does not give.")(f)
 
 
 def format_options(f):
@@ -45,9 +98,85 @@ def mode_option(f):
 
 
 def wrt_option(f):
-    return click.option("--wrt", metavar="VARS",
+    return click.option("--wrt", metavar="VARS", multiple=True, callback=_wrt_names,
                         help="Variables to differentiate with respect to, as x,y (default: all, "
-                             "in order of first appearance).")(f)
+                             "in order of first appearance). Repeats merge: --wrt x --wrt y is x,y.")(f)
+
+
+def one_var_option(help):
+    """--wrt for a command that works along one variable (taylor, trace, plot)."""
+    return click.option("--wrt", metavar="VAR", multiple=True, callback=_one_var, help=help)
+
+
+def dir_option(help, required=False):
+    """--dir POINT; repeats merge as --at's do (x=1 --dir y=2 is x=1,y=2)."""
+    return click.option("--dir", "direction", metavar="DIR", multiple=True, required=required,
+                        callback=_direction, help=help + " Repeats merge: --dir x=1 --dir y=2 is x=1,y=2.")
+
+
+def cotangent_option(f):
+    return click.option("--cotangent", metavar="U", multiple=True, callback=_cotangent,
+                        help="The cotangent u, one number per output, as 1,0 (default 1 for one "
+                             "output). Repeats concatenate in order: --cotangent 1 --cotangent 0 "
+                             "is 1,0.")(f)
+
+
+# Click keeps only the last value of a repeated single-valued option, silently; these
+# options are declared multiple=True so that repeats merge (or are refused) instead.
+
+def _wrt_names(ctx, param, values):
+    from ..points import split_top
+    names = []
+    for text in values:
+        for offset, piece in split_top(text):
+            name = piece.strip()
+            if not name:
+                continue
+            if name in names:
+                raise UsageError(f"--wrt names '{name}' twice", text,
+                                 offset + len(piece) - len(piece.lstrip()))
+            names.append(name)
+    return names or None
+
+
+def _one_var(ctx, param, values):
+    names = [v.strip() for v in values if v.strip()]
+    if not names:
+        return None
+    hint = ("to move along several variables at once, give a direction with --dir x=1,y=1"
+            if any(p.name == "direction" for p in ctx.command.params) else None)
+    if len(names) > 1 or "," in names[0]:
+        shown = ", ".join(names)
+        raise UsageError(f"{ctx.command.name} takes one variable with --wrt, got {shown}", hint=hint)
+    return names[0]
+
+
+def _direction(ctx, param, values):
+    if not values:
+        return None
+    from ..points import parse_point
+    try:
+        return parse_point(values)
+    except UsageError as e:
+        e.message = f"--dir: {e.message}"
+        raise
+
+
+def _cotangent(ctx, param, values):
+    """The numbers of every --cotangent, in order. Concatenated rather than refused:
+    a cotangent is a list with no names that could clash, and its length is checked
+    against the number of outputs, so a stray repeat cannot pass unnoticed."""
+    if not values:
+        return None
+    from ..points import constant_value, split_top
+    out = []
+    for text in values:
+        for offset, piece in split_top(text):
+            if not piece.strip():
+                raise UsageError("empty entry in the cotangent: give numbers separated by commas, "
+                                 "as in 1,0", text, offset)
+            out.append(constant_value(piece, text, offset))
+    return out
 
 
 def explain_option(f):
@@ -77,6 +206,10 @@ def batch(command, expr, job_file, points, strict, fmt, precision, at, explain=F
             if strict:
                 raise UsageError("--strict applies to -f FILE and --points CSV")
             return None
+    if "-" in (job_file, points) and click.get_current_context().meta.get("adcli.expr_from_stdin"):
+        raise UsageError(f"standard input holds the expression (@-), so it cannot also hold the "
+                         f"{'job lines' if job_file == '-' else 'points'}",
+                         hint="give the expression as @FILE, or the points or jobs in a file")
     if explain:
         raise UsageError("--explain works on one point, not on a batch")
     from ..batch import main

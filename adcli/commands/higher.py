@@ -6,18 +6,14 @@ import click
 from ..api import Function
 from ..errors import UsageError
 from ..points import parse_point
-from .common import (at_option, batch, batch_options, command, explain_option, format_options, mode_option,
-                     warn_unused, wrt_option)
+from .common import (at_option, batch, batch_options, command, cotangent_option, dir_option, explain_option,
+                     expr_argument, format_options, mode_option, one_var_option, warn_unused, wrt_option)
 
 
 def _setup(expr, at, name):
     if expr is None:
         raise UsageError(f"missing EXPR: give an expression, as in adcli {name} \"x^2\" --at x=3")
     return Function(expr), parse_point(at)
-
-
-def _wrt_list(wrt):
-    return [w.strip() for w in wrt.split(",") if w.strip()] if wrt else None
 
 
 def _read_as(f):
@@ -46,20 +42,8 @@ def _emit(result, name, fmt, precision, explain=None):
             sys.stderr.write(line + "\n")
 
 
-def _numbers(text, what):
-    """A list of numbers (or constant expressions) separated by commas."""
-    from ..points import constant_value, split_top
-    out = []
-    for offset, piece in split_top(text):
-        if not piece.strip():
-            raise UsageError(f"empty entry in the {what}: give numbers separated by commas, as in 1,0",
-                             text, offset)
-        out.append(constant_value(piece, text, offset))
-    return out
-
-
 @command("jacobian")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @wrt_option
 @mode_option
@@ -86,13 +70,12 @@ def jacobian_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, 
       adcli jacobian "x*y, x+y" --points examples/points.csv --format csv   # columns J[1,x], ...
       adcli jacobian -f examples/jobs-higher.txt --format json              # lines: EXPR @ POINT
     """
-    wrt_l = _wrt_list(wrt)
-    code = batch("jacobian", expr, job_file, points, strict, fmt, precision, at, explain, wrt=wrt_l, mode=mode)
+    code = batch("jacobian", expr, job_file, points, strict, fmt, precision, at, explain, wrt=wrt, mode=mode)
     if code is not None:
         return code
     f, point = _setup(expr, at, "jacobian")
-    warn_unused(f.program, point, wrt_l)
-    r = f.jacobian(point, wrt=wrt_l, mode=mode)
+    warn_unused(f.program, point, wrt)
+    r = f.jacobian(point, wrt=wrt, mode=mode)
     # A table's last line already gives the reason; other formats get it on stderr.
     n = r.sweeps[r.mode]
     carried = (f"the {n} sweeps run together as one vector sweep carrying "
@@ -102,7 +85,7 @@ def jacobian_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, 
 
 
 @command("hessian")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @wrt_option
 @batch_options
@@ -128,23 +111,21 @@ def hessian_cmd(expr, at, wrt, job_file, points, strict, fmt, precision, explain
       adcli hessian "x^2*y" --points examples/points.csv --format csv   # columns H[x,y], ...
       adcli hessian -f examples/jobs-higher.txt
     """
-    wrt_l = _wrt_list(wrt)
-    code = batch("hessian", expr, job_file, points, strict, fmt, precision, at, explain, wrt=wrt_l)
+    code = batch("hessian", expr, job_file, points, strict, fmt, precision, at, explain, wrt=wrt)
     if code is not None:
         return code
     f, point = _setup(expr, at, "hessian")
-    warn_unused(f.program, point, wrt_l)
-    r = f.hessian(point, wrt=wrt_l)
+    warn_unused(f.program, point, wrt)
+    r = f.hessian(point, wrt=wrt)
     lines = [_read_as(f), f"forward-over-reverse: one reverse sweep on dual numbers carrying "
                           f"{len(r.variables)} tangent direction{'s' if len(r.variables) != 1 else ''}"]
     _emit(r, "hessian", fmt, precision, lines if explain else None)
 
 
 @command("jvp")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
-@click.option("--dir", "direction", required=True, metavar="DIR",
-              help="The direction v, as x=1,y=0 (variables left out move by 0).")
+@dir_option("The direction v, as x=1,y=0 (variables left out move by 0).", required=True)
 @batch_options
 @format_options
 def jvp_cmd(expr, at, direction, job_file, points, strict, fmt, precision):
@@ -161,24 +142,22 @@ def jvp_cmd(expr, at, direction, job_file, points, strict, fmt, precision):
       adcli jvp "x^2 + y^2" --at x=3,y=4 --dir x=0.6,y=0.8 --format json
       adcli jvp "x*y, x+y" --points examples/points.csv --dir x=1 --format csv
     """
-    d = parse_point([direction])
-    code = batch("jvp", expr, job_file, points, strict, fmt, precision, at, dir=d)
+    code = batch("jvp", expr, job_file, points, strict, fmt, precision, at, dir=direction)
     if code is not None:
         return code
     f, point = _setup(expr, at, "jvp")
-    warn_unused(f.program, point, list(d))
-    for name in d:
+    warn_unused(f.program, point, list(direction))
+    for name in direction:
         if name not in f.program.inputs and name in point:
             from ..cli import warn
             warn(f"'{name}' has a direction but does not appear in the expression")
-    _emit(f.jvp(point, dir=d), "jvp", fmt, precision)
+    _emit(f.jvp(point, dir=direction), "jvp", fmt, precision)
 
 
 @command("vjp")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
-@click.option("--cotangent", metavar="U",
-              help="The cotangent u, one number per output, as 1,0 (default 1 for one output).")
+@cotangent_option
 @batch_options
 @format_options
 def vjp_cmd(expr, at, cotangent, job_file, points, strict, fmt, precision):
@@ -194,7 +173,7 @@ def vjp_cmd(expr, at, cotangent, job_file, points, strict, fmt, precision):
       adcli vjp "x*y, x+y" --at x=3,y=2 --cotangent 1,-1 --format json
       adcli vjp "x*y, x+y" --points examples/points.csv --cotangent 1,-1 --format csv
     """
-    u = _numbers(cotangent, "cotangent") if cotangent is not None else None
+    u = cotangent
     code = batch("vjp", expr, job_file, points, strict, fmt, precision, at, cotangent=u)
     if code is not None:
         return code
@@ -208,11 +187,10 @@ def vjp_cmd(expr, at, cotangent, job_file, points, strict, fmt, precision):
 
 
 @command("taylor")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
-@click.option("--wrt", metavar="VAR", help="The variable to expand in (default: the only one).")
-@click.option("--dir", "direction", metavar="DIR",
-              help="Expand along x + t*dir instead, dir as x=1,y=2; derivatives are d^k/dt^k.")
+@one_var_option("The variable to expand in (default: the only one).")
+@dir_option("Expand along x + t*dir instead, dir as x=1,y=2; derivatives are d^k/dt^k.")
 @click.option("--order", type=click.IntRange(0, 170), default=5, show_default=True, metavar="N",
               help="The highest derivative, 0 to 170 (171! overflows float64).")
 @batch_options
@@ -238,20 +216,19 @@ def taylor_cmd(expr, at, wrt, direction, order, job_file, points, strict, fmt, p
       adcli taylor "x*y^2" --at x=1,y=2 --dir x=1,y=1 --order 3
       adcli taylor "exp(x)*y" --points examples/points.csv --wrt x --order 3 --format csv
     """
-    d = parse_point([direction]) if direction is not None else None
-    if wrt and d is not None:
+    if wrt and direction is not None:
         raise UsageError("give either --wrt or --dir, not both")
     code = batch("taylor", expr, job_file, points, strict, fmt, precision, at,
-                 wrt=wrt.strip() if wrt else None, dir=d, order=order)
+                 wrt=wrt, dir=direction, order=order)
     if code is not None:
         return code
     f, point = _setup(expr, at, "taylor")
-    warn_unused(f.program, point, [wrt] if wrt else list(d or ()))
-    _emit(f.taylor(point, wrt=wrt.strip() if wrt else None, dir=d, order=order), "taylor", fmt, precision)
+    warn_unused(f.program, point, [wrt] if wrt else list(direction or ()))
+    _emit(f.taylor(point, wrt=wrt, dir=direction, order=order), "taylor", fmt, precision)
 
 
 @command("check")
-@click.argument("expr", required=False)
+@expr_argument
 @at_option
 @wrt_option
 @batch_options
@@ -281,13 +258,12 @@ def check_cmd(expr, at, wrt, job_file, points, strict, fmt, precision):
       adcli check "x^y" --at x=2,y=3 --format json
       adcli check -f examples/jobs-higher.txt --format csv
     """
-    wrt_l = _wrt_list(wrt)
-    code = batch("check", expr, job_file, points, strict, fmt, precision, at, wrt=wrt_l)
+    code = batch("check", expr, job_file, points, strict, fmt, precision, at, wrt=wrt)
     if code is not None:
         return code
     f, point = _setup(expr, at, "check")
-    warn_unused(f.program, point, wrt_l)
-    r = f.check(point, wrt=wrt_l)
+    warn_unused(f.program, point, wrt)
+    r = f.check(point, wrt=wrt)
     _emit(r, "check", fmt, precision)
     if not r.ok:
         from ..cli import warn

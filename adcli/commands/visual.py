@@ -6,7 +6,7 @@ import click
 from ..derivatives import MAX_ORDER
 from ..errors import UsageError
 from ..points import parse_point
-from .common import at_option, command, warn_unused
+from .common import command, dir_option, expr_argument, one_var_option, point_option, warn_unused
 
 
 # Why trace, graph and plot take no batches (-f FILE, --points CSV, job lines on stdin).
@@ -57,10 +57,13 @@ def _warn_all(warnings):
         warn(w)
 
 
-def ascii_option(f):
+def ascii_option(what):
     return click.option("--ascii", "ascii_", is_flag=True,
-                        help="Pure ASCII output (v_-1, vbar). Also used when the terminal "
-                             "encoding is not UTF-8.")(f)
+                        help=f"Pure ASCII output ({what}). Also used when the terminal encoding is "
+                             "not UTF-8.")
+
+
+AT_ONE = "repeatable; values may be constant expressions such as pi/4"
 
 
 def precision_options(f):
@@ -73,20 +76,18 @@ def precision_options(f):
 
 
 @command("trace")
-@click.argument("expr", required=False)
-@at_option
+@expr_argument
+@point_option(f"The point: x=3,y=2 ({AT_ONE}).")
 @click.option("--mode", type=click.Choice(["forward", "reverse"]), default="forward", show_default=True,
               help="forward: primal and tangent traces side by side. reverse: the primal trace, "
                    "then the adjoint trace in the order the reverse sweep runs it.")
-@click.option("--wrt", metavar="VAR", help="Forward mode: seed the tangent of VAR with 1 "
-                                           "(default: the first variable).")
-@click.option("--dir", "direction", metavar="POINT",
-              help="Forward mode: the seed direction, as x=1,y=0.5 (variables left out are 0).")
+@one_var_option("Forward mode: seed the tangent of VAR with 1 (default: the first variable).")
+@dir_option("Forward mode: the seed direction, as x=1,y=0.5 (variables left out are 0).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="table for reading; json (the whole trace, with the adjoint "
                                       "steps) and csv (one line per variable) for programs.")
 @precision_options
-@ascii_option
+@ascii_option("v_-1, vdot, vbar")
 @no_batch("trace")
 def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
     """The evaluation trace of EXPR at a point, as in the textbooks (Griewank & Walther;
@@ -116,9 +117,9 @@ def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
                          hint="a reverse trace seeds the output with ȳ = 1 and gives every x̄")
     seed = None
     if wrt:
-        seed = {wrt.strip(): 1.0}
+        seed = {wrt: 1.0}
     elif direction:
-        seed = parse_point([direction])
+        seed = direction
     t = trace.build(program, point, mode, seed, expr)
     _warn_all(t.warnings)
     from .. import render_trace
@@ -133,7 +134,7 @@ def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
 
 
 @command("parse")
-@click.argument("expr", required=False)
+@expr_argument
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 def parse_cmd(expr, fmt):
@@ -164,8 +165,9 @@ def parse_cmd(expr, fmt):
 
 
 @command("graph")
-@click.argument("expr", required=False)
-@at_option
+@expr_argument
+@point_option(f"The point, as x=3,y=2 ({AT_ONE}): label every node with its value and "
+              "adjoint.")
 @click.option("--format", "fmt", type=click.Choice(["ascii", "dot", "mermaid", "json"]), default="ascii",
               show_default=True, help="ascii: drawn in the terminal (box-drawing lines, or pure ASCII "
                                       "with --ascii); dot for Graphviz; mermaid; json (nodes and edges).")
@@ -176,7 +178,7 @@ def parse_cmd(expr, fmt):
               help="Columns available for the drawing (default: the terminal's).")
 @click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True, metavar="N",
               help="Significant digits of values and adjoints in labels.")
-@ascii_option
+@ascii_option("lines of - | +, arrows ->, labels v_-1 and vbar")
 @no_batch("graph")
 def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
     """The computational graph of EXPR, laid out from the inputs on the left to the
@@ -215,11 +217,12 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
 
 
 @command("plot")
-@click.argument("expr", required=False)
-@click.option("--wrt", metavar="VAR", help="The variable along the x axis (default: the first).")
+@expr_argument
+@one_var_option("The variable along the x axis (default: the first).")
 @click.option("--range", "range_", default="-5:5", show_default=True, metavar="LOW:HIGH",
               help="The x range; ends may be constant expressions (-pi:pi).")
-@at_option
+@point_option(f"Values of the other variables, as s=2 ({AT_ONE}); the plotted one takes "
+              "its values from --range.")
 @click.option("--order", type=click.IntRange(0, MAX_ORDER), default=1, show_default=True,
               help="Plot f and its derivatives up to this order (0: f alone). A drawing tells "
                    f"5 curves apart, so up to 4; csv and json give up to {MAX_ORDER}.")
@@ -230,7 +233,7 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
               show_default=True, help="text draws the plot; csv and json give the samples.")
 @click.option("--samples", type=click.IntRange(2, 100_000), default=None,
               help="Sample points (default: two per column, or 201 for csv/json).")
-@ascii_option
+@ascii_option("curves drawn with * o + x #, axes with - | +")
 @no_batch("plot")
 def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, ascii_):
     """Plot EXPR and its derivatives along one variable, in the terminal. Evaluated
@@ -251,7 +254,7 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
     from .. import plotdata
     program = _program(expr, 'plot "sin(x)" --range -pi:pi', "plot")
     point = parse_point(at)
-    var = wrt.strip() if wrt else (program.inputs[0] if program.inputs else None)
+    var = wrt if wrt else (program.inputs[0] if program.inputs else None)
     if var is None:
         raise UsageError("the expression has no variable to plot against")
     for name in point:
