@@ -11,7 +11,7 @@ import csv
 import io
 import warnings
 
-from .batch import Failure, Verdict, slot_names, split, wide_console
+from .batch import Failure, Verdict, slot_names, split
 from .errors import AdcliError, UsageError, printable
 from .output import dumps, number
 from .stream import decode
@@ -247,6 +247,7 @@ class PointsWriter:
         self.result_names = None
         self.started = False
         self.verdicts = {}
+        self.listing = False  # a table that did not fit became a listing; later chunks follow
 
     def _columns(self, result, n):
         """[(header, array)] of the result columns."""
@@ -396,21 +397,21 @@ class PointsWriter:
                 text = "\t".join(printable(h) for h in head) + "\n" + text
             self.out.write(text)
             return
-        from rich import box
-        from rich.table import Table
         from rich.text import Text
 
+        from .layout import NUM, Column, Grid, render_to_text
         show_error = any(r[-1] for r in rows)
-        t = Table(box=box.SIMPLE_HEAVY, show_edge=False, pad_edge=False, show_header=not self.started)
-        for i, h in enumerate(head if show_error else head[:-1]):
-            t.add_column(Text(printable(h)), justify="left" if h == "error" and i == len(head) - 1 else "right",
-                         overflow="fold")
+        # Every cell is a number (or a CSV cell, taken as one): none wraps. An error
+        # goes on its own line under its row, outside the columns.
+        grid = Grid([Column(Text(printable(h)), NUM, "right", name="line" if i == 0 else None, key=i == 0)
+                     for i, h in enumerate(head[:-1])],
+                    show_header=not self.started)
         for r in rows:
-            t.add_row(*[Text(printable(c), style="red" if i == len(head) - 1 else "")
-                        for i, c in enumerate(r if show_error else r[:-1])])
-        buf = io.StringIO()
-        wide_console(buf).print(t)
-        self.out.write(buf.getvalue())
+            grid.row(*[Text(printable(c)) for c in r[:-1]],
+                     notes=[Text(printable(r[-1]), style="red")] if show_error and r[-1] else ())
+        text, listed = render_to_text(grid, listing=True if self.listing else None)
+        self.listing = self.listing or listed
+        self.out.write(text)
 
     def close(self):
         if not self.started and self.fmt == "csv":

@@ -11,24 +11,26 @@ def console(file=None):
     return Console(file=file or sys.stdout, highlight=False, soft_wrap=True)  # a footer line never breaks mid-sentence
 
 
-def _point_text(at, precision):
-    return ", ".join(f"{k} = {number(v, precision)}" for k, v in at.items())
+def ascii_output(con):
+    """True when the console's encoding cannot show the Unicode labels (∂, ·, ━)."""
+    from .term import wants_ascii
+    return wants_ascii(False, con)
 
 
-def result_table(result, command, precision=None):
-    from rich import box
-    from rich.table import Table
+def result_grid(result, command, precision=None, ascii=False):
     from rich.text import Text
-    table = Table(box=box.SIMPLE_HEAVY, show_edge=False, pad_edge=False)
-    table.add_column("")
-    table.add_column("value", justify="right")
+
+    from .layout import NUM, TEXT, Column, Grid
+    from .term import glyphs
+    g = glyphs(ascii)
     several = len(result.value) > 1
+    grid = Grid([Column("", TEXT if several else NUM, key=True), Column("value", justify="right")])
     for label, v in zip(result.outputs, result.value):
-        table.add_row(Text(printable(label)) if several else Text("f"), number(v, precision))
+        grid.row(Text(printable(label)) if several else Text("f"), number(v, precision))
     if command == "grad":
         for w, d in zip(result.wrt, result.jacobian[0]):
-            table.add_row(Text(f"∂f/∂{w}"), number(d, precision))
-    return table
+            grid.row(Text(f"{g.partial}f/{g.partial}{w}"), number(d, precision))
+    return grid
 
 
 def one_line(source):
@@ -37,20 +39,34 @@ def one_line(source):
     return "; ".join(line for line in lines if line)
 
 
-def header(result, precision=None):
+def header(result, precision=None, width=None):
+    """The expression and the point it was evaluated at, the point as given (--precision
+    rounds results, not inputs; `precision` is accepted and not applied). Given a width,
+    the line breaks between the point's entries, never inside a number."""
     from rich.text import Text
     head = Text()
     head.append(printable(one_line(result.expr)), style="bold")
     if result.at:
-        head.append(f"  at {_point_text(result.at, precision)}", style="dim")
+        at, col = "", head.cell_len
+        for i, item in enumerate(f"{k} = {number(v)}" for k, v in result.at.items()):
+            sep, wrapped = ("  at ", "\n  at ") if i == 0 else (", ", ",\n     ")
+            if width is not None and col + len(sep) + len(item) > width:
+                at += wrapped + item
+                col = len(wrapped) - 1 + len(item)
+            else:
+                at += sep + item
+                col += len(sep) + len(item)
+        head.append(at, style="dim")
     return head
 
 
 def print_result(result, command, precision=None, explain=None, file=None):
     from rich.text import Text
+
+    from .layout import print_grid
     c = console(file)
-    c.print(header(result, precision))
-    c.print(result_table(result, command, precision))
+    c.print(header(result, precision, c.width), soft_wrap=False)  # folds a long expression only
+    print_grid(c, result_grid(result, command, precision, ascii_output(c)), ascii_output(c))
     if result.mode and not explain:  # --explain says the same, with more
         c.print(Text(result.reason or f"{result.mode} mode", style="dim"), soft_wrap=True)
     for line in explain or ():

@@ -1,0 +1,270 @@
+"""How every adcli table meets the width it is given. Imported only when a table is printed.
+
+The policy, the same for every table (eval/grad, jacobian ... check, batches, traces,
+functions):
+
+1. A number is never wrapped, folded or cut: columns of kind NUM (numbers, and short
+   atoms such as variable names or 'ok') keep their full width.
+2. If the table is too wide, TEXT columns (expressions, formulas, prose) fold first,
+   down to MIN_TEXT cells each.
+3. If it is still too wide and the output is not a terminal and COLUMNS is not set,
+   the table is printed wider than 80 columns (text folded at WIDE_TEXT): there is no
+   terminal to fit, and a file or a pager takes long lines.
+4. Otherwise (a terminal, or COLUMNS set) the table is printed as a listing: one
+   number a line under its row's heading, each number whole.
+
+Lines never end in spaces. Box rules are ASCII when the output encoding is not UTF-8.
+"""
+import os
+
+NUM = "num"
+TEXT = "text"
+MIN_TEXT = 12
+WIDE_TEXT = 40   # a text column's width in a table that is wider than the room anyway
+
+
+class Column:
+    def __init__(self, header="", kind=NUM, justify="left", style=None, name=None, key=False):
+        self.header = header      # str or rich Text
+        self.kind = kind
+        self.justify = justify
+        self.style = style
+        self.name = name          # the column's name in a listing (default: its header)
+        self.key = key            # in a listing, part of the row's heading line
+
+
+class Grid:
+    """Columns and rows (cells as str or rich Text, possibly several lines), plus notes:
+    lines of text printed under a row across the whole width (an error message), which
+    take no part in the column widths."""
+
+    def __init__(self, columns, show_header=True, collapse_padding=False):
+        self.columns = list(columns)
+        self.rows = []          # (cells, style, end_section, notes)
+        self.show_header = show_header
+        self.collapse_padding = collapse_padding
+
+    def row(self, *cells, style=None, end_section=False, notes=()):
+        self.rows.append((cells, style, end_section, list(notes)))
+
+
+def table_box(ascii):
+    """SIMPLE_HEAVY (a heavy rule under the header), or the same rule in ASCII."""
+    from rich import box
+    if not ascii:
+        return box.SIMPLE_HEAVY
+    return box.Box("    \n    \n -- \n    \n    \n -- \n    \n    \n", ascii=True)
+
+
+def _text(cell):
+    from rich.text import Text
+    return cell if isinstance(cell, Text) else Text(str(cell))
+
+
+def _width(cell):
+    from rich.cells import cell_len
+    return max((cell_len(line) for line in _text(cell).plain.split("\n")), default=0)
+
+
+def may_widen(console):
+    """A table may be wider than the console when nothing constrains it: output to a
+    file or a pipe, with no COLUMNS."""
+    return not console.is_terminal and not os.environ.get("COLUMNS")
+
+
+def widths(grid, room, overhead):
+    """Column widths fitting `room` cells (text columns folded), or None when even
+    folded text leaves the numbers no room."""
+    natural = [max([_width(c.header) if grid.show_header else 0] + [_width(r[0][i]) for r in grid.rows])
+               for i, c in enumerate(grid.columns)]
+    if sum(natural) + overhead <= room:
+        return natural
+    text = [i for i, c in enumerate(grid.columns) if c.kind == TEXT]
+    w = [min(natural[i], MIN_TEXT) if i in text else natural[i] for i in range(len(natural))]
+    spare = room - overhead - sum(w)
+    if spare < 0:
+        return None
+    # Water-filling: the narrowest folded column grows first.
+    while spare > 0:
+        short = [i for i in text if w[i] < natural[i]]
+        if not short:
+            break
+        i = min(short, key=lambda j: w[j])
+        w[i] += 1
+        spare -= 1
+    return w
+
+
+def _rich(grid, w, ascii):
+    from rich.table import Table
+    t = Table(box=table_box(ascii), show_edge=False, pad_edge=False, show_header=grid.show_header,
+              collapse_padding=grid.collapse_padding)
+    for c, width in zip(grid.columns, w):
+        t.add_column(c.header, justify=c.justify, style=c.style, width=width, no_wrap=c.kind == NUM,
+                     overflow="fold")
+    return t
+
+
+def _overhead(grid, ascii):
+    from rich.measure import Measurement
+    probe = Grid(grid.columns, grid.show_header, grid.collapse_padding)
+    t = _rich(probe, [1] * len(grid.columns), ascii)
+    return Measurement.get(_probe_console(), _probe_console().options, t).maximum - len(grid.columns)
+
+
+_PROBE = []
+
+
+def _probe_console():
+    if not _PROBE:
+        import io
+
+        from rich.console import Console
+        _PROBE.append(Console(file=io.StringIO(), width=100000))
+    return _PROBE[0]
+
+
+def stdout_room():
+    """(width to fit, may the table be wider) for standard output, as Rich measures
+    it: COLUMNS, else the terminal's width, else 80 that a file need not keep to."""
+    import shutil
+    import sys
+    cols = os.environ.get("COLUMNS", "")
+    if cols.isdigit() and int(cols) > 0:
+        return int(cols), False
+    try:
+        tty = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if tty:
+        return shutil.get_terminal_size((80, 24)).columns, False
+    return 80, True
+
+
+def ascii_stdout():
+    from .term import wants_ascii
+    return wants_ascii(False)
+
+
+def render_to_text(grid, listing=None):
+    """A grid rendered for standard output as text, without colour (a batch writes
+    its tables a chunk at a time). Returns (text, whether it is a listing)."""
+    import io
+
+    from rich.console import Console
+    room, widen = stdout_room()
+    buf = io.StringIO()
+    con = Console(file=buf, width=room, color_system=None, highlight=False, emoji=False, markup=False)
+    listed = print_grid(con, grid, ascii_stdout(), listing=listing, widen=widen)
+    return buf.getvalue(), listed
+
+
+def print_grid(console, grid, ascii=False, room=None, listing=None, widen=None):
+    """Print the grid as a table that fits (see the module's policy), or as a listing.
+    `room` overrides the width to fit and `widen` whether the table may be wider;
+    `listing` True forces a listing (a batch keeps to a listing once it took one).
+    Returns True when a listing was printed."""
+    room = console.width if room is None else room
+    widen = may_widen(console) if widen is None else widen
+    overhead = _overhead(grid, ascii)
+    w = widths(grid, room, overhead) if listing is not True else None
+    if w is None and listing is not True and widen:
+        least = [min(x, WIDE_TEXT) if c.kind == TEXT else x
+                 for x, c in zip(widths(grid, 10 ** 9, overhead), grid.columns)]
+        room = sum(least) + overhead
+        w = widths(grid, room, overhead)
+    if w is None:
+        print_listing(console, grid)
+        return True
+    t = _rich(grid, w, ascii)
+    total = sum(w) + overhead
+    segments = []
+    for cells, style, end, notes in grid.rows:
+        t.add_row(*[_text(c) for c in cells], style=style, end_section=end)
+        if notes:
+            # A row with notes ends this table; its notes follow, wrapped at the width
+            # to fit rather than at the width of the widest note; then a new table
+            # with the same column widths.
+            segments.append((t, total))
+            segments.append((_notes(notes, w, overhead, grid), max(total, room)))
+            t = _rich(Grid(grid.columns, show_header=False), w, ascii)
+    if t.row_count or not segments:
+        segments.append((t, total))
+    for s, width in segments:
+        print_stripped(console, s, width)
+    return False
+
+
+def _notes(notes, w, overhead, grid):
+    """Note lines indented to the first text column (the expression), wrapped at the
+    table's width (at least 40 cells)."""
+    from rich.padding import Padding
+    from rich.text import Text
+    first = next((i for i, c in enumerate(grid.columns) if c.kind == TEXT), 0)
+    indent = sum(w[:first]) + (overhead // max(1, len(w) - 1)) * first if len(w) > 1 else 0
+    body = Text("\n").join(_text(n) for n in notes)
+    return Padding(body, (0, 0, 0, indent))
+
+
+def print_stripped(console, renderable, width):
+    """Render at `width` and print with trailing spaces removed from every line."""
+    from rich.segment import Segment, SegmentLines
+    width = max(width, 1)
+    lines = console.render_lines(renderable, console.options.update(width=width), pad=False)
+    out = []
+    for line in lines:
+        line = list(line)
+        while line and not line[-1].control and not line[-1].text.rstrip():
+            line.pop()
+        if line and not line[-1].control:
+            last = line[-1]
+            line[-1] = Segment(last.text.rstrip(), last.style)
+        out.append(line)
+    console.print(SegmentLines(out, new_lines=True), soft_wrap=True, crop=False)
+
+
+def _keyed(column, cell):
+    """A heading cell, after its column's listing name when it has one ('k = 2')."""
+    from rich.text import Text
+    if not column.name:
+        return _text(cell)
+    out = Text(f"{column.name} ")
+    out.append_text(_text(cell))
+    return out
+
+
+def print_listing(console, grid):
+    """One row after another: the key cells on a heading line, then each other
+    non-empty cell as 'name  value' (each line of a multi-line cell on its own line)."""
+    from rich.text import Text
+    keys = [i for i, c in enumerate(grid.columns) if c.key] or [0]
+    rest = [i for i in range(len(grid.columns)) if i not in keys]
+    names = {i: _text(grid.columns[i].name if grid.columns[i].name is not None else grid.columns[i].header)
+             for i in rest}
+    pad = max([n.cell_len for n in names.values()], default=0)
+    out = []
+    for cells, style, _, notes in grid.rows:
+        head = Text("  ").join(_keyed(grid.columns[i], cells[i]) for i in keys if _text(cells[i]).plain)
+        if style:
+            head.stylize(style)
+        out.append(head)
+        for i in rest:
+            cell = _text(cells[i])
+            if not cell.plain:
+                continue
+            for j, part in enumerate(cell.split("\n")):
+                label = names[i].copy() if j == 0 else Text("")
+                label.pad_right(pad - label.cell_len)
+                line = Text("  ")
+                line.append_text(label)
+                line.append("  ")
+                line.append_text(part)
+                line.rstrip()
+                out.append(line)
+        for n in notes:
+            line = Text("  ")
+            line.append_text(_text(n))
+            out.append(line)
+    for line in out:
+        line.rstrip()
+        console.print(line, soft_wrap=True, crop=False)
