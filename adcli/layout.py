@@ -80,7 +80,11 @@ def widths(grid, room, overhead):
     if sum(natural) + overhead <= room:
         return natural
     text = [i for i, c in enumerate(grid.columns) if c.kind == TEXT]
-    w = [min(natural[i], MIN_TEXT) if i in text else natural[i] for i in range(len(natural))]
+    # A text column folds down to MIN_TEXT cells, or to its header's width: a header
+    # may hold numbers too (a trace's seed, ẋ1 = 1).
+    least = {i: min(natural[i], max(MIN_TEXT, _width(grid.columns[i].header) if grid.show_header else 0))
+             for i in text}
+    w = [least[i] if i in text else natural[i] for i in range(len(natural))]
     spare = room - overhead - sum(w)
     if spare < 0:
         return None
@@ -159,10 +163,34 @@ def render_to_text(grid, listing=None):
     return buf.getvalue(), listed
 
 
-def print_grid(console, grid, ascii=False, room=None, listing=None, widen=None):
+def heading(expr, at, width=None):
+    """'EXPR  at x = 3, y = 2' as a rich Text: the point as given, at full precision
+    (--precision rounds results, not inputs). Given a width, the line breaks between
+    the point's entries, never inside a number; a long expression folds."""
+    from rich.text import Text
+
+    from .output import number
+    head = Text()
+    head.append(expr, style="bold")
+    if at:
+        text, col = "", head.cell_len
+        for i, item in enumerate(f"{k} = {number(v)}" for k, v in at.items()):
+            sep, wrapped = ("  at ", "\n  at ") if i == 0 else (", ", ",\n     ")
+            if width is not None and col + len(sep) + len(item) > width:
+                text += wrapped + item
+                col = len(wrapped) - 1 + len(item)
+            else:
+                text += sep + item
+                col += len(sep) + len(item)
+        head.append(text, style="dim")
+    return head
+
+
+def print_grid(console, grid, ascii=False, room=None, listing=None, widen=None, lister=None):
     """Print the grid as a table that fits (see the module's policy), or as a listing.
     `room` overrides the width to fit and `widen` whether the table may be wider;
     `listing` True forces a listing (a batch keeps to a listing once it took one).
+    `lister(console, grid)` prints a listing of its own kind (a trace's equations).
     Returns True when a listing was printed."""
     room = console.width if room is None else room
     widen = may_widen(console) if widen is None else widen
@@ -174,7 +202,7 @@ def print_grid(console, grid, ascii=False, room=None, listing=None, widen=None):
         room = sum(least) + overhead
         w = widths(grid, room, overhead)
     if w is None:
-        print_listing(console, grid)
+        (lister or print_listing)(console, grid)
         return True
     t = _rich(grid, w, ascii)
     total = sum(w) + overhead

@@ -40,24 +40,10 @@ def one_line(source):
 
 
 def header(result, precision=None, width=None):
-    """The expression and the point it was evaluated at, the point as given (--precision
-    rounds results, not inputs; `precision` is accepted and not applied). Given a width,
-    the line breaks between the point's entries, never inside a number."""
-    from rich.text import Text
-    head = Text()
-    head.append(printable(one_line(result.expr)), style="bold")
-    if result.at:
-        at, col = "", head.cell_len
-        for i, item in enumerate(f"{k} = {number(v)}" for k, v in result.at.items()):
-            sep, wrapped = ("  at ", "\n  at ") if i == 0 else (", ", ",\n     ")
-            if width is not None and col + len(sep) + len(item) > width:
-                at += wrapped + item
-                col = len(wrapped) - 1 + len(item)
-            else:
-                at += sep + item
-                col += len(sep) + len(item)
-        head.append(at, style="dim")
-    return head
+    """The expression and the point as given (`precision` is accepted and not applied:
+    --precision rounds results, not inputs); see adcli.layout.heading."""
+    from .layout import heading
+    return heading(printable(one_line(result.expr)), result.at, width)
 
 
 def print_result(result, command, precision=None, explain=None, file=None):
@@ -71,3 +57,20 @@ def print_result(result, command, precision=None, explain=None, file=None):
         c.print(Text(result.reason or f"{result.mode} mode", style="dim"), soft_wrap=True)
     for line in explain or ():
         c.print(Text(printable(line), style="dim"), soft_wrap=True)
+
+
+def print_functions(rows, file=None):
+    """The functions table: rows of (name, arity, kind, meaning, domain, convention)."""
+    from rich.text import Text
+
+    from .layout import NUM, TEXT, Column, Grid, print_grid
+    from .term import glyphs
+    c = console(file)
+    ascii = ascii_output(c)
+    grid = Grid([Column("name", NUM, key=True), Column("args", NUM), Column("meaning", TEXT),
+                 Column("domain", TEXT), Column("convention at special points", TEXT, name="convention")])
+    for name, arity, kind, meaning, domain, note in rows:
+        grid.row(name, str(arity), meaning, domain, note)
+    c.print(Text("adcli functions and operators", style="italic"))
+    print_grid(c, grid, ascii)
+    c.print(Text(f"constants: pi, e {glyphs(ascii).sep} operators: + - * / ^ (or **), unary -", style="dim"))
