@@ -80,10 +80,10 @@ def build(r, command, precision=None, ascii=False):
 def print_result(r, command, precision=None, explain=None, file=None):
     from rich.text import Text
 
-    from .layout import print_grid
+    from .layout import print_grid, print_line
     c = console(file)
     ascii = ascii_output(c)
-    c.print(header(r, precision, c.width), soft_wrap=False)  # folds a long expression only
+    print_line(c, header(r, precision, c.width))  # folds a long expression only
     t, foot = build(r, command, precision, ascii)
     print_grid(c, t, ascii)
     for line in foot:

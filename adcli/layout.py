@@ -163,15 +163,18 @@ def render_to_text(grid, listing=None):
     return buf.getvalue(), listed
 
 
-def heading(expr, at, width=None):
+def heading(expr, at, width=None, cut=False):
     """'EXPR  at x = 3, y = 2' as a rich Text: the point as given, at full precision
     (--precision rounds results, not inputs). Given a width, the line breaks between
-    the point's entries, never inside a number; a long expression folds."""
+    the point's entries, never inside a number; a long expression folds, or with
+    `cut` (a trace or graph of a 10,000-term sum) ends in an ellipsis at the width."""
     from rich.text import Text
 
     from .output import number
     head = Text()
     head.append(expr, style="bold")
+    if cut and width is not None:
+        head.truncate(width, overflow="ellipsis")
     if at:
         text, col = "", head.cell_len
         for i, item in enumerate(f"{k} = {number(v)}" for k, v in at.items()):
@@ -234,6 +237,11 @@ def _notes(notes, w, overhead, grid):
     return Padding(body, (0, 0, 0, indent))
 
 
+def print_line(console, text):
+    """A line of text (a header) wrapped at the console's width, no trailing spaces."""
+    print_stripped(console, text, console.width)
+
+
 def print_stripped(console, renderable, width):
     """Render at `width` and print with trailing spaces removed from every line."""
     from rich.segment import Segment, SegmentLines
@@ -270,6 +278,7 @@ def print_listing(console, grid):
     names = {i: _text(grid.columns[i].name if grid.columns[i].name is not None else grid.columns[i].header)
              for i in rest}
     pad = max([n.cell_len for n in names.values()], default=0)
+    room = console.width
     out = []
     for cells, style, _, notes in grid.rows:
         head = Text("  ").join(_keyed(grid.columns[i], cells[i]) for i in keys if _text(cells[i]).plain)
@@ -280,19 +289,31 @@ def print_listing(console, grid):
             cell = _text(cells[i])
             if not cell.plain:
                 continue
-            for j, part in enumerate(cell.split("\n")):
+            parts = cell.split("\n")
+            if 2 + pad + 2 + max(p.cell_len for p in parts) > room:
+                # too wide beside its name: the name, then the value under it
+                out.append(Text("  ").append_text(names[i]))
+                out.extend(Text("    ").append_text(part) for part in parts)
+                continue
+            for j, part in enumerate(parts):
                 label = names[i].copy() if j == 0 else Text("")
                 label.pad_right(pad - label.cell_len)
                 line = Text("  ")
                 line.append_text(label)
                 line.append("  ")
                 line.append_text(part)
-                line.rstrip()
                 out.append(line)
         for n in notes:
-            line = Text("  ")
-            line.append_text(_text(n))
-            out.append(line)
+            out.append(_indented(_text(n), 2))
     for line in out:
-        line.rstrip()
-        console.print(line, soft_wrap=True, crop=False)
+        if isinstance(line, Text):
+            line.rstrip()
+            console.print(line, soft_wrap=True, crop=False)
+        else:
+            print_stripped(console, line, room)
+
+
+def _indented(text, n):
+    """Prose (an error) wrapped at the console's width, indented n cells."""
+    from rich.padding import Padding
+    return Padding(text, (0, 0, 0, n))

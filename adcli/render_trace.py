@@ -233,6 +233,7 @@ class _Table:
 def _equations(console, grid):
     """A trace too wide for the table, one equation a line: 'v₁ = v₋₁ × v₀ = 10',
     under the titles of the trace's columns."""
+    from rich.cells import cell_len
     from rich.text import Text
     titles = [c.header for c in grid.columns if c.kind == "text"]
     console.print(Text("; ".join(titles), style="bold"), soft_wrap=True)
@@ -240,9 +241,16 @@ def _equations(console, grid):
     for cells, style, end, _ in grid.rows:
         plain = [c.plain if isinstance(c, Text) else str(c) for c in cells]
         for e in (i for i in range(2, len(plain) - 1) if plain[i] == "="):
-            line = f"{plain[e - 1]} = {plain[e + 1]} = {plain[e + 2]}"
-            if plain[0] and e == 2:
-                line = f"{plain[0]}. {line}" if first == "step" else f"{line}   ({plain[0]})"
+            lhs, rhs, value = plain[e - 1], plain[e + 1], plain[e + 2]
+            if plain[0] and e == 2 and first == "step":
+                lhs = f"{plain[0]}. {lhs}"
+            line = f"{lhs} = {rhs} = {value}"
+            if plain[0] and e == 2 and first != "step":
+                line += f"   ({plain[0]})"
+            if cell_len(line) > console.width:
+                # the value on a line of its own, whole
+                console.print(Text(f"{lhs} = {rhs}", style=style or ""), soft_wrap=True)
+                line = " " * (cell_len(lhs) + 1) + f"= {value}"
             console.print(Text(line, style=style or ""), soft_wrap=True)
         if end:
             console.print()
@@ -289,8 +297,8 @@ def print_table(trace, console, ascii=False, precision=None, decimals=None):
     n = Notation(ascii)
     fmt = lambda v: fmt_value(v, precision, decimals)  # noqa: E731
 
-    from .layout import heading
-    console.print(heading(printable(trace.expr), trace.at, console.width), soft_wrap=False)
+    from .layout import heading, print_line
+    print_line(console, heading(printable(trace.expr), trace.at, console.width, cut=True))
 
     def names(r):
         return printable(", ".join(r.names)) if r.names else ""

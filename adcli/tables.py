@@ -49,9 +49,9 @@ def header(result, precision=None, width=None):
 def print_result(result, command, precision=None, explain=None, file=None):
     from rich.text import Text
 
-    from .layout import print_grid
+    from .layout import print_grid, print_line
     c = console(file)
-    c.print(header(result, precision, c.width), soft_wrap=False)  # folds a long expression only
+    print_line(c, header(result, precision, c.width))  # folds a long expression only
     print_grid(c, result_grid(result, command, precision, ascii_output(c)), ascii_output(c))
     if result.mode and not explain:  # --explain says the same, with more
         c.print(Text(result.reason or f"{result.mode} mode", style="dim"), soft_wrap=True)
