@@ -227,11 +227,11 @@ def print_grid(console, grid, ascii=False, room=None, listing=None, widen=None, 
 
 
 def _notes(notes, w, overhead, grid):
-    """Note lines indented to the first text column (the expression), wrapped at the
-    table's width (at least 40 cells)."""
+    """Note lines indented to the first text column (the expression), or else to the
+    second column (past the line number), wrapped at the width to fit."""
     from rich.padding import Padding
     from rich.text import Text
-    first = next((i for i, c in enumerate(grid.columns) if c.kind == TEXT), 0)
+    first = next((i for i, c in enumerate(grid.columns) if c.kind == TEXT), min(1, len(w) - 1))
     indent = sum(w[:first]) + (overhead // max(1, len(w) - 1)) * first if len(w) > 1 else 0
     body = Text("\n").join(_text(n) for n in notes)
     return Padding(body, (0, 0, 0, indent))

@@ -294,10 +294,10 @@ def print_table(trace, console, ascii=False, precision=None, decimals=None):
     from rich.text import Text
 
     from .errors import printable
+    from .layout import heading, print_line
     n = Notation(ascii)
     fmt = lambda v: fmt_value(v, precision, decimals)  # noqa: E731
 
-    from .layout import heading, print_line
     print_line(console, heading(printable(trace.expr), trace.at, console.width, cut=True))
 
     def names(r):

@@ -1,5 +1,6 @@
 """Rich tables for the terminal. Imported only when a table is printed. User text goes
-in as rich.text.Text (never as markup) after control characters are escaped."""
+in as rich.text.Text (never as markup) after control characters are escaped. How a table
+meets the console's width, for every table in adcli, is adcli.layout's policy."""
 import sys
 
 from .errors import printable

@@ -183,3 +183,14 @@ def test_no_line_ends_in_a_space(adcli, monkeypatch, argv, columns):
     out = adcli(*argv).out
     assert out
     assert [line for line in out.splitlines() if line != line.rstrip()] == []
+
+
+def test_points_error_goes_under_its_row(adcli, monkeypatch, tmp_path):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    csv = tmp_path / "p.csv"
+    csv.write_text("x,y\n1,2\nfoo,3\n-1,2\n")
+    lines = adcli("grad", "sqrt(x)*y", "--points", str(csv)).out.splitlines()
+    assert lines[0].split() == ["line", "x", "y", "value", "d/dx", "d/dy"]  # no error column
+    at = lines.index("   3   foo   3")
+    assert lines[at + 1] == "       row: column x: 'foo' is not a number"
+    assert lines[at + 2].split() == ["4", "-1", "2", "nan", "nan", "nan"]
