@@ -289,7 +289,7 @@ class JobWriter:
         self.out = out
         self.started = False
         self.verdicts = {}   # line number -> Failure of a job that ran but failed its test
-        self.listing = False  # a table that did not fit became a listing; later chunks follow
+        self.flow = None  # the layout of the chunks written so far (adcli.layout.Flow)
 
     def _records(self, entries):
         for line, text, res in entries:
@@ -351,7 +351,7 @@ class JobWriter:
         error goes on its own lines under its job's row, outside the columns."""
         from rich.text import Text
 
-        from .layout import NUM, TEXT, Column, Grid, render_to_text
+        from .layout import NUM, TEXT, Column, Flow, Grid, render_to_text
 
         fields = self.run.kind.fields
         grid = Grid([Column("line", NUM, "right", name="line", key=True), Column("expression", TEXT, key=True),
@@ -370,9 +370,8 @@ class JobWriter:
                 cells += [Text(flat(view.get(k), p, "\n")) for k in fields]
                 grid.row(*cells, notes=[Text(printable(f"{bad.type}: {bad.message}"), style="red")] if bad else ())
         if entries or not self.started:
-            text, listed = render_to_text(grid, listing=True if self.listing else None)
-            self.listing = self.listing or listed
-            self.out.write(text)
+            self.flow = self.flow or Flow()
+            self.out.write(render_to_text(grid, self.flow))
 
     def close(self):
         if self.fmt == "csv" and not self.started:

@@ -150,17 +150,26 @@ def ascii_stdout():
     return wants_ascii(False)
 
 
-def render_to_text(grid, listing=None):
+class Flow:
+    """What a batch's earlier chunks took, kept by the later ones: columns at least as
+    wide as before (rows line up across chunks), and a listing once one was needed."""
+
+    def __init__(self):
+        self.listing = False
+        self.widths = None
+
+
+def render_to_text(grid, flow):
     """A grid rendered for standard output as text, without colour (a batch writes
-    its tables a chunk at a time). Returns (text, whether it is a listing)."""
+    its tables a chunk at a time, `flow` carrying the layout from chunk to chunk)."""
     import io
 
     from rich.console import Console
     room, widen = stdout_room()
     buf = io.StringIO()
     con = Console(file=buf, width=room, color_system=None, highlight=False, emoji=False, markup=False)
-    listed = print_grid(con, grid, ascii_stdout(), listing=listing, widen=widen)
-    return buf.getvalue(), listed
+    print_grid(con, grid, ascii_stdout(), widen=widen, flow=flow)
+    return buf.getvalue()
 
 
 def heading(expr, at, width=None, cut=False):
@@ -189,24 +198,32 @@ def heading(expr, at, width=None, cut=False):
     return head
 
 
-def print_grid(console, grid, ascii=False, room=None, listing=None, widen=None, lister=None):
+def print_grid(console, grid, ascii=False, room=None, widen=None, lister=None, flow=None):
     """Print the grid as a table that fits (see the module's policy), or as a listing.
     `room` overrides the width to fit and `widen` whether the table may be wider;
-    `listing` True forces a listing (a batch keeps to a listing once it took one).
-    `lister(console, grid)` prints a listing of its own kind (a trace's equations).
-    Returns True when a listing was printed."""
+    `lister(console, grid)` prints a listing of its own kind (a trace's equations);
+    `flow` (a Flow) carries a batch's layout from one chunk to the next."""
     room = console.width if room is None else room
     widen = may_widen(console) if widen is None else widen
+    listing = flow is not None and flow.listing
     overhead = _overhead(grid, ascii)
-    w = widths(grid, room, overhead) if listing is not True else None
-    if w is None and listing is not True and widen:
+    w = widths(grid, room, overhead) if not listing else None
+    if w is None and not listing and widen:
         least = [min(x, WIDE_TEXT) if c.kind == TEXT else x
                  for x, c in zip(widths(grid, 10 ** 9, overhead), grid.columns)]
         room = sum(least) + overhead
         w = widths(grid, room, overhead)
     if w is None:
         (lister or print_listing)(console, grid)
-        return True
+        if flow is not None:
+            flow.listing = True
+        return
+    if flow is not None:
+        if flow.widths is not None:
+            kept = [max(a, b) for a, b in zip(w, flow.widths)]
+            if sum(kept) + overhead <= max(room, sum(w) + overhead):
+                w = kept
+        flow.widths = w
     t = _rich(grid, w, ascii)
     total = sum(w) + overhead
     segments = []
@@ -223,7 +240,6 @@ def print_grid(console, grid, ascii=False, room=None, listing=None, widen=None, 
         segments.append((t, total))
     for s, width in segments:
         print_stripped(console, s, width)
-    return False
 
 
 def _notes(notes, w, overhead, grid):

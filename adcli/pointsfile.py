@@ -247,7 +247,7 @@ class PointsWriter:
         self.result_names = None
         self.started = False
         self.verdicts = {}
-        self.listing = False  # a table that did not fit became a listing; later chunks follow
+        self.flow = None  # the layout of the chunks written so far (adcli.layout.Flow)
 
     def _columns(self, result, n):
         """[(header, array)] of the result columns."""
@@ -399,7 +399,7 @@ class PointsWriter:
             return
         from rich.text import Text
 
-        from .layout import NUM, Column, Grid, render_to_text
+        from .layout import NUM, Column, Flow, Grid, render_to_text
         show_error = any(r[-1] for r in rows)
         # Every cell is a number (or a CSV cell, taken as one): none wraps. An error
         # goes on its own line under its row, outside the columns.
@@ -409,9 +409,8 @@ class PointsWriter:
         for r in rows:
             grid.row(*[Text(printable(c)) for c in r[:-1]],
                      notes=[Text(printable(r[-1]), style="red")] if show_error and r[-1] else ())
-        text, listed = render_to_text(grid, listing=True if self.listing else None)
-        self.listing = self.listing or listed
-        self.out.write(text)
+        self.flow = self.flow or Flow()
+        self.out.write(render_to_text(grid, self.flow))
 
     def close(self):
         if not self.started and self.fmt == "csv":

@@ -194,3 +194,31 @@ def test_points_error_goes_under_its_row(adcli, monkeypatch, tmp_path):
     at = lines.index("   3   foo   3")
     assert lines[at + 1] == "       row: column x: 'foo' is not a number"
     assert lines[at + 2].split() == ["4", "-1", "2", "nan", "nan", "nan"]
+
+
+def test_precision_leaves_a_batch_point_alone(adcli, monkeypatch, tmp_path):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    jobs = tmp_path / "jobs.txt"
+    jobs.write_text("x^2 @ x=123456789.123\n")
+    out = adcli("grad", "-f", str(jobs), "--precision", "3").out
+    assert "x = 123456789.123" in out and "1.52e+16" in out and "2.47e+08" in out
+
+
+def test_later_batch_chunks_keep_the_column_widths(monkeypatch):
+    """A batch prints a table per chunk (a slow pipe gives small chunks): a later,
+    narrower chunk keeps the earlier widths, so its rows line up."""
+    from adcli.layout import NUM, TEXT, Column, Flow, Grid, render_to_text
+    monkeypatch.setenv("COLUMNS", "80")
+    flow = Flow()
+
+    def chunk(rows, first):
+        g = Grid([Column("line", NUM, "right"), Column("expression", TEXT), Column("value", NUM, "right")],
+                 show_header=first)
+        for r in rows:
+            g.row(*r)
+        return render_to_text(g, flow)
+
+    one = chunk([("1", "sin(x)*cos(y) + x", "0.12345678901234566")], True).splitlines()
+    two = chunk([("2", "x", "5")], False).splitlines()
+    assert len(one[2]) == len(two[0])                      # the value column ends where it did
+    assert two[0].index("x") == one[2].index("sin")        # the expression starts where it did
