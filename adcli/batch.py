@@ -255,13 +255,6 @@ def chunk_jobs(run, first, lines):
     return entries
 
 
-def wide_console(file):
-    """A Rich console as wide as the table needs: a batch table's numbers are never
-    wrapped or cut (a terminal narrower than the table wraps whole lines instead)."""
-    from rich.console import Console
-    return Console(file=file, width=4096, highlight=False, soft_wrap=False)
-
-
 # ---- output of job files ----------------------------------------------------------
 
 def _num(v, precision=None):
@@ -296,6 +289,7 @@ class JobWriter:
         self.out = out
         self.started = False
         self.verdicts = {}   # line number -> Failure of a job that ran but failed its test
+        self.flow = None  # the layout of the chunks written so far (adcli.layout.Flow)
 
     def _records(self, entries):
         for line, text, res in entries:
@@ -352,40 +346,32 @@ class JobWriter:
         self.out.write(buf.getvalue())
 
     def _table(self, entries):
-        """A Rich table per chunk (header on the first). Numbers never wrap: entries of
-        the point and of vector fields go one per line; an error goes under its line's
-        text in the expression column."""
-        from rich import box
-        from rich.table import Table
+        """A table per chunk (header on the first), laid out by adcli.layout: numbers
+        never wrap (entries of the point and of vector fields go one per line); an
+        error goes on its own lines under its job's row, outside the columns."""
         from rich.text import Text
 
+        from .layout import NUM, TEXT, Column, Flow, Grid, render_to_text
+
         fields = self.run.kind.fields
-        t = Table(box=box.SIMPLE_HEAVY, show_edge=False, pad_edge=False, show_header=not self.started)
-        t.add_column("line", justify="right", no_wrap=True)
-        t.add_column("expression", overflow="fold", min_width=12)
-        t.add_column("at", no_wrap=True)
-        for k in fields:
-            t.add_column(k, justify="right" if k == "value" else "left", no_wrap=True)
+        grid = Grid([Column("line", NUM, "right", name="line", key=True), Column("expression", TEXT, key=True),
+                     Column("at", NUM), *[Column(k, NUM, "right" if k == "value" else "left") for k in fields]],
+                    show_header=not self.started)
         p = self.precision
         for line, text, res, rec in self._records(entries):
             if rec is None:
-                cell = Text(printable(text.strip()))
-                cell.append("\n" + printable(f"{res.type} error: {res.message}"), style="red")
-                t.add_row(Text(str(line)), cell, Text(""), *[Text("")] * len(fields))
+                grid.row(Text(str(line)), Text(printable(text.strip())), Text(""), *[Text("")] * len(fields),
+                         notes=[Text(printable(f"{res.type} error: {res.message}"), style="red")])
             else:
                 view, bad = self._cells(rec), self.verdicts.get(line)
-                expr = Text(printable(rec["expr"]))
-                if bad:
-                    expr.append("\n" + printable(f"{bad.type}: {bad.message}"), style="red")
-                cells = [Text(str(line)), expr, Text(flat(rec["at"], p, "\n"))]
+                # the point as given: --precision rounds results, not inputs
+                cells = [Text(str(line)), Text(printable(rec["expr"])), Text(flat(rec["at"], None, "\n"))]
                 # Field keys are variable names and the values numbers: nothing to escape.
                 cells += [Text(flat(view.get(k), p, "\n")) for k in fields]
-                t.add_row(*cells)
+                grid.row(*cells, notes=[Text(printable(f"{bad.type}: {bad.message}"), style="red")] if bad else ())
         if entries or not self.started:
-            import io
-            buf = io.StringIO()
-            wide_console(buf).print(t)
-            self.out.write(buf.getvalue())
+            self.flow = self.flow or Flow()
+            self.out.write(render_to_text(grid, self.flow))
 
     def close(self):
         if self.fmt == "csv" and not self.started:

@@ -184,8 +184,19 @@ def warn(message):
     sys.stderr.write(f"adcli: warning: {printable(message)}\n")
 
 
+def _never_fail_to_encode():
+    """Last resort: a character the output encoding cannot show is written escaped
+    (\\u2202), never an exit 70. Tables choose ASCII glyphs themselves (adcli.term)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
+    _never_fail_to_encode()
     try:
         rv = cli.main(args=argv, prog_name="adcli", standalone_mode=False)
         sys.stdout.flush()

@@ -11,7 +11,7 @@ import csv
 import io
 import warnings
 
-from .batch import Failure, Verdict, slot_names, split, wide_console
+from .batch import Failure, Verdict, slot_names, split
 from .errors import AdcliError, UsageError, printable
 from .output import dumps, number
 from .stream import decode
@@ -250,6 +250,7 @@ class PointsWriter:
         self.result_names = None
         self.started = False
         self.verdicts = {}
+        self.flow = None  # the layout of the chunks written so far (adcli.layout.Flow)
 
     def _columns(self, result, n):
         """[(header, array)] of the result columns."""
@@ -399,21 +400,20 @@ class PointsWriter:
                 text = "\t".join(printable(h) for h in head) + "\n" + text
             self.out.write(text)
             return
-        from rich import box
-        from rich.table import Table
         from rich.text import Text
 
+        from .layout import NUM, Column, Flow, Grid, render_to_text
         show_error = any(r[-1] for r in rows)
-        t = Table(box=box.SIMPLE_HEAVY, show_edge=False, pad_edge=False, show_header=not self.started)
-        for i, h in enumerate(head if show_error else head[:-1]):
-            t.add_column(Text(printable(h)), justify="left" if h == "error" and i == len(head) - 1 else "right",
-                         overflow="fold")
+        # Every cell is a number (or a CSV cell, taken as one): none wraps. An error
+        # goes on its own line under its row, outside the columns.
+        grid = Grid([Column(Text(printable(h)), NUM, "right", name="line" if i == 0 else None, key=i == 0)
+                     for i, h in enumerate(head[:-1])],
+                    show_header=not self.started)
         for r in rows:
-            t.add_row(*[Text(printable(c), style="red" if i == len(head) - 1 else "")
-                        for i, c in enumerate(r if show_error else r[:-1])])
-        buf = io.StringIO()
-        wide_console(buf).print(t)
-        self.out.write(buf.getvalue())
+            grid.row(*[Text(printable(c)) for c in r[:-1]],
+                     notes=[Text(printable(r[-1]), style="red")] if show_error and r[-1] else ())
+        self.flow = self.flow or Flow()
+        self.out.write(render_to_text(grid, self.flow))
 
     def close(self):
         if not self.started and self.fmt == "csv":

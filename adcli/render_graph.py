@@ -393,11 +393,9 @@ def print_graph(graph, console, ascii=False, width=None, max_nodes=None, precisi
     outs = output_names(graph, n)
     total = len(graph.nodes)
     capped = max_nodes is not None and total > max_nodes
-    head = Text(printable(graph.expr), style="bold", no_wrap=True, overflow="ellipsis")
-    if graph.at:
-        head.append("  at " + ", ".join(f"{k} = {number(v)}" for k, v in graph.at.items()), style="dim")
-    head.truncate(console.width, overflow="ellipsis")
-    console.print(head)
+    from .layout import heading, print_line
+    # the point whole (never cut with an ellipsis), wrapped between its entries
+    print_line(console, heading(printable(graph.expr), graph.at, console.width, cut=True))
     lay = None
     if not capped and not listing:
         labels = {g.k: safe(node_label(graph, g, n, precision, outs)) for g in graph.nodes}
@@ -411,7 +409,7 @@ def print_graph(graph, console, ascii=False, width=None, max_nodes=None, precisi
                    else f"the drawing is wider than {width} columns" if lay == "wide"
                    else "this graph has no clear drawing in columns")
             hint = "" if capped else " (--format dot draws any graph with Graphviz)"
-            console.print(Text(f"{why}: listed instead{hint}", style="dim"))
+            print_line(console, Text(f"{why}: listed instead{hint}", style="dim"))
         lines = listing_lines(graph, n, precision, max_nodes if capped else None)
         # Plain text, written directly: Rich would measure and wrap every one of
         # possibly 10,000 lines for nothing.

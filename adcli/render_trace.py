@@ -204,18 +204,9 @@ def write_csv(trace, out):
 
 # ---------------------------------------------------------------- tables
 
-ASCII_RULE = None
-
-
 def table_box(ascii):
-    """SIMPLE_HEAVY (a heavy rule under the header), or the same in ASCII."""
-    from rich import box
-    if not ascii:
-        return box.SIMPLE_HEAVY
-    global ASCII_RULE
-    if ASCII_RULE is None:
-        ASCII_RULE = box.Box("    \n    \n -- \n    \n    \n -- \n    \n    \n", ascii=True)
-    return ASCII_RULE
+    from .layout import table_box
+    return table_box(ascii)
 
 
 # A trace longer than this is written as plain aligned columns: Rich would take
@@ -224,45 +215,72 @@ RICH_ROWS = 300
 
 
 class _Table:
-    """Columns (header, justify) and rows (cells, style, end_section), for Rich or plain."""
+    """Columns (header, justify, style, kind) and rows (cells, style, end_section), for
+    Rich or plain. The formula columns are text (they fold); every other is a number
+    or a name, which never wraps."""
 
     def __init__(self):
         self.columns = []
         self.rows = []
 
-    def column(self, header="", justify="left", style=None):
-        self.columns.append((header, justify, style))
+    def column(self, header="", justify="left", style=None, text=False):
+        self.columns.append((header, justify, style, text))
 
     def row(self, *cells, style=None, end_section=False):
         self.rows.append((cells, style, end_section))
 
 
+def _equations(console, grid):
+    """A trace too wide for the table, one equation a line: 'v₁ = v₋₁ × v₀ = 10',
+    under the titles of the trace's columns."""
+    from rich.cells import cell_len
+    from rich.text import Text
+    titles = [c.header for c in grid.columns if c.kind == "text"]
+    console.print(Text("; ".join(titles), style="bold"), soft_wrap=True)
+    first = grid.columns[0].header  # "step" in an adjoint trace, else the let-names
+    for cells, style, end, _ in grid.rows:
+        plain = [c.plain if isinstance(c, Text) else str(c) for c in cells]
+        for e in (i for i in range(2, len(plain) - 1) if plain[i] == "="):
+            lhs, rhs, value = plain[e - 1], plain[e + 1], plain[e + 2]
+            if plain[0] and e == 2 and first == "step":
+                lhs = f"{plain[0]}. {lhs}"
+            line = f"{lhs} = {rhs} = {value}"
+            if plain[0] and e == 2 and first != "step":
+                line += f"   ({plain[0]})"
+            if cell_len(line) > console.width:
+                # the value on a line of its own, whole
+                console.print(Text(f"{lhs} = {rhs}", style=style or ""), soft_wrap=True)
+                line = " " * (cell_len(lhs) + 1) + f"= {value}"
+            console.print(Text(line, style=style or ""), soft_wrap=True)
+        if end:
+            console.print()
+
+
 def _emit(console, t, ascii):
     from rich.text import Text
     if len(t.rows) <= RICH_ROWS:
-        from rich.table import Table
-        table = Table(box=table_box(ascii), show_edge=False, pad_edge=False, collapse_padding=True)
-        for header, justify, style in t.columns:
-            table.add_column(header, justify=justify, style=style, no_wrap=True)
+        from .layout import NUM, TEXT, Column, Grid, print_grid
+        grid = Grid([Column(h, TEXT if text else NUM, justify, style) for h, justify, style, text in t.columns],
+                    collapse_padding=True)
         for cells, style, end in t.rows:
-            table.add_row(*[Text(c, style="dim") if c == "=" else Text(c) for c in cells], style=style,
-                          end_section=end)
-        console.print(table)
+            grid.row(*[Text(c, style="dim") if c == "=" else Text(c) for c in cells], style=style,
+                     end_section=end)
+        print_grid(console, grid, ascii, lister=_equations)
         return
     from .notation import text_width
-    widths = [max([text_width(h)] + [text_width(r[0][i]) for r in t.rows]) for i, (h, _, _) in
+    widths = [max([text_width(h)] + [text_width(r[0][i]) for r in t.rows]) for i, (h, _, _, _) in
               enumerate(t.columns)]
 
     def line(cells):
         out = []
-        for c, w, (_, justify, _) in zip(cells, widths, t.columns):
+        for c, w, (_, justify, _, _) in zip(cells, widths, t.columns):
             pad = " " * (w - text_width(c))
             out.append(pad + c if justify == "right" else c + pad if justify == "left" else
                        pad[:len(pad) // 2] + c + pad[len(pad) // 2:])
         return "  ".join(out).rstrip()
 
     rule = "-" if ascii else "━"
-    parts = [line([h for h, _, _ in t.columns]), rule * (sum(widths) + 2 * (len(widths) - 1))]
+    parts = [line([h for h, _, _, _ in t.columns]), rule * (sum(widths) + 2 * (len(widths) - 1))]
     for cells, _, end in t.rows:
         parts.append(line(cells))
         if end:
@@ -276,16 +294,11 @@ def print_table(trace, console, ascii=False, precision=None, decimals=None):
     from rich.text import Text
 
     from .errors import printable
+    from .layout import heading, print_line
     n = Notation(ascii)
     fmt = lambda v: fmt_value(v, precision, decimals)  # noqa: E731
 
-    head = Text(no_wrap=True, overflow="ellipsis")
-    head.append(printable(trace.expr), style="bold")
-    if trace.at:
-        head.append("  at " + ", ".join(f"{k} = {number(v, precision)}" for k, v in trace.at.items()),
-                    style="dim")
-    head.truncate(console.width, overflow="ellipsis")
-    console.print(head)
+    print_line(console, heading(printable(trace.expr), trace.at, console.width, cut=True))
 
     def names(r):
         return printable(", ".join(r.names)) if r.names else ""
@@ -293,7 +306,7 @@ def print_table(trace, console, ascii=False, precision=None, decimals=None):
     def trace_columns(t, title):
         t.column("", "right")
         t.column("", "center")
-        t.column(title)
+        t.column(title, text=True)
         t.column("value", "right")
 
     outs = output_names(trace, n)

@@ -31,6 +31,30 @@ def wants_ascii(flag, con=None, file=None):
     return not enc.lower().replace("-", "").startswith("utf")
 
 
+# name -> (Unicode, ASCII): the one table of glyphs the tables choose from.
+GLYPHS = {
+    "partial": ("∂", "d"),
+    "dot": ("·", "*"),
+    "times": ("×", "x"),
+    "transpose": ("ᵀ", "^T"),
+    "squared": ("²", "2"),
+    "power_k": ("ᵏ", "^k"),
+    "sep": ("·", ";"),
+}
+
+
+class Glyphs:
+    def __init__(self, ascii):
+        self.ascii = ascii
+        for name, pair in GLYPHS.items():
+            setattr(self, name, pair[1] if ascii else pair[0])
+
+
+def glyphs(ascii):
+    """The glyphs to print: Unicode, or ASCII when the output cannot encode it."""
+    return Glyphs(bool(ascii))
+
+
 def terminal_size():
     """(columns, lines) of the terminal, or the COLUMNS/LINES fallback (80 x 24)."""
     import shutil

@@ -189,9 +189,11 @@ def test_ten_thousand_nodes_render_as_a_listing():
     code, out, err = run("graph", expr, "--at", "x=1", "--max-nodes", "100000", "--width", "120")
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert lines[1] == "the drawing is wider than 120 columns: listed instead (--format dot draws any graph " \
+    assert lines[0].endswith("…")  # the expression is cut at the width, the point is not
+    assert lines[1] == "  at x = 1"
+    assert lines[2] == "the drawing is wider than 120 columns: listed instead (--format dot draws any graph " \
                        "with Graphviz)"
-    assert len(lines) == 2 + 10197 + 1
+    assert len(lines) == 3 + 10197 + 1
     code, out, _ = run("graph", expr, "--width", "120")
     assert code == 0 and "10137 more nodes not shown" in out
     depth = 10_000

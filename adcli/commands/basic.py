@@ -113,14 +113,5 @@ def functions_cmd(fmt):
         for r in rows:
             click.echo("\t".join(str(c) for c in r))
         return
-    from rich import box
-    from rich.table import Table
-    from ..tables import console
-    t = Table(title="adcli functions and operators", box=box.SIMPLE_HEAVY, title_justify="left",
-              caption="constants: pi, e · operators: + - * / ^ (or **), unary -",
-              caption_justify="left")
-    for col in ("name", "args", "meaning", "domain", "convention at special points"):
-        t.add_column(col, overflow="fold")
-    for name, arity, kind, meaning, domain, note in rows:
-        t.add_row(name, str(arity), meaning, domain, note)
-    console().print(t)
+    from ..tables import print_functions
+    print_functions(rows)

@@ -238,13 +238,17 @@ def check_cmd(expr, at, wrt, job_file, points, strict, fmt, precision):
     differences extrapolated by Ridders' method (the step shrinks by 1.4 until
     roundoff stops the Richardson tableau improving), per variable.
 
+    The verdict is ok when forward and reverse agree to 1e-12 (relative) and the
+    finite difference FD agrees with AD to 1e-6 (absolute below 1):
+
     \b
-    The verdict is ok when forward and reverse agree to 1e-12 (relative) and
-    |AD - FD| <= 1e-6 * max(1, |AD|) (absolute below 1). Why 1e-6: on a smooth function the
-    extrapolated difference is good to about 1e-10 relative, so 1e-6 leaves four
-    digits of margin for rounding in f, while a wrong derivative rule is off by far
-    more. At a kink (relu at 0) AD returns its convention and the difference does
-    not: that is reported as a mismatch too. Exit code 1 on any mismatch.
+      |AD - FD| <= 1e-6 * max(1, |AD|)
+
+    Why 1e-6: on a smooth function the extrapolated difference is good to about
+    1e-10 relative, so 1e-6 leaves four digits of margin for rounding in f, while a
+    wrong derivative rule is off by far more. At a kink (relu at 0) AD returns its
+    convention and the difference does not: that is reported as a mismatch too.
+    Exit code 1 on any mismatch.
 
     In a batch (-f FILE, --points CSV, job lines on standard input) each line runs on
     its own, and a mismatch is a failed line: it keeps its full record ("ok": false),
