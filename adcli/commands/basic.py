@@ -98,7 +98,7 @@ def functions_cmd(fmt):
     from ..primitives import CONSTANTS, PRIMS
     # Operators are listed as users write them, not by their internal names (add, powc).
     shown = {"add": "+", "sub": "-", "mul": "*", "div": "/", "neg": "- (unary)", "powc": "^ (constant c)",
-             "pow": "^, pow"}
+             "pow": "pow (x^y)"}
     prims = [p for p in PRIMS.values() if p.kind != "internal"]
     rows = [(shown.get(p.name, p.name), p.arity, p.kind, p.doc or p.template.format(*"xy", p="c"), p.domain,
              p.note) for p in prims]
