@@ -291,8 +291,6 @@ def _emit(console, t, ascii):
 def print_table(trace, console, ascii=False, precision=None, decimals=None):
     """The trace as textbook tables: forward primal and tangent traces side by side, or
     the primal trace followed by the adjoint trace in execution order."""
-    from rich.text import Text
-
     from .errors import printable
     from .layout import heading, print_line
     n = Notation(ascii)

@@ -118,7 +118,7 @@ def parse(source):
         raise _bad_character(source, e.pos_in_stream) from None
     except lx.UnexpectedToken as e:
         raise _unexpected(source, e) from None
-    except lx.UnexpectedEOF as e:  # pragma: no cover - LALR reports $END as a token
+    except lx.UnexpectedEOF:  # pragma: no cover - LALR reports $END as a token
         raise ExprError("unexpected end of input", source, len(source)) from None
     _check_statements(source, stmts)
     return stmts

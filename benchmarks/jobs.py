@@ -7,11 +7,9 @@ process measured with resource.getrusage(RUSAGE_CHILDREN).
     python benchmarks/jobs.py [LINES] [BIG_ROWS]      (BIG_ROWS=0 skips the big file)
 """
 import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)

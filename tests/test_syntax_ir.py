@@ -5,7 +5,7 @@ import math
 import pytest
 
 import adcli
-from adcli.errors import AdcliError, ExprError, UsageError, caret_lines
+from adcli.errors import AdcliError, ExprError, UsageError
 from adcli.syntax import parenthesize, parse
 
 

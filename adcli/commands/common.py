@@ -231,20 +231,21 @@ def warn_unused(program, point, wrt=()):
 
 
 def emit(result, command, fmt, precision, explain_lines=None):
+    """Warnings to stderr, then the result in its format. eval and grad share
+    adcli.output/adcli.tables; the commands beyond the gradient have their own pair."""
+    import importlib
     for w in result.warnings:
         warn(w)
-    if fmt == "json":
-        from ..output import write_json
-        write_json(result, command)
-    elif fmt == "csv":
-        from ..output import write_csv
-        write_csv(result, command)
-    elif fmt == "plain":
-        from ..output import write_plain
-        write_plain(result, command, precision)
+    basic = command in ("eval", "grad")
+    if fmt == "table":
+        tables = importlib.import_module("adcli.tables" if basic else "adcli.higher_tables")
+        tables.print_result(result, command, precision, explain_lines)
     else:
-        from ..tables import print_result
-        print_result(result, command, precision, explain_lines)
+        text = importlib.import_module("adcli.output" if basic else "adcli.higher_output")
+        if fmt == "plain":
+            text.write_plain(result, command, precision)
+        else:
+            getattr(text, f"write_{fmt}")(result, command)
     if explain_lines and fmt != "table":
         for line in explain_lines:
             sys.stderr.write(line + "\n")

@@ -1,12 +1,11 @@
 """jacobian, hessian, jvp, vjp, taylor and check: beyond the gradient."""
-import sys
 
 import click
 
 from ..api import Function
 from ..errors import UsageError
 from ..points import parse_point
-from .common import (at_option, batch, batch_options, command, cotangent_option, dir_option, explain_option,
+from .common import (at_option, batch, batch_options, command, cotangent_option, dir_option, emit, explain_option,
                      expr_argument, format_options, mode_option, one_var_option, warn_unused, wrt_option)
 
 
@@ -19,27 +18,6 @@ def _setup(expr, at, name):
 def _read_as(f):
     from ..syntax import parenthesize, parse
     return f"read as: {parenthesize(parse(f.expr))}"
-
-
-def _emit(result, name, fmt, precision, explain=None):
-    from ..cli import warn
-    for w in result.warnings:
-        warn(w)
-    if fmt == "json":
-        from ..higher_output import write_json
-        write_json(result, name)
-    elif fmt == "csv":
-        from ..higher_output import write_csv
-        write_csv(result, name)
-    elif fmt == "plain":
-        from ..higher_output import write_plain
-        write_plain(result, name, precision)
-    else:
-        from ..higher_tables import print_result
-        print_result(result, name, precision, explain)
-    if explain and fmt != "table":
-        for line in explain:
-            sys.stderr.write(line + "\n")
 
 
 @command("jacobian")
@@ -81,7 +59,7 @@ def jacobian_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, 
     carried = (f"the {n} sweeps run together as one vector sweep carrying "
                f"{n} {'tangents' if r.mode == 'forward' else 'cotangents'}" if n > 1 else None)
     lines = [_read_as(f)] + ([r.reason] if fmt != "table" else []) + ([carried] if carried else [])
-    _emit(r, "jacobian", fmt, precision, lines if explain else None)
+    emit(r, "jacobian", fmt, precision, lines if explain else None)
 
 
 @command("hessian")
@@ -119,7 +97,7 @@ def hessian_cmd(expr, at, wrt, job_file, points, strict, fmt, precision, explain
     r = f.hessian(point, wrt=wrt)
     lines = [_read_as(f), f"forward-over-reverse: one reverse sweep on dual numbers carrying "
                           f"{len(r.variables)} tangent direction{'s' if len(r.variables) != 1 else ''}"]
-    _emit(r, "hessian", fmt, precision, lines if explain else None)
+    emit(r, "hessian", fmt, precision, lines if explain else None)
 
 
 @command("jvp")
@@ -151,7 +129,7 @@ def jvp_cmd(expr, at, direction, job_file, points, strict, fmt, precision):
         if name not in f.program.inputs and name in point:
             from ..cli import warn
             warn(f"'{name}' has a direction but does not appear in the expression")
-    _emit(f.jvp(point, dir=direction), "jvp", fmt, precision)
+    emit(f.jvp(point, dir=direction), "jvp", fmt, precision)
 
 
 @command("vjp")
@@ -183,7 +161,7 @@ def vjp_cmd(expr, at, cotangent, job_file, points, strict, fmt, precision):
         if len(f.program.outputs) != 1:
             raise UsageError(f"vjp needs --cotangent with one number per output ({len(f.program.outputs)})")
         u = [1.0]
-    _emit(f.vjp(point, cotangent=u), "vjp", fmt, precision)
+    emit(f.vjp(point, cotangent=u), "vjp", fmt, precision)
 
 
 @command("taylor")
@@ -224,7 +202,7 @@ def taylor_cmd(expr, at, wrt, direction, order, job_file, points, strict, fmt, p
         return code
     f, point = _setup(expr, at, "taylor")
     warn_unused(f.program, point, [wrt] if wrt else list(direction or ()))
-    _emit(f.taylor(point, wrt=wrt, dir=direction, order=order), "taylor", fmt, precision)
+    emit(f.taylor(point, wrt=wrt, dir=direction, order=order), "taylor", fmt, precision)
 
 
 @command("check")
@@ -268,7 +246,7 @@ def check_cmd(expr, at, wrt, job_file, points, strict, fmt, precision):
     f, point = _setup(expr, at, "check")
     warn_unused(f.program, point, wrt)
     r = f.check(point, wrt=wrt)
-    _emit(r, "check", fmt, precision)
+    emit(r, "check", fmt, precision)
     if not r.ok:
         from ..cli import warn
         bad = ", ".join(row.var for row in r.rows if not row.ok)

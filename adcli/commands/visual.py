@@ -33,8 +33,8 @@ def _program(expr, example='trace "x*y" --at x=3,y=2', command=None):
 def _refuse(command):
     raise UsageError(f"{command} does not read job files, --points or job lines on standard input: "
                      f"{NO_BATCH[command]}",
-                     hint=f"run it once per point, e.g. in a shell loop; eval, grad, jacobian, hessian, "
-                          f"jvp, vjp, taylor and check take batches")
+                     hint="run it once per point, e.g. in a shell loop; eval, grad, jacobian, hessian, "
+                          "jvp, vjp, taylor and check take batches")
 
 
 def no_batch(command):
