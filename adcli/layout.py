@@ -124,7 +124,7 @@ def _probe_console():
         import io
 
         from rich.console import Console
-        _PROBE.append(Console(file=io.StringIO(), width=100000))
+        _PROBE.append(Console(file=io.StringIO(), width=100000, emoji=False, markup=False))
     return _PROBE[0]
 
 

@@ -9,7 +9,8 @@ from .output import number
 
 def console(file=None):
     from rich.console import Console
-    return Console(file=file or sys.stdout, highlight=False, soft_wrap=True)  # a footer line never breaks mid-sentence
+    # soft_wrap: a footer line never breaks mid-sentence; no markup or emoji codes: user text stays literal.
+    return Console(file=file or sys.stdout, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 
 def ascii_output(con):
