@@ -166,9 +166,14 @@ def check_names(run, f, header):
     """--wrt or --dir naming a variable that is neither in the expression nor given by
     --at is the same mistake on every row (extra columns are carried through, not
     values): a usage error, once, before any row."""
+    import re
+
     from .points import refuse_constant
     for name in header.names:
-        refuse_constant(name.strip())
+        # A column named pi or e is refused only when the expression uses that constant
+        # (its values would be ignored); otherwise it is an extra column, carried through.
+        if re.search(rf"\b{re.escape(name.strip())}\b", f.expr):
+            refuse_constant(name.strip())
     point = {v: 1.0 for v in [*f.program.inputs, *run.defaults]}
     wrt, direction = run.options.get("wrt"), run.options.get("dir")
     if wrt is not None:

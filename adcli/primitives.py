@@ -100,9 +100,10 @@ _table = [
          domain="all x for an integer c, x >= 0 otherwise", sample=POS, kind="operator",
          doc="x^c, c a constant",
          note="c is a parameter, not an input: d/dx x^c = c*x^(c-1) never evaluates log(x), "
-              "so d/dx x^2 at x=-3 is -6; d/dx x^c at 0 is 0 for c >= 1 and inf for 0 < c < 1"),
+              "so d/dx x^2 at x=-3 is -6; d/dx x^c at 0 is 0 for c > 1, 1 for c = 1, inf for 0 < c < 1 "
+              "and +-inf for c < 0"),
     Prim("pow", 2, "{0}^{1}", lambda m, p, a, b: m.pow(a, b),
-         lambda m, p, y, a, b: (m.where(b == 0, 0.0, b * m.pow(a, b - 1.0)),
+         lambda m, p, y, a, b: (m.where((b == 0) & (a == 0), 0.0, b * m.pow(a, b - 1.0)),
                                 m.where((a == 0) & (b > 0), 0.0, y * m.log(a))),
          domain="x > 0 (x = 0 and negative x with integer y also evaluate)",
          sample=[[(0.2, 3.0)], [(-2.0, 2.0)]], kind="operator", doc="x^y, pow(x, y)",
@@ -149,7 +150,8 @@ _table = [
          sample=NONZERO, doc="-1, 0 or 1", note="sign' = 0 everywhere, 0 included"),
     Prim("sigmoid", 1, "sigmoid {0}", lambda m, p, x: _sigmoid(m, x), lambda m, p, y, x: (_dsigmoid(m, x),),
          doc="1 / (1 + exp(-x))"),
-    Prim("relu", 1, "relu {0}", lambda m, p, x: m.maximum(x, 0.0),
+    # where, not maximum: under nested AD maximum would bring max's tie rule (1/2) to x = 0.
+    Prim("relu", 1, "relu {0}", lambda m, p, x: m.where(x > 0, x, m.where(x == x, 0.0, x)),
          lambda m, p, y, x: (m.where(x > 0, 1.0, 0.0),), sample=NONZERO, doc="max(x, 0)",
          note="relu'(0) = 0"),
     Prim("softplus", 1, "softplus {0}",

@@ -527,3 +527,10 @@ def test_a_constant_named_in_at_or_points_is_a_usage_error(run, tmp_path):
     csv.write_text("a,pi\n1,5\n")
     r = run("grad", "a*pi", "--points", str(csv))
     assert r.code == 2 and r.out == "" and "'pi' is the constant pi" in r.err
+
+
+def test_a_points_column_named_like_a_constant_is_carried_through_when_unused(run, tmp_path):
+    csv = tmp_path / "p.csv"
+    csv.write_text("x,pi\n1,2\n")
+    r = run("grad", "x^2", "--points", str(csv), "--format", "csv")
+    assert r.code == 0 and r.out.splitlines()[1].startswith("1,2,1,2")

@@ -239,3 +239,19 @@ def test_wrt_subset_and_extra_variable():
     r = f.hessian(x=1, y=2, z=5, wrt="y,z")
     assert r.variables == ("y", "z")
     assert r.hessian == [[12.0, 0.0], [0.0, 0.0]] and r.gradient == {"y": 12.0, "z": 0.0}
+
+
+def test_mixed_partial_of_x_to_the_y_at_y_zero_one_point_and_many():
+    # d2/dxdy x^y = x^(y-1) (1 + y log x) = 1/x at y = 0: a guard on the partial for
+    # y = 0 once killed its tangent in y, and the batch (numpy) path gave 1 instead of 2.
+    f = adcli.compile("x^y")
+    one = f.hessian(x=0.5, y=0.0).hessian
+    many = f.hessian(x=np.array([0.5, 2.0]), y=np.array([0.0, 0.0])).hessian
+    assert one[0][1] == one[1][0] == 2.0
+    np.testing.assert_allclose(many[0][1], [2.0, 0.5], rtol=1e-15)
+    np.testing.assert_allclose(many[1][0], [2.0, 0.5], rtol=1e-15)
+
+
+def test_relu_second_derivatives_keep_its_convention():
+    # relu'(0) = 0, so d/dy (d/dx relu(x)*y) = 0 at x = 0 in either order of differentiation.
+    assert adcli.compile("relu(x)*y").hessian(x=0.0, y=1.0).hessian == [[0.0, 0.0], [0.0, 0.0]]
