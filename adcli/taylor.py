@@ -109,6 +109,10 @@ class Floats:
         """The coefficients of one node (row 0 is its value y0)."""
         n = self.n
         if not (math.isfinite(y0) and all(math.isfinite(v) for v in av)):
+            if all(math.isfinite(v) for v in av):  # a pole (1/0, log 0) or outside the domain
+                from .primitives import PRIMS
+                from .sweep import _show
+                raise Refused(f"{_show(PRIMS[name], av, param)} = {_num(y0)}: no Taylor series there")
             return [y0] + [math.nan] * (n - 1)  # the value warning names the op
         try:
             out = list(rule(self, param, y0, *sa))
@@ -246,8 +250,10 @@ def _power_at_zero(K, a, c, y0):
     m = next((k for k in range(n) if a[k] != 0), None)
     if c == 0:
         return K.const(y0)
-    if c < 0 or m is None:  # a pole, or the zero series: the value says it all
-        return [y0] + ([math.nan] * (n - 1) if c < 0 else [0.0] * (n - 1))
+    if c < 0:
+        raise Refused(f"x^{_num(c)} has a pole at x = 0: no Taylor series there")
+    if m is None:  # the zero series
+        return [y0] + [0.0] * (n - 1)
     shift = m * int(c) if m * c <= n else n
     out = [0.0] * n
     if shift < n:
@@ -376,19 +382,27 @@ def _expm1(K, p, y0, a):
     return y
 
 
+_LOG_AT_ZERO = _refuse(lambda a: "log at 0 has no Taylor series (it is -inf there)")
+
+
 def _log(K, p, y0, a):
-    return log(K, a, y0)
+    return K.split(a[0] == 0, _LOG_AT_ZERO, lambda K, a: log(K, a, y0), a)
 
 
 def _log1p(K, p, y0, a):
-    return _by_integral(K, y0, a, K.add(K.const(1.0), a))
+    return K.split(a[0] == -1, _refuse(lambda a: "log1p at -1 has no Taylor series (it is -inf there)"),
+                   lambda K, a: _by_integral(K, y0, a, K.add(K.const(1.0), a)), a)
 
 
 def _log_base(scale):
-    def rule(K, p, y0, a):
+    def regular(K, a, y0):
         y = K.over(log(K, a, 0.0), scale)
         y[0] = y0
         return y
+
+    def rule(K, p, y0, a):
+        return K.split(a[0] == 0, _refuse(lambda a, y0: "log at 0 has no Taylor series (it is -inf there)"),
+                       regular, a, y0)
     return rule
 
 
@@ -463,7 +477,9 @@ TAYLOR = {
     "add": lambda K, p, y0, a, b: K.add(a, b),
     "sub": lambda K, p, y0, a, b: K.sub(a, b),
     "mul": lambda K, p, y0, a, b: mul(K, a, b),
-    "div": lambda K, p, y0, a, b: div(K, a, b, y0),
+    "div": lambda K, p, y0, a, b: K.split(
+        b[0] == 0, _refuse(lambda a, b: "division by zero: a pole, or 0/0, has no Taylor series computed here"),
+        lambda K, a, b: div(K, a, b, y0), a, b),
     "neg": lambda K, p, y0, a: K.scale(-1.0, a),
     "powc": _powc, "pow": _pow,
     "sin": _sin, "cos": _cos, "tan": _tan,

@@ -159,10 +159,20 @@ def test_smooth_uses_of_nonsmooth_functions_are_fine():
     assert adcli.compile("sqrt(y) + x").taylor(x=1, y=0, wrt="x", order=2).derivatives == [1.0, 1.0, 0.0]
 
 
-def test_poles_give_nan_with_a_warning():
-    r = adcli.compile("1/x").taylor(x=0, order=3)
-    assert math.isinf(r.derivatives[0]) and all(math.isnan(d) for d in r.derivatives[1:])
-    assert any("division by zero" in w for w in r.warnings)
+@pytest.mark.parametrize("expr,shown", [("1/x", "1 / 0 = inf"), ("x^-1", "0^-1 = inf"), ("log(x)", "log(0) = -inf"),
+                                        ("sin(x)/x", "0 / 0 = nan")])
+def test_poles_are_refused_like_other_points_without_a_series(expr, shown):
+    # A single point refuses (exit 1) rather than print nan coefficients with exit 0.
+    with pytest.raises(adcli.AdcliError, match="Taylor series") as err:
+        adcli.compile(expr).taylor(x=0, order=3)
+    assert shown in err.value.message and err.value.exit_code == 1
+
+
+def test_poles_at_many_points_give_nan_there_with_a_warning():
+    import numpy as np
+    r = adcli.compile("1/x").taylor(x=np.array([0.0, 2.0]), order=2)
+    assert math.isinf(r.derivatives[0][0]) and math.isnan(r.derivatives[1][0])
+    assert r.derivatives[1][1] == -0.25 and r.warnings
 
 
 def test_order_zero_and_the_largest_order():
