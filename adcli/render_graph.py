@@ -388,6 +388,7 @@ def print_graph(graph, console, ascii=False, width=None, max_nodes=None, precisi
     from rich.text import Text
 
     from .errors import printable
+    from .tables import one_line
     n = Notation(ascii)
     width = width or console.width
     outs = output_names(graph, n)
@@ -395,7 +396,7 @@ def print_graph(graph, console, ascii=False, width=None, max_nodes=None, precisi
     capped = max_nodes is not None and total > max_nodes
     from .layout import heading, print_line
     # the point whole (never cut with an ellipsis), wrapped between its entries
-    print_line(console, heading(printable(graph.expr), graph.at, console.width, cut=True))
+    print_line(console, heading(printable(one_line(graph.expr)), graph.at, console.width, cut=True))
     lay = None
     if not capped and not listing:
         labels = {g.k: safe(node_label(graph, g, n, precision, outs)) for g in graph.nodes}

@@ -42,6 +42,7 @@ def render(data, width, height, ascii=False, colour=True):
     from rich.text import Text
 
     from .errors import printable
+    from .tables import one_line
     nseries = len(data.series)
     braille = not ascii and (colour or nseries == 1)
     sx, sy = (2, 4) if braille else (1, 1)
@@ -102,7 +103,7 @@ def render(data, width, height, ascii=False, colour=True):
     vbar, tick, corner, hbar, xtick = ("|", "+", "+", "-", "+") if ascii else ("│", "┤", "└", "─", "┬")
     lines = []
     title = Text(no_wrap=True, end="")
-    title.append(printable(data.expr), style="bold")
+    title.append(printable(one_line(data.expr)), style="bold")
     if data.fixed:
         title.append("  at " + ", ".join(f"{k} = {_num(v)}" for k, v in data.fixed.items()), style="dim")
     title.truncate(width, overflow="ellipsis")

@@ -292,11 +292,12 @@ def print_table(trace, console, ascii=False, precision=None, decimals=None):
     """The trace as textbook tables: forward primal and tangent traces side by side, or
     the primal trace followed by the adjoint trace in execution order."""
     from .errors import printable
+    from .tables import one_line
     from .layout import heading, print_line
     n = Notation(ascii)
     fmt = lambda v: fmt_value(v, precision, decimals)  # noqa: E731
 
-    print_line(console, heading(printable(trace.expr), trace.at, console.width, cut=True))
+    print_line(console, heading(printable(one_line(trace.expr)), trace.at, console.width, cut=True))
 
     def names(r):
         return printable(", ".join(r.names)) if r.names else ""

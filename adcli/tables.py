@@ -36,7 +36,10 @@ def result_grid(result, command, precision=None, ascii=False):
 
 
 def one_line(source):
-    """A program file shown on one line: comments dropped, statements joined by '; '."""
+    """A program file shown on one line: comments dropped, statements joined by '; '.
+    A source that is already one line is shown as typed."""
+    if "\n" not in source.strip():
+        return source
     lines = [line.split("#", 1)[0].strip() for line in source.splitlines()]
     return "; ".join(line for line in lines if line)
 
