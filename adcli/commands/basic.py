@@ -5,7 +5,7 @@ from ..api import Function, choose_mode
 from ..errors import UsageError
 from ..points import parse_point
 from .common import (at_option, batch, batch_options, command, emit, explain_option, expr_argument,
-                     format_options, mode_option, warn_unused, wrt_option)
+                     format_options, mode_option, read_as, warn_unused, wrt_option)
 
 
 def _setup(expr, at):
@@ -16,11 +16,7 @@ def _setup(expr, at):
 
 
 def _explain(f, result):
-    from ..syntax import parenthesize, parse
-    lines = [f"read as: {parenthesize(parse(f.expr))}"]
-    if result.reason:
-        lines.append(result.reason)
-    return lines
+    return [read_as(f)] + ([result.reason] if result.reason else [])
 
 
 @command("eval")

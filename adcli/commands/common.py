@@ -230,6 +230,12 @@ def warn_unused(program, point, wrt=()):
             warn(f"'{name}' has a value but does not appear in the expression")
 
 
+def read_as(f):
+    """--explain's first line: the expression fully parenthesized, as adcli read it."""
+    from ..syntax import parenthesize, parse
+    return f"read as: {parenthesize(parse(f.expr))}"
+
+
 def emit(result, command, fmt, precision, explain_lines=None):
     """Warnings to stderr, then the result in its format. eval and grad share
     adcli.output/adcli.tables; the commands beyond the gradient have their own pair."""

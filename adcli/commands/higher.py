@@ -1,23 +1,17 @@
 """jacobian, hessian, jvp, vjp, taylor and check: beyond the gradient."""
-
 import click
 
 from ..api import Function
 from ..errors import UsageError
 from ..points import parse_point
 from .common import (at_option, batch, batch_options, command, cotangent_option, dir_option, emit, explain_option,
-                     expr_argument, format_options, mode_option, one_var_option, warn_unused, wrt_option)
+                     expr_argument, format_options, mode_option, one_var_option, read_as, warn_unused, wrt_option)
 
 
 def _setup(expr, at, name):
     if expr is None:
         raise UsageError(f"missing EXPR: give an expression, as in adcli {name} \"x^2\" --at x=3")
     return Function(expr), parse_point(at)
-
-
-def _read_as(f):
-    from ..syntax import parenthesize, parse
-    return f"read as: {parenthesize(parse(f.expr))}"
 
 
 @command("jacobian")
@@ -58,7 +52,7 @@ def jacobian_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, 
     n = r.sweeps[r.mode]
     carried = (f"the {n} sweeps run together as one vector sweep carrying "
                f"{n} {'tangents' if r.mode == 'forward' else 'cotangents'}" if n > 1 else None)
-    lines = [_read_as(f)] + ([r.reason] if fmt != "table" else []) + ([carried] if carried else [])
+    lines = [read_as(f)] + ([r.reason] if fmt != "table" else []) + ([carried] if carried else [])
     emit(r, "jacobian", fmt, precision, lines if explain else None)
 
 
@@ -95,7 +89,7 @@ def hessian_cmd(expr, at, wrt, job_file, points, strict, fmt, precision, explain
     f, point = _setup(expr, at, "hessian")
     warn_unused(f.program, point, wrt)
     r = f.hessian(point, wrt=wrt)
-    lines = [_read_as(f), f"forward-over-reverse: one reverse sweep on dual numbers carrying "
+    lines = [read_as(f), f"forward-over-reverse: one reverse sweep on dual numbers carrying "
                           f"{len(r.variables)} tangent direction{'s' if len(r.variables) != 1 else ''}"]
     emit(r, "hessian", fmt, precision, lines if explain else None)
 
