@@ -16,14 +16,21 @@ class Run:
     out: str
     err: str
 
+    def __iter__(self):  # code, out, err = run(...)
+        return iter((self.code, self.out, self.err))
+
 
 @pytest.fixture
-def adcli(capsys):
-    """adcli(*argv) -> Run(code, out, err), through adcli.cli.main: the exit codes are
-    the ones main() maps exceptions to, exactly as the console script returns them."""
+def adcli(capsys, monkeypatch):
+    """adcli(*argv, stdin=None) -> Run(code, out, err), through adcli.cli.main: the exit
+    codes are the ones main() maps exceptions to, exactly as the console script returns
+    them. stdin text is fed as a pipe would be."""
     from adcli.cli import main
 
-    def run(*argv):
+    def run(*argv, stdin=None):
+        if stdin is not None:
+            import io
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
         capsys.readouterr()
         code = main(list(argv))
         out, err = capsys.readouterr()

@@ -11,28 +11,17 @@ import sys
 
 import pytest
 
-from adcli.cli import main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-class Ran:
-    def __init__(self, code, out, err):
-        self.code, self.out, self.err = code, out, err
-
-
 @pytest.fixture
-def adcli(capsys, monkeypatch):
-    """adcli(*argv, stdin=None) -> Ran(code, out, err) through adcli.cli.main (the
-    documented exit codes); stdin text is fed as a pipe would be."""
+def adcli(adcli):
+    """conftest's adcli(*argv, stdin=None), and never a traceback on stderr."""
     def run(*argv, stdin=None):
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
-        capsys.readouterr()
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return Ran(code, out, err)
+        r = adcli(*argv, stdin=stdin)
+        assert "Traceback" not in r.err
+        return r
     return run
 
 

@@ -12,7 +12,6 @@ import sys
 
 import pytest
 
-from adcli.cli import main
 from conftest import ROOT
 
 
@@ -38,17 +37,12 @@ def test_head_closing_the_pipe_ends_quietly_with_141(tmp_path):
 
 
 @pytest.fixture
-def run(capsys, monkeypatch):
-    """run(*argv, stdin=None) -> (code, out, err) through adcli.cli.main; stdin text is
-    fed as a pipe would be."""
+def run(adcli):
+    """run(*argv, stdin=None) -> (code, out, err) through conftest's adcli; never a traceback."""
     def go(*argv, stdin=None):
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
-        capsys.readouterr()
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return code, out, err
+        r = adcli(*argv, stdin=stdin)
+        assert "Traceback" not in r.err
+        return tuple(r)
     return go
 
 
