@@ -9,7 +9,7 @@ __all__ = ["evaluate", "grad", "compile", "parse", "Function", "Result", "AdcliE
 
 def __getattr__(name):
     if name in ("evaluate", "grad", "compile", "parse", "Function", "Result"):
-        from . import api
+        from .api import function as api
         return getattr(api, name)
     if name == "AdcliError":
         from .errors import AdcliError

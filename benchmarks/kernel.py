@@ -1,6 +1,6 @@
 """Kernel benchmark: value + full gradient of f_c (and of f_a, f_b) at 1,000,000 points.
 
-adcli's vectorized reverse evaluator (adcli.vectorized.value_and_grad: chunks, threads)
+adcli's vectorized reverse evaluator (adcli.engine.chunked.value_and_grad: chunks, threads)
 against the same computation written by hand in numpy (benchmarks/functions.py),
 single-threaded as a typical user would write it. Prints best-of-N times and the ratio
 measured in this run; checks that both agree to 1e-12.

@@ -83,7 +83,8 @@ def main():
         a, b = mine[c], theirs[c].to_numpy()
         assert np.max(np.abs(a - b) / np.maximum(1, np.abs(b))) < 1e-12, c
     # Round trip: the text adcli wrote reads back as exactly the floats it computed.
-    from adcli import api, vectorized
+    from adcli.api import function as api
+    from adcli.engine import chunked as vectorized
     value, grads = vectorized.value_and_grad(api.parse(F_C), [p["x"], p["y"], p["z"]])
     for c, want in zip(("value", "d/dx", "d/dy", "d/dz"), [value, *grads]):
         assert np.array_equal(mine[c], want), f"{c} does not round-trip"

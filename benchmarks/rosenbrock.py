@@ -41,9 +41,10 @@ def point(n):
 
 
 def adcli_ratios(n, forward_cap):
-    from adcli import forward, reverse, scalar
+    from adcli.engine import forward, reverse
+    from adcli.ops import scalar
     from adcli.api import parse
-    from adcli.sweep import values
+    from adcli.engine.sweep import values
     program = parse(rosenbrock_source(n))
     xs = point(n)
     cols = list(range(n))

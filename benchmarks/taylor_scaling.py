@@ -5,7 +5,7 @@ ODE recurrences), so doubling N should multiply the time by at most about 4; nes
 first-order AD would instead grow exponentially with N. Prints the time per order and
 the ratio to the previous order; a ratio of 4 per doubling is O(N^2).
 
-The second table is the same expression at 10,000 points at once (adcli.taylor_arrays):
+The second table is the same expression at 10,000 points at once (adcli.engine.taylor_arrays):
 numpy arrays of coefficients, one einsum per Cauchy sum. Its time per N^2 should stay
 flat too, and the last column compares it with a loop of one-point calls (timed on
 200 points and scaled).
@@ -43,10 +43,10 @@ def expression():
 
 
 def main():
-    from adcli import scalar
+    from adcli.ops import scalar
     from adcli.api import parse
-    from adcli.sweep import values
-    from adcli.taylor import series
+    from adcli.engine.sweep import values
+    from adcli.engine.taylor import series
     src = expression()
     program = parse(src)
     ops = sum(1 for n in program.nodes if n.op not in ("input", "const"))
@@ -72,10 +72,10 @@ def main():
 def vectorized(program, points=10_000):
     import numpy as np
 
-    from adcli import vector
-    from adcli.sweep import values
-    from adcli.taylor import series
-    from adcli.taylor_arrays import series as series_arrays
+    from adcli.ops import arrays as vector
+    from adcli.engine.sweep import values
+    from adcli.engine.taylor import series
+    from adcli.engine.taylor_arrays import series as series_arrays
     xs = np.linspace(-0.5, 0.5, points)
     with np.errstate(all="ignore"):
         t0 = time.perf_counter()

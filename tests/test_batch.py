@@ -291,15 +291,15 @@ def test_points_output_round_trips_float64(adcli):
 
 def test_number_column_matches_output_number():
     import numpy as np
-    from adcli.output import number
-    from adcli.pointsfile import number_column
+    from adcli.render.text import number
+    from adcli.batch.pointsfile import number_column
     a = np.array([0.0, -0.0, 5.0, -3.0, 1e16, 1e300, 0.1, math.nan, math.inf, -math.inf, 2.5, 1e-320])
     assert number_column(a) == [number(v) for v in a.tolist()]
 
 
 def test_points_many_rows_in_several_chunks(adcli, monkeypatch):
     import numpy as np
-    import adcli.pointsfile as pf
+    import adcli.batch.pointsfile as pf
     monkeypatch.setattr(pf, "READ_SIZE", 256)       # force many chunks, some with errors
     rng = np.random.default_rng(3)
     xs = rng.uniform(0.5, 2, 400)
@@ -357,7 +357,7 @@ def test_points_stream_too():
 
 
 def test_no_progress_bar_unless_stderr_is_a_terminal():
-    from adcli.stream import LineSource, Progress
+    from adcli.batch.stream import LineSource, Progress
 
     class Tty(io.StringIO):
         def isatty(self):
@@ -385,7 +385,7 @@ def test_single_point_path_imports_no_numpy():
     code = ("import sys\n"
             "from adcli.cli import main\n"
             "assert main(['grad', 'x*y', '--at', 'x=1,y=2', '--format', 'json']) == 0\n"
-            "bad = [m for m in ('numpy', 'rich', 'adcli.batch', 'adcli.vectorized') if m in sys.modules]\n"
+            "bad = [m for m in ('numpy', 'rich', 'adcli.batch', 'adcli.engine.chunked') if m in sys.modules]\n"
             "assert not bad, bad\n")
     env = dict(os.environ, PYTHONPATH=ROOT)
     p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
@@ -421,7 +421,7 @@ def test_ctrl_c_leaves_whole_lines():
 def test_a_registered_one_point_command_runs_in_batches(capsys, monkeypatch):
     """A command that registers a job function taking one point only (many=False)
     gets job files and --points with its own record."""
-    from adcli import batch, jobs
+    from adcli.batch import jobfile as batch, kinds as jobs
     calls = []
 
     def run(f, point, options):

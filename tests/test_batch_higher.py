@@ -415,7 +415,7 @@ def test_piped_jobs_through_a_real_process():
 @pytest.mark.parametrize("command", COMMANDS)
 def test_lines_sharing_an_expression_run_vectorized_where_the_command_can(run, jobs_file, monkeypatch,
                                                                            command):
-    from adcli import jobs
+    from adcli.batch import kinds as jobs
     kind = jobs.KINDS[command]
     sizes = []
 

@@ -4,7 +4,7 @@ import math
 import pytest
 
 import adcli
-from adcli.check import CheckRow, ridders
+from adcli.engine.fdcheck import CheckRow, ridders
 
 
 @pytest.mark.parametrize("f,x,d", [

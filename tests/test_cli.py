@@ -184,7 +184,7 @@ def test_precision_out_of_range_is_a_usage_error(run):
 # -- functions -------------------------------------------------------------------------------
 
 def test_functions_every_format(run):
-    from adcli.primitives import FUNCTIONS, PRIMS
+    from adcli.ops.table import FUNCTIONS, PRIMS
     r = run("functions", "--format", "json")
     assert r.code == 0 and r.err == ""
     data = strict_json(r.out)

@@ -8,10 +8,10 @@ import sys
 import pytest
 
 import adcli
-from adcli import scalar
+from adcli.ops import scalar
 from adcli.api import BACKENDS
-from adcli.lower import lower
-from adcli.syntax import parenthesize, parse
+from adcli.language.lower import lower
+from adcli.language.syntax import parenthesize, parse
 
 N = 100_000
 

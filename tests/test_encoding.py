@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-import adcli.output
+import adcli.render.text
 from conftest import subprocess_adcli
 
 
@@ -16,7 +16,7 @@ def test_unencodable_text_is_escaped_not_an_internal_error(monkeypatch):
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="ascii", write_through=True)
     monkeypatch.setattr(sys, "stdout", out)
-    monkeypatch.setattr(adcli.output, "write_plain",
+    monkeypatch.setattr(adcli.render.text, "write_plain",
                         lambda result, command, precision=None, out=None: sys.stdout.write("\u2202f/\u2202x\n"))
     assert main(["grad", "x^2", "--at", "x=3", "--format", "plain"]) == 0
     assert raw.getvalue() == b"\\u2202f/\\u2202x\n"

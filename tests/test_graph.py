@@ -7,8 +7,9 @@ import subprocess
 import pytest
 
 import adcli
-from adcli import graph, render_graph
-from adcli.notation import Notation
+from adcli.api import graph
+from adcli.render import graph as render_graph
+from adcli.render.notation import Notation
 from visual_helpers import fixed_console, nfc, run, stripped, text_of
 
 SEED = "(x + y) * (x - y)"

@@ -8,10 +8,10 @@ import pytest
 import sympy as sp
 
 import adcli
-from adcli import scalar
-from adcli.dual import Dual, DualMath
-from adcli.hessian import hessian
-from adcli.primitives import PRIMS
+from adcli.ops import scalar
+from adcli.engine.dual import Dual, DualMath
+from adcli.engine.hessian import hessian
+from adcli.ops.table import PRIMS
 
 import randexpr
 

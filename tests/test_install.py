@@ -33,7 +33,7 @@ def _from_checkout(module_file):
 
 def _installed_adcli(python):
     """(adcli.__file__, grammar path) as seen by `python` run from an empty directory, or None."""
-    code = "import adcli, adcli.syntax as s; print(adcli.__file__); print(s.grammar_path())"
+    code = "import adcli, adcli.language.syntax as s; print(adcli.__file__); print(s.grammar_path())"
     p = subprocess.run([python, "-c", code], cwd="/", env=_clean_env(), capture_output=True, text=True,
                        timeout=60)
     if p.returncode != 0:

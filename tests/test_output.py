@@ -5,7 +5,7 @@ import pytest
 
 import adcli
 from adcli.ir import fmt_const
-from adcli.output import json_number, number
+from adcli.render.text import json_number, number
 
 
 @pytest.mark.parametrize("v,text", [

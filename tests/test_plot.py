@@ -10,8 +10,10 @@ import pytest
 import sympy as sp
 
 import adcli
-from adcli import forward, plotdata, scalar
-from adcli.render_plot import nice_ticks, render, tick_text
+from adcli.engine import forward
+from adcli.api import plotdata
+from adcli.ops import scalar
+from adcli.render.plot import nice_ticks, render, tick_text
 from visual_helpers import run, stripped
 
 X, Y = sp.symbols("x y")

@@ -1,4 +1,4 @@
-"""Tests generated from the primitive table (adcli.primitives.PRIMS).
+"""Tests generated from the primitive table (adcli.ops.table.PRIMS).
 
 Each op's value and partials are checked against an independent reference: mpmath at
 50 digits (values, and central differences with a tiny step for the derivatives), and
@@ -13,9 +13,9 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from adcli import scalar, vector
-from adcli.primitives import FUNCTIONS, PRIMS
-from adcli.sweep import call_partials, call_value
+from adcli.ops import scalar, arrays as vector
+from adcli.ops.table import FUNCTIONS, PRIMS
+from adcli.engine.sweep import call_partials, call_value
 
 from conftest import close
 

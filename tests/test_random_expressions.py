@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import adcli
-from adcli.primitives import FUNCTIONS
+from adcli.ops.table import FUNCTIONS
 
 from conftest import close
 
@@ -289,7 +289,8 @@ def test_vectorized_equals_a_loop_of_single_points(mode):
 
 def test_reverse_mode_satisfies_the_inner_product_identity():
     # <u, J v> == <J^T u, v> for a function with several outputs (forward: J v; reverse: J^T u).
-    from adcli import forward, reverse, scalar
+    from adcli.engine import forward, reverse
+    from adcli.ops import scalar
     rng = random.Random(7)
     for seed, text, points in CASES[:60]:
         program = adcli.parse(text.replace("\n", "; ") + ", " + build(rng, 2, ["x"])[0]) \
@@ -309,7 +310,7 @@ def test_reverse_mode_satisfies_the_inner_product_identity():
 
 def test_parenthesized_text_reads_back_as_the_same_program():
     # What --explain prints ("read as: ...") must mean exactly what the user typed.
-    from adcli.syntax import parenthesize, parse
+    from adcli.language.syntax import parenthesize, parse
     for seed, text, _ in CASES:
         shown = parenthesize(parse(text))
         assert adcli.parse(shown).listing() == adcli.parse(text).listing(), (text, shown)

@@ -6,7 +6,7 @@ import pytest
 
 import adcli
 from adcli.errors import AdcliError, ExprError, UsageError
-from adcli.syntax import parenthesize, parse
+from adcli.language.syntax import parenthesize, parse
 
 
 def paren(src):
@@ -330,7 +330,7 @@ def test_friendly_hints(src, message, hint):
 
 
 def test_a_point_missing_its_comma_says_so():
-    from adcli.points import parse_point
+    from adcli.language.point import parse_point
     with pytest.raises(UsageError) as err:
         parse_point(["x=1 y=2"])
     assert "separate name=value pairs with commas" in err.value.hint

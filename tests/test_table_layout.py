@@ -1,4 +1,4 @@
-"""Every table meets a narrow console without breaking a number (adcli.layout): each
+"""Every table meets a narrow console without breaking a number (adcli.render.layout): each
 number the JSON output holds appears whole, as one token, on one line of the table;
 table lines keep to COLUMNS; no line ends in a space; batch errors do not widen the
 columns; the header echoes the point as given whatever --precision says."""
@@ -9,7 +9,7 @@ import re
 import pytest
 from rich.cells import cell_len
 
-from adcli.output import number
+from adcli.render.text import number
 
 AT5 = "a=0.1234567,b=0.2,c=0.3,d=0.4,g=0.5"
 DIR = "a=0.3333333333333333,b=1.1"
@@ -206,7 +206,7 @@ def test_precision_leaves_a_batch_point_alone(adcli, monkeypatch, tmp_path):
 def test_later_batch_chunks_keep_the_column_widths(monkeypatch):
     """A batch prints a table per chunk (a slow pipe gives small chunks): a later,
     narrower chunk keeps the earlier widths, so its rows line up."""
-    from adcli.layout import NUM, TEXT, Column, Flow, Grid, render_to_text
+    from adcli.render.layout import NUM, TEXT, Column, Flow, Grid, render_to_text
     monkeypatch.setenv("COLUMNS", "80")
     flow = Flow()
 

@@ -8,8 +8,8 @@ import sympy as sp
 
 import adcli
 from adcli.errors import EvalError
-from adcli.primitives import PRIMS
-from adcli.taylor import TAYLOR
+from adcli.ops.table import PRIMS
+from adcli.engine.taylor import TAYLOR
 
 import randexpr
 

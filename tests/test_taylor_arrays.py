@@ -1,5 +1,5 @@
-"""Taylor mode at many points (adcli.taylor_arrays) against a loop of one-point Taylor
-mode (adcli.taylor.series): the same recurrences, so with the same elementary functions
+"""Taylor mode at many points (adcli.engine.taylor_arrays) against a loop of one-point Taylor
+mode (adcli.engine.taylor.series): the same recurrences, so with the same elementary functions
 the results are identical bit for bit; with numpy's own functions they differ only by
 what a last-bit difference in a value becomes."""
 import math
@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import adcli
-from adcli import scalar, taylor, taylor_arrays, vector
+from adcli.ops import scalar, arrays as vector
+from adcli.engine import taylor, taylor_arrays
 from adcli.errors import EvalError
 
 import randexpr
@@ -18,7 +19,7 @@ GRID = np.linspace(-2.0, 2.0, 41)   # holds 0, +-0.5, +-1 exactly: kinks, ties, 
 
 
 def exact_namespace():
-    """adcli.vector with every elementary function computed by adcli.scalar's (math's)."""
+    """adcli.ops.arrays with every elementary function computed by adcli.ops.scalar's (math's)."""
     ns = types.SimpleNamespace(**{k: getattr(vector, k) for k in dir(vector) if not k.startswith("_")})
     ns.__name__ = "vector-with-math-functions"
     for name in ("sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 "

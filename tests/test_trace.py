@@ -8,10 +8,13 @@ import random
 import pytest
 
 import adcli
-from adcli import forward, notation, reverse, scalar, trace
-from adcli.primitives import PRIMS
-from adcli.render_trace import print_table
-from adcli.sweep import call_partials
+from adcli.engine import forward, reverse
+from adcli.render import notation
+from adcli.ops import scalar
+from adcli.api import trace
+from adcli.ops.table import PRIMS
+from adcli.render.trace import print_table
+from adcli.engine.sweep import call_partials
 from visual_helpers import fixed_console, nfc, run, stripped, text_of
 
 BAYDIN = "log(x1) + x1*x2 - sin(x2)"
@@ -139,7 +142,7 @@ def test_golden_reverse_ascii_three_decimals_fixed_console():
 
 
 def test_ascii_when_the_encoding_is_not_utf8():
-    from adcli.term import wants_ascii
+    from adcli.render.console import wants_ascii
 
     class Latin1(io.StringIO):
         encoding = "latin-1"
@@ -341,7 +344,7 @@ def test_a_non_utf8_terminal_gets_ascii():
 @pytest.mark.parametrize("mode", ["forward", "reverse"])
 @pytest.mark.parametrize("ascii_", [False, True])
 def test_long_traces_use_plain_columns_laid_out_like_the_table(monkeypatch, mode, ascii_):
-    from adcli import render_trace
+    from adcli.render import trace as render_trace
     t = trace.build(adcli.parse("a = x1*x2; log(x1) + a - sin(x2)/a"), AT, mode)
     rich = fixed_console(200)
     print_table(t, rich, ascii=ascii_, decimals=4)

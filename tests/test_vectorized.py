@@ -1,9 +1,9 @@
-"""adcli.vectorized (chunked, threaded sweeps) against a loop of one-point evaluations
+"""adcli.engine.chunked (chunked, threaded sweeps) against a loop of one-point evaluations
 through the scalar namespace: every primitive of the table inside its domain, at
 special points, and composite expressions with shared subexpressions (fan-out, where
 adjoints are accumulated in place).
 
-Two comparisons. Against the unchunked numpy sweep (adcli.reverse / adcli.forward with
+Two comparisons. Against the unchunked numpy sweep (adcli.engine.reverse / adcli.engine.forward with
 the vector namespace) results must be bit for bit identical: chunks, threads, in-place
 accumulation and skipped structural partials change no rounding. Against the loop of
 one-point (Python float) results they agree to a few units in the last place of
@@ -16,8 +16,10 @@ import random
 import numpy as np
 import pytest
 
-from adcli import api, reverse, vector, vectorized
-from adcli.primitives import FUNCTIONS, PRIMS
+from adcli.api import function as api
+from adcli.engine import reverse, chunked as vectorized
+from adcli.ops import arrays as vector
+from adcli.ops.table import FUNCTIONS, PRIMS
 
 F_C = ("exp(sin(x*y)/(1 + z^2)) + log(1 + x^2 + y*z)*cos(x - z) - sqrt(x*x + y*y + z)*tanh(y/z)"
        " + (x + y*z)^1.5/(2 + cos(y))")

@@ -1,0 +1,246 @@
+"""The command line: a thin click layer over adcli.api.
+
+Commands live in adcli/commands/ and are imported only when invoked, so `adcli grad`
+pays for neither numpy nor Rich unless it prints a table. main() is the one place
+where exceptions become a message on stderr and an exit code:
+
+    0   success
+    1   evaluation failure (a variable has no value, a batch line failed)
+    2   usage or parse error (bad option, bad expression, bad point)
+    70  internal error (a bug in adcli: please report it; --traceback shows it)
+    130 interrupted (Ctrl-C)
+    141 standard output was closed by its reader (adcli ... | head): stops quietly,
+        as a process killed by SIGPIPE would (128 + 13)
+"""
+import os
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import EXIT_USAGE, AdcliError
+
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+# command name -> (module, function, one-line help). Imported on first use.
+COMMANDS = {
+    "eval": ("adcli.cli.basic", "eval_cmd", "Evaluate an expression at a point."),
+    "grad": ("adcli.cli.basic", "grad_cmd", "Value and gradient by automatic differentiation."),
+    "jacobian": ("adcli.cli.higher", "jacobian_cmd", "Jacobian of several outputs; picks the cheaper mode."),
+    "hessian": ("adcli.cli.higher", "hessian_cmd", "Exact Hessian by forward-over-reverse AD."),
+    "jvp": ("adcli.cli.higher", "jvp_cmd", "Jacobian-vector product along a direction."),
+    "vjp": ("adcli.cli.higher", "vjp_cmd", "Vector-Jacobian product for a cotangent."),
+    "taylor": ("adcli.cli.higher", "taylor_cmd", "Derivatives of any order by Taylor-mode AD."),
+    "check": ("adcli.cli.higher", "check_cmd", "Check AD against extrapolated finite differences."),
+    "trace": ("adcli.cli.visual", "trace_cmd", "Forward and reverse evaluation traces, as in textbooks."),
+    "graph": ("adcli.cli.visual", "graph_cmd", "Draw the computational graph (or emit dot/mermaid/json)."),
+    "parse": ("adcli.cli.visual", "parse_cmd", "Show how an expression is read: parenthesized, and its IR."),
+    "plot": ("adcli.cli.visual", "plot_cmd", "Plot f and its derivatives in the terminal."),
+    "functions": ("adcli.cli.basic", "functions_cmd", "List functions, operators and conventions."),
+}
+
+
+class ReaderGone(Exception):
+    """Standard output was closed by its reader. Not an OSError, so that click's own
+    EPIPE handler (which exits 1) lets it through to main()."""
+
+
+class NoSuchCommand(click.UsageError):
+    """A mistyped command name: one adcli-style line (with a guess), not click's usage
+    block. A click exception, so that click's own runner (tests, embedding) exits 2 too."""
+
+    def show(self, file=None):
+        click.echo(f"adcli: error: {self.format_message()}", file=file, err=file is None)
+
+
+class LazyGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise ReaderGone() from None
+
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        import importlib
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attr)
+
+    def resolve_command(self, ctx, args):
+        name = click.utils.make_str(args[0])
+        if name in COMMANDS or name.startswith("-"):
+            return super().resolve_command(ctx, args)
+        import difflib
+        close = difflib.get_close_matches(name, list(COMMANDS), n=1)
+        raise NoSuchCommand(f"no such command '{name}'" + (f"; did you mean '{close[0]}'?" if close else
+                                                            f"\ncommands: {', '.join(COMMANDS)}"))
+
+    def format_commands(self, ctx, formatter):
+        # Short help from the table above, without importing every command module.
+        rows = [(name, help_) for name, (_, _, help_) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+class ExprCommand(click.Command):
+    """Accepts an expression that starts with '-' (such as "-x^2") where click would
+    read an option: any word that starts with '-' and is not one of this command's
+    options is taken as the expression."""
+
+    def parse_args(self, ctx, args):
+        takes_value, flags = set(), set()
+        for p in self.get_params(ctx):
+            if isinstance(p, click.Option):
+                names = set(p.opts) | set(p.secondary_opts)
+                (flags if p.is_flag or p.count else takes_value).update(names)
+        out, moved, i = [], [], 0
+        while i < len(args):
+            a = args[i]
+            if a == "--":
+                out.extend(args[i:])
+                break
+            head = a.split("=", 1)[0]
+            if a in takes_value:
+                out.extend(args[i:i + 2])
+                i += 2
+                continue
+            if (a.startswith("-") and len(a) > 1 and a not in flags and head not in takes_value
+                    and not (a.startswith("--") and a[2:3].isalpha())):
+                moved.append(a)
+            else:
+                out.append(a)
+            i += 1
+        if moved:
+            out = out + ["--"] + moved if "--" not in out else out + moved
+        return super().parse_args(ctx, out)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Developers: adcli --traceback CMD ... shows Python tracebacks.")
+@click.version_option(__version__, "-V", "--version", prog_name="adcli", message="%(prog)s %(version)s")
+@click.option("--traceback", is_flag=True, hidden=True, help="Show Python tracebacks (for developers).")
+@click.pass_context
+def cli(ctx, traceback):
+    """adcli: exact derivatives of formulas by automatic differentiation.
+
+    \b
+    Examples:
+      adcli grad "(x+y)*(x-y)" --at x=3,y=2
+      adcli eval "sin(x)^2 + cos(x)^2" --at x=0.7
+      adcli grad "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --format json
+      adcli hessian "x^2*y + sin(x*y)" --at x=1,y=2
+      adcli trace "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --mode reverse
+      adcli grad -f examples/jobs.txt --format json
+      adcli functions
+
+    Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error,
+    70 internal error, 130 interrupted, 141 output closed by its reader.
+    """
+    ctx.obj = {"traceback": traceback}
+
+
+def _want_traceback(argv):
+    return "--traceback" in argv or os.environ.get("ADCLI_TRACEBACK") == "1"
+
+
+def _safe(text):
+    from ..errors import printable
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+class _Capture:
+    """A text buffer that claims to be a terminal: click strips escape sequences from
+    text bound for a file, which would hide them from the user; we escape them instead."""
+
+    def __init__(self):
+        self.parts = []
+
+    def write(self, text):
+        self.parts.append(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+    def getvalue(self):
+        return "".join(self.parts)
+
+
+def error(message):
+    """One message on stderr, written as text: user input in it is never interpreted,
+    and control characters in it are shown escaped."""
+    sys.stderr.write(f"adcli: error: {_safe(message)}\n")
+
+
+def warn(message):
+    from ..errors import printable
+    sys.stderr.write(f"adcli: warning: {printable(message)}\n")
+
+
+def _never_fail_to_encode():
+    """Last resort: a character the output encoding cannot show is written escaped
+    (\\u2202), never an exit 70. Tables choose ASCII glyphs themselves (adcli.term)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _never_fail_to_encode()
+    try:
+        rv = cli.main(args=argv, prog_name="adcli", standalone_mode=False)
+        sys.stdout.flush()
+        return rv if isinstance(rv, int) else 0
+    except AdcliError as e:
+        if _want_traceback(argv):
+            raise
+        error(e.render())
+        return e.exit_code
+    except click.exceptions.Abort:
+        sys.stderr.write("adcli: interrupted\n")
+        return EXIT_INTERRUPTED
+    except click.UsageError as e:
+        # In adcli's own style: one line saying what is wrong, then where to read more.
+        where = e.ctx.command_path if e.ctx is not None else "adcli"
+        hint = f"try '{where} --help'"
+        if e.format_message().startswith("Got unexpected extra argument"):
+            hint = ("quote the expression so that the shell passes it as one argument, "
+                    f"as in {where} \"x + y\" --at x=1,y=2")
+        error(f"{e.format_message()}\n{hint}")
+        return e.exit_code or EXIT_USAGE
+    except click.ClickException as e:
+        buf = _Capture()
+        e.show(file=buf)  # click echoes user text verbatim; escape it before it reaches a terminal
+        sys.stderr.write(_safe(buf.getvalue().rstrip("\n")) + "\n")
+        return e.exit_code if e.exit_code else EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("adcli: interrupted\n")
+        return EXIT_INTERRUPTED
+    except (BrokenPipeError, ReaderGone):
+        # The reader went away (adcli ... | head): stop quietly.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 141
+    except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if _want_traceback(argv):
+            raise
+        error(f"internal error: {type(e).__name__}: {e}\n"
+              "this is a bug in adcli; rerun with --traceback and report what it prints")
+        return EXIT_INTERNAL
+
+
+def run():
+    sys.exit(main())

@@ -1,0 +1,257 @@
+"""Options shared by commands, and the code that prints a result in any format."""
+import sys
+
+import click
+
+from .. import __version__
+from . import ExprCommand, warn
+from ..errors import UsageError
+from ..render.text import FORMATS
+
+EPILOG_EXIT = "Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error."
+EPILOG_EXPR = "EXPR as @FILE or @- is read from FILE (UTF-8) or from standard input."
+
+
+def command(name, **kw):
+    """A command that accepts an expression starting with '-' and has --version/--help."""
+    def deco(f):
+        f = click.version_option(__version__, "-V", "--version", prog_name="adcli",
+                                 message="%(prog)s %(version)s")(f)
+        takes_expr = any(p.name == "expr" for p in getattr(f, "__click_params__", ()))
+        epilog = f"{EPILOG_EXPR}\n\n{EPILOG_EXIT}" if takes_expr else EPILOG_EXIT
+        return click.command(name, cls=ExprCommand, epilog=epilog,
+                             context_settings={"help_option_names": ["-h", "--help"]}, **kw)(f)
+    return deco
+
+
+class ExprText(click.ParamType):
+    """EXPR as typed, or read from a file (@FILE) or standard input (@-). No expression
+    starts with '@', so the two cannot be confused; a long program cannot pass through
+    argv (the kernel refuses arguments above about 128 KB) and a multi-line one is
+    awkward to quote."""
+    name = "expr"
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str) or not value.startswith("@"):
+            return value
+        return read_expr(value[1:], ctx)
+
+
+def read_expr(path, ctx=None):
+    from ..errors import printable
+    if not path:
+        raise UsageError("'@' needs a file name: give EXPR as @FILE, or @- for standard input")
+    try:
+        if path == "-":
+            if ctx is not None:
+                ctx.meta["adcli.expr_from_stdin"] = True
+            stream = sys.stdin
+            if stream is None:
+                raise UsageError("cannot read the expression from standard input: it is closed")
+            data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode()
+        else:
+            with open(path, "rb") as stream:
+                data = stream.read()
+    except ValueError:  # a closed stream
+        raise UsageError("cannot read the expression from standard input: it is closed") from None
+    except OSError as e:
+        where = "standard input" if path == "-" else f"file '{printable(path)}'"
+        raise UsageError(f"cannot read the expression {where}: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        where = "standard input" if path == "-" else f"'{printable(path)}'"
+        raise UsageError(f"the expression in {where} is not UTF-8 text "
+                         f"(byte 0x{data[e.start]:02x} at offset {e.start})") from None
+    # Trailing newlines end the file, not the program; positions before them are unchanged.
+    return text.rstrip()
+
+
+def expr_argument(f):
+    return click.argument("expr", required=False, type=ExprText())(f)
+
+
+def point_option(help):
+    """--at POINT for a command that runs at one point (trace, graph, plot)."""
+    return click.option("--at", "at", multiple=True, metavar="POINT", help=help)
+
+
+def at_option(f):
+    return point_option("The point: x=3,y=2 (repeatable; values may be constant expressions such "
+                        "as pi/4). In a batch: values for the variables a line or row does not give.")(f)
+
+
+def format_options(f):
+    f = click.option("--precision", type=click.IntRange(1, 17), default=None, metavar="N",
+                     help="Significant digits in table and plain output (default: all that "
+                          "round-trip). Never applied to JSON or CSV.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                     help="Output format. json and csv are for programs; plain is one value a line.")(f)
+    return f
+
+
+def mode_option(f):
+    return click.option("--mode", type=click.Choice(["auto", "forward", "reverse"]), default="auto",
+                        show_default=True,
+                        help="AD mode. auto takes the one needing fewer sweeps: reverse when there are "
+                             "fewer outputs than variables.")(f)
+
+
+def wrt_option(f):
+    return click.option("--wrt", metavar="VARS", multiple=True, callback=_wrt_names,
+                        help="Variables to differentiate with respect to, as x,y (default: all, "
+                             "in order of first appearance). Repeats merge: --wrt x --wrt y is x,y.")(f)
+
+
+def one_var_option(help):
+    """--wrt for a command that works along one variable (taylor, trace, plot)."""
+    return click.option("--wrt", metavar="VAR", multiple=True, callback=_one_var, help=help)
+
+
+def dir_option(help, required=False):
+    """--dir POINT; repeats merge as --at's do (x=1 --dir y=2 is x=1,y=2)."""
+    return click.option("--dir", "direction", metavar="DIR", multiple=True, required=required,
+                        callback=_direction, help=help + " Repeats merge: --dir x=1 --dir y=2 is x=1,y=2.")
+
+
+def cotangent_option(f):
+    return click.option("--cotangent", metavar="U", multiple=True, callback=_cotangent,
+                        help="The cotangent u, one number per output, as 1,0 (default 1 for one "
+                             "output). Repeats concatenate in order: --cotangent 1 --cotangent 0 "
+                             "is 1,0.")(f)
+
+
+# Click keeps only the last value of a repeated single-valued option, silently; these
+# options are declared multiple=True so that repeats merge (or are refused) instead.
+
+def _wrt_names(ctx, param, values):
+    from ..language.point import split_top
+    names = []
+    for text in values:
+        for offset, piece in split_top(text):
+            name = piece.strip()
+            if not name:
+                continue
+            if name in names:
+                raise UsageError(f"--wrt names '{name}' twice", text,
+                                 offset + len(piece) - len(piece.lstrip()))
+            names.append(name)
+    return names or None
+
+
+def _one_var(ctx, param, values):
+    names = [v.strip() for v in values if v.strip()]
+    if not names:
+        return None
+    hint = ("to move along several variables at once, give a direction with --dir x=1,y=1"
+            if any(p.name == "direction" for p in ctx.command.params) else None)
+    if len(names) > 1 or "," in names[0]:
+        shown = ", ".join(names)
+        raise UsageError(f"{ctx.command.name} takes one variable with --wrt, got {shown}", hint=hint)
+    return names[0]
+
+
+def _direction(ctx, param, values):
+    if not values:
+        return None
+    from ..language.point import parse_point
+    try:
+        return parse_point(values)
+    except UsageError as e:
+        e.message = f"--dir: {e.message}"
+        raise
+
+
+def _cotangent(ctx, param, values):
+    """The numbers of every --cotangent, in order. Concatenated rather than refused:
+    a cotangent is a list with no names that could clash, and its length is checked
+    against the number of outputs, so a stray repeat cannot pass unnoticed."""
+    if not values:
+        return None
+    from ..language.point import constant_value, split_top
+    out = []
+    for text in values:
+        for offset, piece in split_top(text):
+            if not piece.strip():
+                raise UsageError("empty entry in the cotangent: give numbers separated by commas, "
+                                 "as in 1,0", text, offset)
+            out.append(constant_value(piece, text, offset))
+    return out
+
+
+def explain_option(f):
+    return click.option("--explain", is_flag=True,
+                        help="Also show how the expression was read (fully parenthesized) and "
+                             "which AD mode ran and why.")(f)
+
+
+def batch_options(f):
+    """-f FILE, --points CSV and --strict: run the command on many jobs (adcli.batch)."""
+    f = click.option("--strict", is_flag=True,
+                     help="With -f or --points: stop at the first line that fails (exit 1).")(f)
+    f = click.option("--points", metavar="CSV",
+                     help="Run EXPR at every row of a CSV file whose header names the variables "
+                          "('-' reads standard input). Extra columns are carried through.")(f)
+    f = click.option("-f", "--file", "job_file", metavar="FILE",
+                     help="Run the jobs in FILE, one 'EXPR @ POINT' per line ('-' reads standard "
+                          "input, as does a missing EXPR when standard input is not a terminal).")(f)
+    return f
+
+
+def batch(command, expr, job_file, points, strict, fmt, precision, at, explain=False, **options):
+    """The exit code of a batch run, or None when the command runs on one point.
+    options are the command's own (wrt=, mode=, ...), passed to its job function."""
+    if job_file is None and points is None:
+        if expr is not None or not _stdin_has_jobs():
+            if strict:
+                raise UsageError("--strict applies to -f FILE and --points CSV")
+            return None
+    if "-" in (job_file, points) and click.get_current_context().meta.get("adcli.expr_from_stdin"):
+        raise UsageError(f"standard input holds the expression (@-), so it cannot also hold the "
+                         f"{'job lines' if job_file == '-' else 'points'}",
+                         hint="give the expression as @FILE, or the points or jobs in a file")
+    if explain:
+        raise UsageError("--explain works on one point, not on a batch")
+    from ..batch.jobfile import main
+    return main(command, expr, job_file, points, strict, fmt, precision, at, options)
+
+
+def _stdin_has_jobs():
+    """Standard input can hold job lines: it is open, readable and not a terminal."""
+    try:
+        return sys.stdin is not None and sys.stdin.readable() and not sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def warn_unused(program, point, wrt=()):
+    for name in point:
+        if name not in program.inputs and name not in (wrt or ()):
+            warn(f"'{name}' has a value but does not appear in the expression")
+
+
+def read_as(f):
+    """--explain's first line: the expression fully parenthesized, as adcli read it."""
+    from ..language.syntax import parenthesize, parse
+    return f"read as: {parenthesize(parse(f.expr))}"
+
+
+def emit(result, command, fmt, precision, explain_lines=None):
+    """Warnings to stderr, then the result in its format. eval and grad share
+    adcli.output/adcli.tables; the commands beyond the gradient have their own pair."""
+    import importlib
+    for w in result.warnings:
+        warn(w)
+    basic = command in ("eval", "grad")
+    if fmt == "table":
+        tables = importlib.import_module("adcli.render.tables" if basic else "adcli.render.tables_higher")
+        tables.print_result(result, command, precision, explain_lines)
+    else:
+        text = importlib.import_module("adcli.render.text" if basic else "adcli.render.text_higher")
+        if fmt == "plain":
+            text.write_plain(result, command, precision)
+        else:
+            getattr(text, f"write_{fmt}")(result, command)
+    if explain_lines and fmt != "table":
+        for line in explain_lines:
+            sys.stderr.write(line + "\n")

@@ -1,1 +1,0 @@
-"""One module per group of commands, imported lazily by adcli.cli."""

@@ -1,0 +1,564 @@
+"""Univariate Taylor mode: derivatives of any order along one direction, at one point
+or (adcli.taylor_arrays) at many points at once.
+
+Every node carries its normalized Taylor coefficients y_0 .. y_N of t -> y(x + t*d)
+(y_k = y^(k)/k!). Each primitive maps the coefficients of its arguments to its own by a
+recurrence costing O(N^2) (Griewank & Walther, Evaluating Derivatives, ch. 13): products
+are Cauchy sums; exp, sin/cos, sinh/cosh, tan, tanh, sigmoid and x^c solve the linear
+ODE y' = g(y) a' term by term; log, the inverse trigonometric and hyperbolic functions,
+log1p, erf and atan2 integrate a derivative series built from products, quotients and
+square roots. Coefficient 0 is always the primitive table's own value, so a Taylor
+value equals `adcli eval`.
+
+The rules are written once, against a kit `K`: K.m is the math namespace (adcli.scalar
+or adcli.vector, as in the primitive table) and K's few series operations (Cauchy dot
+products, slices, selection by a condition) work on a list of floats for one point
+(Floats, below) or on an (N+1, points) numpy array (adcli.taylor_arrays.Arrays). The
+sums run in the same order in both, so many points give what a loop of single points
+gives, up to the last bits of numpy's elementary functions.
+
+TAYLOR is keyed by the primitive table's names (a test checks it covers PRIMS). Where a
+primitive has no Taylor series at the point (abs, relu or sign at 0, min/max at a tie,
+sqrt or a fractional power at 0, asin at +-1, ...) the rule's `special` branch raises
+Refused: at one point the caller turns it into an error naming the operation, never a
+wrong number; at many points those points get nan and one warning with their count.
+Special branches are plain one-point code; K.split runs them only at the points that
+need them. Where a value is already nan or inf, the higher coefficients are nan and the
+usual warning names the operation that produced it.
+"""
+import math
+
+from ..ops.table import LN2, LN10, PRIMS, TWO_OVER_SQRT_PI
+
+
+class Refused(Exception):
+    """This primitive has no Taylor expansion at this point."""
+
+
+class Floats:
+    """Series as lists of N+1 Python floats: one point, over adcli.scalar (no numpy)."""
+
+    def __init__(self, n):
+        from ..ops import scalar
+        self.m = scalar
+        self.n = n
+        self.warnings = []
+
+    def new(self, n):
+        return [0.0] * n
+
+    def const(self, v):
+        return [v] + [0.0] * (self.n - 1)
+
+    def seed(self, x, d):
+        return ([x, d] + [0.0] * (self.n - 2))[:self.n]
+
+    def add(self, a, b):
+        return [x + y for x, y in zip(a, b)]
+
+    def sub(self, a, b):
+        return [x - y for x, y in zip(a, b)]
+
+    def scale(self, c, a):
+        return [c * x for x in a]
+
+    def over(self, a, d):
+        return [x / d for x in a]
+
+    def dot(self, xs, ys):
+        return sum(x * y for x, y in zip(xs, ys))
+
+    def wdot(self, ws, xs, ys):
+        return sum(w * x * y for w, x, y in zip(ws, xs, ys))
+
+    def deriv(self, a):
+        """Coefficients of da/dt (one fewer)."""
+        return [k * a[k] for k in range(1, len(a))]
+
+    def integrate(self, q, y0):
+        """The series whose derivative is q and whose value is y0."""
+        return [y0] + [q[k - 1] / k for k in range(1, len(q) + 1)]
+
+    def pick(self, cond, a, b):
+        return a if cond else b
+
+    def is_zero(self, a):
+        return all(x == 0 for x in a)
+
+    def is_const(self, a):
+        return all(x == 0 for x in a[1:])
+
+    def same(self, a, b):
+        return all(x == y for x, y in zip(a, b))
+
+    def any(self, cond):
+        return bool(cond)
+
+    def uniform(self, c):
+        """c as one float (here it always is)."""
+        return float(c)
+
+    def all(self, cond):
+        return bool(cond)
+
+    def split(self, cond, special, regular, *args):
+        """special(K, *args) where cond holds, else regular(K, *args)."""
+        return (special if cond else regular)(self, *args)
+
+    def apply(self, rule, name, param, y0, av, sa):
+        """The coefficients of one node (row 0 is its value y0)."""
+        n = self.n
+        if not (math.isfinite(y0) and all(math.isfinite(v) for v in av)):
+            if all(math.isfinite(v) for v in av):  # a pole (1/0, log 0) or outside the domain
+                from ..ops.table import PRIMS
+                from .sweep import _show
+                raise Refused(f"{_show(PRIMS[name], av, param)} = {_num(y0)}: no Taylor series there")
+            return [y0] + [math.nan] * (n - 1)  # the value warning names the op
+        try:
+            out = list(rule(self, param, y0, *sa))
+        except (ArithmeticError, ValueError):
+            # Only overflow or underflow to a zero divisor gets here (poles were
+            # excluded above): the higher coefficients are not representable.
+            out = [y0] + [math.nan] * (n - 1)
+        out[0] = y0
+        if not all(math.isfinite(c) for c in out) and all(math.isfinite(c) for s in sa for c in s):
+            warning = f"the Taylor coefficients of {name} overflowed"
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+        return out
+
+
+# ---- series arithmetic on N+1 coefficients, against a kit K -------------------------
+
+def mul(K, a, b):
+    n = len(a)
+    c = K.new(n)
+    for k in range(n):
+        c[k] = K.dot(a[:k + 1], b[k::-1])
+    return c
+
+
+def div(K, a, b, y0=None):
+    """a / b, with b_0 != 0 (the callers see to it)."""
+    n = len(a)
+    c = K.new(n)
+    c[0] = a[0] / b[0] if y0 is None else y0
+    for k in range(1, n):
+        c[k] = (a[k] - K.dot(b[1:k + 1], c[k - 1::-1])) / b[0]
+    return c
+
+
+def ode(K, y0, a, g_at):
+    """y with y' = g * a': y_k = (1/k) sum_{j=1..k} j a_j g_{k-j}. g_at(y, m) returns
+    g_m from y_0 .. y_m, so g may depend on y itself (exp: g = y; tan: g = 1 + y^2)."""
+    n = len(a)
+    da = K.deriv(a)
+    y, g = K.new(n), K.new(n - 1)
+    y[0] = y0
+    for k in range(1, n):
+        g[k - 1] = g_at(y, k - 1)
+        y[k] = K.dot(da[:k], g[k - 1::-1]) / k
+    return y
+
+
+def sqrt(K, a, y0):
+    """sqrt(a) with a_0 > 0: from y*y = a."""
+    n = len(a)
+    y = K.new(n)
+    y[0] = y0
+    for k in range(1, n):
+        y[k] = (a[k] - K.dot(y[1:k], y[k - 1:0:-1])) / (2.0 * y0)
+    return y
+
+
+def square_coeff(K, y, m):
+    """Coefficient m of y*y."""
+    return K.dot(y[:m + 1], y[m::-1])
+
+
+def exp(K, a, y0):
+    return ode(K, y0, a, lambda y, m: y[m])
+
+
+def log(K, a, y0):
+    return K.integrate(div(K, K.deriv(a), a[:-1]), y0)
+
+
+def _pair(K, a, s0, c0, sign):
+    """sin/cos (sign -1) or sinh/cosh (sign 1): s' = c a', c' = sign * s a'."""
+    n = len(a)
+    da = K.deriv(a)
+    s, c = K.new(n), K.new(n)
+    s[0], c[0] = s0, c0
+    for k in range(1, n):
+        s[k] = K.dot(da[:k], c[k - 1::-1]) / k
+        t = K.dot(da[:k], s[k - 1::-1])
+        c[k] = (-t if sign < 0 else t) / k
+    return s, c
+
+
+# Integer powers up to this one are products: 2^20 needs 20 squarings.
+_PRODUCT_POWERS = 2 ** 20
+
+
+def power(K, a, c, y0):
+    """a^c for a constant c (a number, or one per point). A nonnegative integer power
+    is a product of Cauchy products, with no division: the recurrence from a*y' = c*y*a'
+    divides by a_0 at every step, and where a_0 is small next to the other coefficients
+    its rounding errors swamp coefficients that are not large at all (a^c has no
+    singularity at a = 0 to make them large). Other powers have one, and use it."""
+    c = K.uniform(c)
+    if isinstance(c, float):
+        if 0 <= c <= _PRODUCT_POWERS and c.is_integer():
+            return _product_power(K, a, int(c), y0)
+        return K.split(a[0] == 0, _power_at_zero, _power_regular, a, c, y0)
+    # one exponent per point (x^y along x): integer ones, and zero bases, one at a time
+    return K.split(((c >= 0) & (c % 1 == 0)) | (a[0] == 0), power, _power_regular, a, c, y0)
+
+
+def _product_power(K, a, c, y0):
+    """a^c for an integer c >= 0 by repeated squaring."""
+    if c == 0:
+        return K.const(y0)
+    out = None
+    while True:
+        if c & 1:
+            out = a if out is None else mul(K, out, a)
+        c >>= 1
+        if not c:
+            return out
+        a = mul(K, a, a)
+
+
+def _power_regular(K, a, c, y0):
+    # from a*y' = c*y*a', with a_0 != 0
+    n = len(a)
+    y = K.new(n)
+    y[0] = y0
+    for k in range(1, n):
+        w = [c * j - (k - j) for j in range(1, k + 1)]
+        y[k] = K.wdot(w, a[1:k + 1], y[k - 1::-1]) / (k * a[0])
+    return y
+
+
+def _power_at_zero(K, a, c, y0):
+    """One point with a_0 = 0: an integer power factors a = t^m * b (b_0 != 0) so no
+    step divides by 0; any other power has no series there."""
+    n = len(a)
+    if not float(c).is_integer():
+        raise Refused(f"x^{_num(c)} has no Taylor series at x = 0 (its derivatives are not finite there)")
+    m = next((k for k in range(n) if a[k] != 0), None)
+    if c == 0:
+        return K.const(y0)
+    if c < 0:
+        raise Refused(f"x^{_num(c)} has a pole at x = 0: no Taylor series there")
+    if m is None:  # the zero series
+        return [y0] + [0.0] * (n - 1)
+    shift = m * int(c) if m * c <= n else n
+    out = [0.0] * n
+    if shift < n:
+        b = a[m:] + [0.0] * m
+        bc = _power_regular(K, b, c, K.m.pow(b[0], c))
+        out[shift:] = bc[:n - shift]
+    out[0] = y0
+    return out
+
+
+def _num(v):
+    from ..ir import fmt_const
+    return fmt_const(float(v))
+
+
+def _refuse(message):
+    """A special branch that refuses; message(*args) words it for this point."""
+    def special(K, *args):
+        raise Refused(message(*args))
+    return special
+
+
+def _zero_or_refuse(message):
+    """A special branch for a point where the rule has no series unless its argument
+    series is identically zero (then the result is the zero series)."""
+    def special(K, a, *rest):
+        if K.is_zero(a) and all(K.is_zero(r) for r in rest):
+            return K.const(0.0)
+        raise Refused(message)
+    return special
+
+
+# ---- one rule per primitive: rule(K, param, y0, *args) -> coefficients -------------
+
+def _powc(K, p, y0, a):
+    return power(K, a, p, y0)
+
+
+def _pow(K, p, y0, a, b):
+    const = K.is_const(b)
+    if K.all(const):
+        return power(K, a, b[0], y0)
+    varying = K.split(K.m.where(const, False, a[0] <= 0),
+                      _refuse(lambda a, b: "x^y with a varying exponent needs x > 0 for Taylor mode"),
+                      lambda K, a, b: exp(K, mul(K, b, log(K, a, K.m.log(a[0]))), y0), a, b)
+    if not K.any(const):
+        return varying
+    return K.pick(const, power(K, a, b[0], y0), varying)
+
+
+def _sin(K, p, y0, a):
+    return _pair(K, a, y0, K.m.cos(a[0]), -1)[0]
+
+
+def _cos(K, p, y0, a):
+    return _pair(K, a, K.m.sin(a[0]), y0, -1)[1]
+
+
+def _tan(K, p, y0, a):
+    return ode(K, y0, a, lambda y, m: (1.0 if m == 0 else 0.0) + square_coeff(K, y, m))
+
+
+def _tanh(K, p, y0, a):
+    return ode(K, y0, a, lambda y, m: (1.0 if m == 0 else 0.0) - square_coeff(K, y, m))
+
+
+def _sinh(K, p, y0, a):
+    return _pair(K, a, y0, K.m.cosh(a[0]), 1)[0]
+
+
+def _cosh(K, p, y0, a):
+    return _pair(K, a, K.m.sinh(a[0]), y0, 1)[1]
+
+
+def _by_integral(K, y0, a, denominator):
+    """y with y' = a' / denominator (a series with a nonzero value)."""
+    return K.integrate(div(K, K.deriv(a), denominator[:-1]), y0)
+
+
+def _root(K, s):
+    return sqrt(K, s, K.m.sqrt(s[0]))
+
+
+def _end_of_domain(name):
+    return _refuse(lambda a, s, y0: f"{name} at {_num(a[0])}: its derivatives are infinite there "
+                                    "(an end of its domain)")
+
+
+def _asin(K, p, y0, a):
+    s = K.sub(K.const(1.0), mul(K, a, a))
+    return K.split(s[0] <= 0, _end_of_domain("asin"),
+                   lambda K, a, s, y0: _by_integral(K, y0, a, _root(K, s)), a, s, y0)
+
+
+def _acos(K, p, y0, a):
+    s = K.sub(K.const(1.0), mul(K, a, a))
+    return K.split(s[0] <= 0, _end_of_domain("acos"),
+                   lambda K, a, s, y0: K.scale(-1.0, _by_integral(K, -y0, a, _root(K, s))), a, s, y0)
+
+
+def _atan(K, p, y0, a):
+    return _by_integral(K, y0, a, K.add(K.const(1.0), mul(K, a, a)))
+
+
+def _asinh(K, p, y0, a):
+    return _by_integral(K, y0, a, _root(K, K.add(mul(K, a, a), K.const(1.0))))
+
+
+def _acosh(K, p, y0, a):
+    s = K.sub(mul(K, a, a), K.const(1.0))
+    return K.split(s[0] <= 0, _end_of_domain("acosh"),
+                   lambda K, a, s, y0: _by_integral(K, y0, a, _root(K, s)), a, s, y0)
+
+
+def _atanh(K, p, y0, a):
+    return _by_integral(K, y0, a, K.sub(K.const(1.0), mul(K, a, a)))
+
+
+def _exp(K, p, y0, a):
+    return exp(K, a, y0)
+
+
+def _expm1(K, p, y0, a):
+    y = exp(K, a, K.m.exp(a[0]))
+    y[0] = y0
+    return y
+
+
+_LOG_AT_ZERO = _refuse(lambda a: "log at 0 has no Taylor series (it is -inf there)")
+
+
+def _log(K, p, y0, a):
+    return K.split(a[0] == 0, _LOG_AT_ZERO, lambda K, a: log(K, a, y0), a)
+
+
+def _log1p(K, p, y0, a):
+    return K.split(a[0] == -1, _refuse(lambda a: "log1p at -1 has no Taylor series (it is -inf there)"),
+                   lambda K, a: _by_integral(K, y0, a, K.add(K.const(1.0), a)), a)
+
+
+def _log_base(scale):
+    def regular(K, a, y0):
+        y = K.over(log(K, a, 0.0), scale)
+        y[0] = y0
+        return y
+
+    def rule(K, p, y0, a):
+        return K.split(a[0] == 0, _refuse(lambda a, y0: "log at 0 has no Taylor series (it is -inf there)"),
+                       regular, a, y0)
+    return rule
+
+
+def _sqrt(K, p, y0, a):
+    return K.split(a[0] == 0, _zero_or_refuse("sqrt at 0: its derivatives are infinite there"),
+                   lambda K, a: sqrt(K, a, y0), a)
+
+
+def _cbrt(K, p, y0, a):
+    return K.split(a[0] == 0, _zero_or_refuse("cbrt at 0: its derivatives are infinite there"),
+                   lambda K, a: _power_regular(K, a, 1.0 / 3.0, y0), a)
+
+
+def _abs(K, p, y0, a):
+    return K.split(a[0] == 0, _zero_or_refuse("abs at 0 has no Taylor series (it has a corner there)"),
+                   lambda K, a: K.scale(K.m.sign(a[0]), a), a)
+
+
+def _sign(K, p, y0, a):
+    return K.split(a[0] == 0, _zero_or_refuse("sign at 0 has no Taylor series (it jumps there)"),
+                   lambda K, a: K.const(y0), a)
+
+
+def _relu(K, p, y0, a):
+    return K.split(a[0] == 0, _zero_or_refuse("relu at 0 has no Taylor series (it has a corner there)"),
+                   lambda K, a: K.pick(a[0] > 0, a, K.const(0.0)), a)
+
+
+def _sigmoid(K, p, y0, a):
+    return ode(K, y0, a, lambda y, m: y[m] - square_coeff(K, y, m))
+
+
+def _softplus(K, p, y0, a):
+    # softplus' = sigmoid: its series first, with its value from the table
+    s = _sigmoid(K, None, PRIMS["sigmoid"].value(K.m, None, a[0]), a)
+    return ode(K, y0, a, lambda y, m: s[m])
+
+
+def _erf(K, p, y0, a):
+    g = K.scale(TWO_OVER_SQRT_PI, exp(K, K.scale(-1.0, mul(K, a, a)), K.m.exp(-a[0] * a[0])))
+    return ode(K, y0, a, lambda y, m: g[m])
+
+
+def _atan2(K, p, y0, a, b):
+    def regular(K, a, b):
+        # y' = (b a' - a b') / (a^2 + b^2)
+        num = K.sub(mul(K, b[:-1], K.deriv(a)), mul(K, a[:-1], K.deriv(b)))
+        return K.integrate(div(K, num, K.add(mul(K, a, a), mul(K, b, b))[:-1]), y0)
+    return K.split((a[0] == 0) & (b[0] == 0), _refuse(lambda a, b: "atan2 at the origin has no Taylor series"),
+                   regular, a, b)
+
+
+def _hypot(K, p, y0, a, b):
+    return K.split((a[0] == 0) & (b[0] == 0),
+                   _zero_or_refuse("hypot at the origin has no Taylor series (it has a corner there)"),
+                   lambda K, a, b: sqrt(K, K.add(mul(K, a, a), mul(K, b, b)), y0), a, b)
+
+
+def _pick(name, smaller):
+    def tie(K, a, b):
+        if K.same(a, b):
+            return a
+        raise Refused(f"{name} at a tie ({name}({_num(a[0])}, {_num(b[0])})) has no Taylor series")
+
+    def rule(K, p, y0, a, b):
+        return K.split(a[0] == b[0], tie,
+                       lambda K, a, b: K.pick(a[0] < b[0] if smaller else a[0] > b[0], a, b), a, b)
+    return rule
+
+
+TAYLOR = {
+    "add": lambda K, p, y0, a, b: K.add(a, b),
+    "sub": lambda K, p, y0, a, b: K.sub(a, b),
+    "mul": lambda K, p, y0, a, b: mul(K, a, b),
+    "div": lambda K, p, y0, a, b: K.split(
+        b[0] == 0, _refuse(lambda a, b: "division by zero: a pole, or 0/0, has no Taylor series computed here"),
+        lambda K, a, b: div(K, a, b, y0), a, b),
+    "neg": lambda K, p, y0, a: K.scale(-1.0, a),
+    "powc": _powc, "pow": _pow,
+    "sin": _sin, "cos": _cos, "tan": _tan,
+    "asin": _asin, "acos": _acos, "atan": _atan,
+    "sinh": _sinh, "cosh": _cosh, "tanh": _tanh,
+    "asinh": _asinh, "acosh": _acosh, "atanh": _atanh,
+    "exp": _exp, "expm1": _expm1,
+    "log": _log, "log1p": _log1p, "log2": _log_base(LN2), "log10": _log_base(LN10),
+    "sqrt": _sqrt, "cbrt": _cbrt,
+    "abs": _abs, "sign": _sign, "relu": _relu,
+    "sigmoid": _sigmoid, "softplus": _softplus, "erf": _erf,
+    "atan2": _atan2, "hypot": _hypot,
+    "min": _pick("min", True), "max": _pick("max", False),
+}
+
+
+def sweep(program, xs, direction, order, K):
+    """Taylor coefficients 0..order of every output along x + t*direction, in the kit K
+    (one point or many). An input with direction 0, and every node depending only on
+    such inputs, stays a plain value. Returns (values of all nodes, coefficients of
+    the outputs); K.warnings collects the warnings."""
+    from ..errors import EvalError
+    from .sweep import call_value, compiled
+    code = compiled(program)
+    n_in = len(xs)
+    vals = list(xs) + [None] * (len(code) - n_in)
+    ser = [None] * len(code)
+    if order > 0:
+        for i, d in enumerate(direction):
+            if d:
+                ser[i] = K.seed(xs[i], d)
+    # A node's coefficients are dropped after their last use (N+1 rows per point add up).
+    last = list(range(len(code)))
+    for i, (_, args, _) in enumerate(code):
+        for a in args:
+            last[a] = i
+    for o in program.outputs:
+        last[o] = len(code)
+    for i in range(n_in, len(code)):
+        prim, args, param = code[i]
+        if prim is None:
+            vals[i] = param
+            continue
+        av = [vals[a] for a in args]
+        y0 = vals[i] = call_value(prim, K.m, param, av)
+        if all(ser[a] is None for a in args):
+            continue
+        sa = [ser[a] if ser[a] is not None else K.const(vals[a]) for a in args]
+        try:
+            ser[i] = K.apply(TAYLOR[prim.name], prim.name, param, y0, av, sa)
+        except Refused as e:
+            node = program.nodes[i]
+            raise EvalError(f"taylor: {e}", program.source, node.pos,
+                            hint="Taylor coefficients exist only where the function is smooth; "
+                                 "'adcli grad' gives the first derivative with its convention") from None
+        for a in args:
+            if last[a] == i:
+                ser[a] = None
+    outs = [ser[o] if ser[o] is not None else K.const(vals[o]) for o in program.outputs]
+    return vals, outs
+
+
+def series(program, xs, direction, order):
+    """Taylor coefficients 0..order of every output along x + t*direction at one point
+    (floats). Returns (values of all nodes, coefficient lists of the outputs, warnings);
+    raises EvalError naming the operation where a primitive has no series."""
+    K = Floats(order + 1)
+    vals, outs = sweep(program, xs, direction, order, K)
+    return vals, outs, K.warnings
+
+
+def factorial_times(c, k):
+    """c * k! (a float, or a numpy array of them), inf where it overflows."""
+    try:
+        f = float(math.factorial(k))
+    except OverflowError:
+        f = math.inf
+    if not isinstance(c, float):
+        return c * f
+    if c == 0 or c != c:
+        return c
+    return c * f

@@ -1,0 +1,79 @@
+"""POINT syntax: `x=3, y=-2, z=pi/4`. A value is a number or a constant expression."""
+import re
+
+from ..errors import UsageError
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def split_top(text, sep=","):
+    """(offset, piece) for each piece of text between separators outside parentheses."""
+    pieces, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == sep and depth == 0:
+            pieces.append((start, text[start:i]))
+            start = i + 1
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def refuse_constant(name, source=None, pos=None):
+    """pi and e are constants in expressions; a value given for one would be ignored."""
+    from ..ops.table import CONSTANTS
+    if name in CONSTANTS:
+        raise UsageError(f"'{name}' is the constant {name} = {CONSTANTS[name]!r} in expressions, not a variable",
+                         source, pos, f"rename the variable, for example to {name}_")
+
+
+def parse_point(texts, point=None):
+    """{name: float} from one or more POINT strings (the repeated --at options)."""
+    point = {} if point is None else point
+    for text in texts:
+        for offset, piece in split_top(text):
+            if not piece.strip():
+                if piece or len(text.strip()) == 0:
+                    raise UsageError("empty point: give values as name=value, as in x=3,y=2",
+                                     text, offset)
+                continue
+            name, eq, value = piece.partition("=")
+            at = offset + len(piece) - len(piece.lstrip())
+            if not eq:
+                raise UsageError(f"expected name=value, got '{piece.strip()}'", text, at,
+                                 "write the point as x=3,y=2")
+            name = name.strip()
+            if not _NAME.match(name):
+                raise UsageError(f"'{name}' is not a variable name", text, at)
+            refuse_constant(name, text, at)
+            if name in point:
+                raise UsageError(f"'{name}' is given twice", text, at)
+            point[name] = constant_value(value, text, offset + len(piece) - len(value))
+    return point
+
+
+def constant_value(text, where=None, offset=0):
+    """A number, or an expression without variables such as pi/4 or -2^0.5."""
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    from ..api.function import parse
+    from ..errors import AdcliError
+    src = text.strip()
+    shift = offset + len(text) - len(text.lstrip())
+    try:
+        program = parse(src)
+    except AdcliError as e:
+        hint = "separate name=value pairs with commas, as in x=1,y=2" if "=" in src else e.hint
+        raise UsageError(f"bad value: {e.message}", where if where is not None else text,
+                         shift + (e.pos or 0), hint) from None
+    if program.inputs or len(program.outputs) != 1:
+        what = f"variable '{program.inputs[0]}'" if program.inputs else "several values"
+        raise UsageError(f"a value must be a number or a constant expression, not one with {what}",
+                         where if where is not None else text, shift)
+    from ..ops import scalar
+    from ..engine.sweep import values
+    return values(program, [], scalar)[program.outputs[0]]

@@ -1,0 +1,278 @@
+"""Source text to a small syntax tree, with friendly errors.
+
+Lark's LALR parser calls the builder below at every reduction, so no parse tree is
+built and nothing recurses over the depth of the input. The builder keeps no state
+between parses. Syntax nodes compare and hash by identity, so deep trees never
+recurse in __eq__ or __hash__ either.
+"""
+import os
+import sys
+
+from ..errors import ExprError
+
+_HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the adcli package
+# Installed wheels carry the grammar inside the package; a checkout keeps it in grammar/.
+_GRAMMAR_CANDIDATES = (os.path.join(_HERE, "grammar", "adcli.lark"),
+                       os.path.join(os.path.dirname(_HERE), "grammar", "adcli.lark"))
+
+
+class Syntax:
+    """A node of the syntax tree. kind is one of num, name, call, bin, neg, let, outputs;
+    value is the number, the name, the function name or the operator."""
+    __slots__ = ("kind", "args", "value", "start", "end")
+
+    def __init__(self, kind, args, value, start, end):
+        self.kind, self.args, self.value, self.start, self.end = kind, args, value, start, end
+
+    def __repr__(self):
+        return f"<{self.kind} {self.value!r} at {self.start}:{self.end}>"
+
+
+def grammar_path():
+    for path in _GRAMMAR_CANDIDATES:
+        if os.path.exists(path):
+            return path
+    raise RuntimeError("adcli's grammar file is missing from the installation")
+
+
+def _cache_file(lark_version, text):
+    import hashlib
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "adcli")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return False
+    # A private folder, never the shared temp dir: Lark's cache is a pickle.
+    return os.path.join(folder, f"parser-{digest}-lark{lark_version}-py{sys.version_info[0]}{sys.version_info[1]}.cache")
+
+
+_parser = None
+
+
+def _get_parser():
+    global _parser
+    if _parser is None:
+        import lark
+
+        class Build(lark.Transformer):
+            def number(self, c):
+                t = c[0]
+                return Syntax("num", (), float(t), t.start_pos, t.end_pos)
+
+            def name(self, c):
+                t = c[0]
+                return Syntax("name", (), str(t), t.start_pos, t.end_pos)
+
+            def binop(self, c):
+                left, op, right = c
+                sym = "^" if op == "**" else str(op)
+                return Syntax("bin", (left, right), sym, left.start, right.end)
+
+            def unop(self, c):
+                op, x = c
+                if op == "+":
+                    x.start = op.start_pos
+                    return x
+                return Syntax("neg", (x,), "-", op.start_pos, x.end)
+
+            def paren(self, c):
+                lpar, x, rpar = c
+                x.start, x.end = lpar.start_pos, rpar.end_pos
+                return x
+
+            def arglist(self, c):
+                return tuple(c)
+
+            def call(self, c):
+                name, rpar = c[0], c[-1]
+                args = c[2] if len(c) == 4 else ()
+                return Syntax("call", args, str(name), name.start_pos, rpar.end_pos)
+
+            def let(self, c):
+                name, expr = c
+                return Syntax("let", (expr,), str(name), name.start_pos, expr.end)
+
+            def outputs(self, c):
+                return Syntax("outputs", tuple(c), None, c[0].start, c[-1].end)
+
+            def start(self, c):
+                return list(c)
+
+        with open(grammar_path(), encoding="utf-8") as f:
+            text = f.read()
+        _parser = lark.Lark(text, parser="lalr", lexer="basic", transformer=Build(),
+                            maybe_placeholders=False, cache=_cache_file(lark.__version__, text))
+    return _parser
+
+
+def parse(source):
+    """Parse `source` into a list of statements (let nodes, then one outputs node)."""
+    if not source.strip():
+        raise ExprError("empty expression", source, 0, "give an expression such as 'x^2 + y'")
+    import lark.exceptions as lx
+    try:
+        stmts = _get_parser().parse(source)
+    except lx.UnexpectedCharacters as e:
+        raise _bad_character(source, e.pos_in_stream) from None
+    except lx.UnexpectedToken as e:
+        raise _unexpected(source, e) from None
+    except lx.UnexpectedEOF:  # pragma: no cover - LALR reports $END as a token
+        raise ExprError("unexpected end of input", source, len(source)) from None
+    _check_statements(source, stmts)
+    return stmts
+
+
+_LOOKALIKES = {"×": "*", "·": "*", "÷": "/", "−": "-", "–": "-", "²": "^2", "³": "^3", "√": "sqrt",
+               "π": "pi"}
+# Function names, for the hint 'sin x' -> 'sin(x)' (kept here so the parser needs no table import).
+_FUNCTION_NAMES = frozenset(
+    "sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 "
+    "sqrt cbrt abs sign sigmoid relu softplus erf pow atan2 hypot min max".split())
+
+
+def _bad_character(source, pos):
+    ch = source[pos]
+    from ..errors import printable
+    hint = None
+    if ch in _LOOKALIKES:
+        hint = f"write {_LOOKALIKES[ch]!r} instead of {ch!r}"
+    elif ch in "[{":
+        hint = "use ( ) for grouping"
+    elif ch == "@":
+        hint = "give the point with --at, as in --at x=1,y=2"
+    return ExprError(f"unexpected character '{printable(ch)}'", source, pos, hint)
+
+
+_FRIENDLY = {"NUMBER": "a number", "NAME": "a name", "LPAR": "'('", "RPAR": "')'", "ADD_OP": "'+' or '-'",
+             "MUL_OP": "'*' or '/'", "POW_OP": "'^'", "COMMA": "','", "SEMICOLON": "';'",
+             "EQUAL": "'='", "_NL": "a new line", "$END": "the end of the input"}
+
+
+def _unexpected(source, e):
+    tok = e.token
+    at_end = tok.type == "$END"
+    pos = len(source) if at_end else tok.start_pos
+    from ..errors import printable
+    expected = set(e.expected or ())
+    operand = {"NUMBER", "NAME", "LPAR"}
+    if at_end:
+        opened = _unclosed_paren(source)
+        if opened is not None and "RPAR" in expected:
+            return ExprError("unexpected end of input: a '(' is never closed", source, opened,
+                             "add the missing ')'")
+        return ExprError("unexpected end of input: an expression is incomplete", source, pos,
+                         "expected " + _describe(expected))
+    if tok.type == "_NL":
+        return ExprError("unexpected line break: the expression is incomplete", source, pos,
+                         "a line break ends a statement; expected " + _describe(expected))
+    shown = printable(str(tok))
+    prev = source[:pos].rstrip()
+    before = prev[-1:]
+    if tok.type in operand and (before.isalnum() or before in "._)"):
+        word = _last_number(prev)
+        if word in _FUNCTION_NAMES and tok.type != "LPAR":
+            return ExprError(f"missing parentheses after '{word}'", source, pos,
+                             f"call a function with parentheses: write {word}({shown})")
+        if (before.isdigit() or before == ".") and tok.type == "NAME":
+            left = _last_number(prev)
+            return ExprError(f"missing operator before '{shown}'", source, pos,
+                             f"adcli has no implicit multiplication: write {left}*{shown}")
+        return ExprError(f"missing operator before '{shown}'", source, pos,
+                         "put an operator such as * or + between the two")
+    if tok.type == "RPAR" and "RPAR" not in expected:
+        if source.count("(", 0, pos) <= source.count(")", 0, pos):
+            return ExprError("unmatched ')'", source, pos, "remove it or add the '(' it closes")
+        if before == "(":
+            return ExprError("empty parentheses", source, pos,
+                             "put an expression inside: expected " + _describe(expected))
+    if tok.type == "EQUAL":
+        return ExprError("'=' can only follow a name at the start of a statement", source, pos,
+                         "a let-binding looks like 'a = x + y; a * a'")
+    return ExprError(f"unexpected '{shown}'", source, pos, "expected " + _describe(expected))
+
+
+def _describe(expected):
+    if expected & {"NUMBER", "NAME", "LPAR"}:
+        return "a number, a name or '('"
+    names = sorted({_FRIENDLY.get(t, t) for t in expected if t not in ("_NL", "SEMICOLON")})
+    return ", ".join(names) if names else "something else"
+
+
+def _last_number(text):
+    i = len(text)
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] == "."):
+        i -= 1
+    return text[i:]
+
+
+def _unclosed_paren(source):
+    stack = []
+    for i, c in enumerate(source):
+        if c == "(":
+            stack.append(i)
+        elif c == ")" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _check_statements(source, stmts):
+    *lets, last = stmts
+    for s in lets:
+        if s.kind != "let":
+            raise ExprError("only the last statement may be an expression", source, s.start,
+                            "earlier statements must be let-bindings such as 'a = x + y'")
+    if last.kind == "let":
+        raise ExprError(f"the last statement only defines '{last.value}'", source, last.start,
+                        "end with the expression to evaluate, as in 'a = x + y; a * a'")
+
+
+def parenthesize(stmts, source=None):
+    """The statements as text with every operation in parentheses: '-x^2' -> '-(x^2)'.
+    Iterative: a 100,000-deep expression prints without recursion."""
+    return "; ".join(_paren_one(s) for s in stmts)
+
+
+def _paren_one(root):
+    # Pre-order over an explicit stack of nodes and literal pieces, writing pieces once:
+    # linear in the output, where joining each child's text into its parent's would copy
+    # a 100,000-deep expression's text 100,000 times.
+    out = []
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        k = item.kind
+        if k == "num":
+            v = item.value
+            out.append(repr(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v))
+            continue
+        if k == "name":
+            out.append(item.value)
+            continue
+        # The pieces of this node, in order; pushed reversed so they pop in order.
+        if k == "call":
+            pieces = [f"{item.value}("]
+            for i, a in enumerate(item.args):
+                pieces += [", ", a] if i else [a]
+            pieces.append(")")
+        elif k == "neg":
+            pieces = ["-", *_wrapped(item.args[0])]
+        elif k == "bin":
+            op = "^" if item.value == "^" else f" {item.value} "
+            pieces = [*_wrapped(item.args[0]), op, *_wrapped(item.args[1])]
+        elif k == "let":
+            pieces = [f"{item.value} = ", item.args[0]]
+        else:  # outputs
+            pieces = []
+            for i, a in enumerate(item.args):
+                pieces += [", ", a] if i else [a]
+        stack.extend(reversed(pieces))
+    return "".join(out)
+
+
+def _wrapped(node):
+    return ("(", node, ")") if node.kind in ("bin", "neg") else (node,)

@@ -1,0 +1,188 @@
+"""Drawing PlotData (adcli.plotdata) in the terminal, by hand, with Rich for colour.
+
+With colour, curves are braille dots (2 x 4 per character cell), one colour per
+series. Without colour (piped, NO_COLOR) several braille curves would look alike, so
+each series gets its own marker character at one point per cell (one series alone
+still uses braille). --ascii uses * o + x # and ASCII axes. Samples that are nan or
+inf, or outside the y-range, are not drawn and never joined: gaps, not spikes.
+"""
+import math
+
+from ..api.plotdata import series_name
+
+COLOURS = ["cyan", "magenta", "yellow", "green", "red"]
+MARKERS = ["•", "∘", "+", "×", "▪"]
+ASCII_MARKERS = ["*", "o", "+", "x", "#"]
+_BRAILLE = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
+
+
+def nice_ticks(lo, hi, count):
+    """Round tick values (1, 2, 2.5 or 5 times a power of ten) inside [lo, hi]."""
+    raw = (hi - lo) / max(count, 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    k0, k1 = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+    return [k * step for k in range(k0, k1 + 1)], step
+
+
+def tick_text(v, step):
+    if v == 0:
+        return "0"
+    if abs(v) >= 1e6 or abs(v) < 1e-4:
+        return f"{v:.3g}"
+    places = max(0, -math.floor(math.log10(step) + 1e-9))
+    if round(step / 10 ** math.floor(math.log10(step) + 1e-9), 6) == 2.5:
+        places += 1
+    text = f"{v:.{places}f}"
+    return "0" if text.strip("-0.") == "" else text
+
+
+def render(data, width, height, ascii=False, colour=True):
+    """Rich Text lines of the plot, `width` x `height` characters at most."""
+    from rich.text import Text
+
+    from ..errors import printable
+    from .tables import one_line
+    nseries = len(data.series)
+    braille = not ascii and (colour or nseries == 1)
+    sx, sy = (2, 4) if braille else (1, 1)
+    ylo, yhi = data.ylim
+    plot_h = max(3, height - 4)
+    yticks, ystep = nice_ticks(ylo, yhi, max(2, plot_h // 2))
+    ylabels = [tick_text(t, ystep) for t in yticks]
+    margin = max(len(s) for s in ylabels) if ylabels else 1
+    var = printable(data.var)
+    plot_w = max(10, width - margin - 3 - len(var))
+    pw, ph = plot_w * sx, plot_h * sy
+
+    def prow(y):
+        return (yhi - y) / (yhi - ylo) * (ph - 1)
+
+    span = data.hi - data.lo
+    px = [round((x - data.lo) / span * (pw - 1)) for x in data.x.tolist()]
+    cells = {}     # (row, col) -> braille bits or marker index
+    owner = {}     # (row, col) -> series position
+    markers = ASCII_MARKERS if ascii else MARKERS
+
+    def dot(c, r, s):
+        key = (r // sy, c // sx)
+        if braille:
+            cells[key] = cells.get(key, 0) | _BRAILLE[c % 2][r % 4]
+        else:
+            cells[key] = s
+        owner[key] = s
+
+    # Derivatives first, f last: where curves meet, f is on top.
+    for s in range(nseries - 1, -1, -1):
+        ys = data.series[s][1].tolist()
+        prev = None
+        for c, y in zip(px, ys):
+            if not math.isfinite(y):
+                prev = None
+                continue
+            r = prow(y)
+            if not -0.5 <= r <= ph - 0.5:
+                prev = None
+                continue
+            if prev is None:
+                dot(c, round(r), s)
+            else:
+                c0, r0 = prev
+                steps = max(abs(c - c0), abs(round(r) - round(r0)), 1)
+                for k in range(1, steps + 1):
+                    dot(round(c0 + (c - c0) * k / steps), round(r0 + (r - r0) * k / steps), s)
+            prev = (c, r)
+
+    zero = None
+    if ylo < 0 < yhi:
+        zero = int(round(prow(0.0))) // sy
+    tick_rows = {}
+    for t, label in zip(yticks, ylabels):
+        tick_rows.setdefault(int(round(prow(t))) // sy, label)
+
+    vbar, tick, corner, hbar, xtick = ("|", "+", "+", "-", "+") if ascii else ("│", "┤", "└", "─", "┬")
+    lines = []
+    title = Text(no_wrap=True, end="")
+    title.append(printable(one_line(data.expr)), style="bold")
+    if data.fixed:
+        title.append("  at " + ", ".join(f"{k} = {_num(v)}" for k, v in data.fixed.items()), style="dim")
+    title.truncate(width, overflow="ellipsis")
+    lines.append(title)
+    for row in range(plot_h):
+        line = Text(no_wrap=True, end="")
+        label = tick_rows.get(row, "")
+        line.append(label.rjust(margin) + " ", style="dim")
+        line.append(tick if label else vbar, style="dim")
+        run, run_style = [], None
+        for col in range(plot_w):
+            key = (row, col)
+            if key in cells:
+                ch = chr(0x2800 + cells[key]) if braille else markers[cells[key] % len(markers)]
+                style = COLOURS[owner[key] % len(COLOURS)] if colour else None
+            elif row == zero:
+                ch, style = ("." if ascii else "┈"), "dim"
+            else:
+                ch, style = " ", None
+            if style != run_style and run:
+                line.append("".join(run), style=run_style)
+                run = []
+            run_style = style
+            run.append(ch)
+        if run:
+            line.append("".join(run), style=run_style)
+        line.rstrip()
+        lines.append(line)
+
+    xticks, xstep = nice_ticks(data.lo, data.hi, max(2, plot_w // 8))
+    axis = [hbar] * plot_w
+    under = [" "] * (plot_w + margin + 2 + len(var) + 8)
+    last_end = -1
+    for t in xticks:
+        col = int(round((t - data.lo) / span * (pw - 1))) // sx
+        axis[col] = xtick
+        text = tick_text(t, xstep)
+        start = max(0, margin + 2 + col - len(text) // 2)
+        if start > last_end + 1 and start + len(text) <= len(under):
+            under[start:start + len(text)] = list(text)
+            last_end = start + len(text)
+    xline = Text(no_wrap=True, end="")
+    xline.append(" " * margin + " " + corner + "".join(axis) + " ", style="dim")
+    xline.append(var, style="bold")
+    lines.append(xline)
+    lines.append(Text("".join(under).rstrip(), style="dim", no_wrap=True, end=""))
+
+    legend = Text(no_wrap=True, end="")
+    for s, (order, _) in enumerate(data.series):
+        if s:
+            legend.append("   ")
+        sample = ("──" if not ascii else "--") if braille else markers[s % len(markers)]
+        legend.append(sample, style=COLOURS[s % len(COLOURS)] if colour else None)
+        legend.append(f" {series_name(order, ascii)}({var})")
+    lines.append(legend)
+    return lines
+
+
+def _num(v):
+    from .text import number
+    return number(v)
+
+
+def write_csv(data, out, ascii=False):
+    """x and one column per series, full precision."""
+    import csv
+
+    from .text import number
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow([data.var] + [series_name(order, True) for order, _ in data.series])
+    cols = [y.tolist() for _, y in data.series]
+    for i, x in enumerate(data.x.tolist()):
+        w.writerow([number(x)] + [number(c[i]) for c in cols])
+
+
+def record(data):
+    from .text import json_number
+    return {"expr": data.expr, "wrt": data.var, "range": [data.lo, data.hi],
+            "at": {k: json_number(v) for k, v in data.fixed.items()},
+            "x": [json_number(x) for x in data.x.tolist()],
+            "series": [{"name": series_name(order, True), "order": order,
+                        "y": [json_number(v) for v in y.tolist()]} for order, y in data.series]}
