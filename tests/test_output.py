@@ -4,8 +4,7 @@ import math
 import pytest
 
 import adcli
-from adcli.ir import fmt_const
-from adcli.render.text import json_number, number
+from adcli.numtext import fmt_const, json_number, number
 
 
 @pytest.mark.parametrize("v,text", [

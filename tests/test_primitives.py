@@ -15,7 +15,7 @@ import pytest
 
 from adcli.ops import scalar, arrays as vector
 from adcli.ops.table import FUNCTIONS, PRIMS
-from adcli.engine.sweep import call_partials, call_value
+from adcli.ops.call import call_partials, call_value
 
 from conftest import close
 

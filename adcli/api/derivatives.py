@@ -1,79 +1,83 @@
-"""Jacobians, Hessians, directional derivatives, Taylor coefficients and checks of a
-parsed Function, returned as plain result objects that the renderers only format.
+"""Everything the API computes for a parsed Function at a checked point: values,
+gradients and Jacobians, Hessians, directional derivatives, Taylor coefficients and
+checks, returned as the plain results of adcli.api.results that renderers only format.
 
-adcli.api.Function exposes each as a method (f.jacobian, f.hessian, f.jvp, f.vjp,
-f.taylor, f.check); the commands in adcli/commands/higher.py call those.
+adcli.api.Function exposes each as a method (f.eval, f.grad, f.jacobian, f.hessian,
+f.jvp, f.vjp, f.taylor, f.check); the batch job kinds call these functions directly.
 """
 import math
 
+from ..engine import forward, reverse
 from ..errors import UsageError
+from .inputs import (check_cotangent, choose_mode, direction_of, errstate, fill, finite, namespace, one_output,
+                     sweep_reason, wrt_names)
+from .results import Check, Hessian, Jacobian, Jvp, Result, Taylor, Vjp
 
+BACKENDS = {"forward": forward, "reverse": reverse}
 MAX_ORDER = 170  # the largest k with k! finite in float64
 
 
-class Jacobian:
-    def __init__(self, expr, at, outputs, variables, value, jacobian, mode, sweeps, reason, warnings):
-        self.expr, self.at, self.outputs, self.variables = expr, at, outputs, variables
-        self.value = value          # one number per output
-        self.jacobian = jacobian    # rows = outputs, columns = variables
-        self.mode = mode            # "forward" or "reverse"
-        self.sweeps = sweeps        # {"forward": n, "reverse": m}: sweeps each mode needs
-        self.reason = reason        # one sentence: which mode and why
-        self.warnings = list(warnings)
+def evaluate(f, point):
+    """Value(s) of the expression at a point."""
+    m, xs, shape = namespace(f.program, point)
+    from ..engine.sweep import values
+    with errstate(m):
+        vals = values(f.program, xs, m)
+        out = [fill(vals[o], shape, m) for o in f.program.outputs]
+        warnings = []
+        if not finite(out, m):
+            from ..engine.sweep import diagnose
+            warnings = diagnose(f.program, vals, m)
+    return Result(f.expr, point, f.program.labels, out, warnings=warnings)
 
 
-class Hessian:
-    def __init__(self, expr, at, variables, value, gradient, hessian, warnings):
-        self.expr, self.at, self.variables = expr, at, variables
-        self.value = value          # a number
-        self.gradient = gradient    # {variable: number}
-        self.hessian = hessian      # rows x columns, both in the order of `variables`
-        self.warnings = list(warnings)
+def derivatives(f, point, wrt, mode):
+    """Values and the Jacobian (rows = outputs) at a point, in the given AD mode."""
+    program = f.program
+    wrt = wrt_names(program, wrt, point)
+    requested, n_out = mode, len(program.outputs)
+    mode = choose_mode(mode, n_out, len(wrt))
+    m, xs, shape = namespace(program, point)
+    backend = BACKENDS[mode]
+    index = {v: i for i, v in enumerate(program.inputs)}
+    cols = [index[v] for v in wrt if v in index]
+    with errstate(m):
+        from ..engine.sweep import values
+        if cols:
+            value, rows = backend.jacobian(program, xs, cols, m)
+        else:
+            value, rows = [values(program, xs, m)[o] for o in program.outputs], None
+        jac = []
+        for r in range(len(program.outputs)):
+            got = dict(zip([v for v in wrt if v in index], rows[r])) if rows else {}
+            jac.append([fill(got.get(v), shape, m) for v in wrt])
+        value = [fill(v, shape, m) for v in value]
+        warnings = []
+        if not finite(value, m) or not all(finite(r, m) for r in jac):
+            from ..engine.sweep import diagnose
+            warnings = diagnose(program, values(program, xs, m), m,
+                                derivatives=not all(finite(r, m) for r in jac),
+                                active=_active(program, cols))
+    return Result(f.expr, point, program.labels, value, mode, wrt, jac, warnings,
+                  sweep_reason(requested, mode, n_out, len(wrt)))
 
 
-class Jvp:
-    def __init__(self, expr, at, direction, outputs, value, jvp, warnings):
-        self.expr, self.at, self.dir, self.outputs = expr, at, direction, outputs
-        self.value = value          # one number per output
-        self.jvp = jvp              # J @ dir, one number per output
-        self.warnings = list(warnings)
-
-
-class Vjp:
-    def __init__(self, expr, at, cotangent, outputs, value, vjp, warnings):
-        self.expr, self.at, self.cotangent, self.outputs = expr, at, cotangent, outputs
-        self.value = value          # one number per output
-        self.vjp = vjp              # {variable: (cotangent @ J)[variable]}
-        self.warnings = list(warnings)
-
-
-class Taylor:
-    def __init__(self, expr, at, wrt, direction, coefficients, warnings):
-        self.expr, self.at, self.wrt, self.dir = expr, at, wrt, direction
-        self.coefficients = coefficients   # [c_0 .. c_N], c_k = f^(k) / k!
-        from ..engine.taylor import factorial_times
-        self.derivatives = [factorial_times(c, k) for k, c in enumerate(coefficients)]
-        self.warnings = list(warnings)
-
-    @property
-    def order(self):
-        return len(self.coefficients) - 1
-
-
-class Check:
-    def __init__(self, expr, at, value, rows, warnings):
-        self.expr, self.at, self.value = expr, at, value
-        self.rows = rows            # adcli.check.CheckRow per variable
-        self.ok = all(r.ok for r in rows)
-        self.warnings = list(warnings)
+def _active(program, cols):
+    """Which nodes depend on a differentiated input: only their derivatives were taken."""
+    active = [False] * len(program.nodes)
+    for i in cols:
+        active[i] = True
+    for i, node in enumerate(program.nodes):
+        if any(active[a] for a in node.args):
+            active[i] = True
+    return active
 
 
 def jacobian(f, point, wrt, mode):
-    from .function import choose_mode, sweep_reason
     n_out = len(f.program.outputs)
-    wrt = f._wrt(wrt, point)
+    wrt = wrt_names(f.program, wrt, point)
     chosen = choose_mode(mode, n_out, len(wrt))
-    r = f.derivatives(point, wrt=wrt, mode=chosen)
+    r = derivatives(f, point, wrt, chosen)
     return Jacobian(f.expr, r.at, r.outputs, r.wrt, r.value, r.jacobian, chosen,
                     {"forward": len(wrt), "reverse": n_out}, sweep_reason(mode, chosen, n_out, len(wrt)),
                     r.warnings)
@@ -81,70 +85,54 @@ def jacobian(f, point, wrt, mode):
 
 def hessian(f, point, wrt):
     from ..engine import hessian as hess
-    from .function import _errstate, _fill, _finite
-    _one_output(f, "hessian")
-    wrt = f._wrt(wrt, point)
-    m, xs, shape = f._namespace(point)
+    one_output(f.program, "hessian")
+    wrt = wrt_names(f.program, wrt, point)
+    m, xs, shape = namespace(f.program, point)
     index = {v: i for i, v in enumerate(f.program.inputs)}
     cols = [index[v] for v in wrt if v in index]
-    with _errstate(m):
+    with errstate(m):
         value, grad, rows = hess.hessian(f.program, xs, cols, m)
         got = dict(zip([v for v in wrt if v in index], range(len(cols))))
-        g = [_fill(grad[got[v]] if v in got else None, shape, m) for v in wrt]
-        h = [[_fill(rows[got[a]][got[b]] if a in got and b in got else None, shape, m) for b in wrt]
+        g = [fill(grad[got[v]] if v in got else None, shape, m) for v in wrt]
+        h = [[fill(rows[got[a]][got[b]] if a in got and b in got else None, shape, m) for b in wrt]
              for a in wrt]
-        value = _fill(value, shape, m)
+        value = fill(value, shape, m)
         warnings = _diagnose(f, xs, m, [value], g)
-        if not _finite([x for row in h for x in row], m) and _finite(g, m):
+        if not finite([x for row in h for x in row], m) and finite(g, m):
             warnings += hess.diagnose2(f.program, xs, m)
     return Hessian(f.expr, point, tuple(wrt), value, dict(zip(wrt, g)), h, warnings)
 
 
 def jvp(f, point, direction):
-    from ..engine import forward
-    from .function import _errstate, _fill
-    given = _direction(f, point, direction)
+    given = direction_of(f.program, point, direction)
     direction = {v: given.get(v, 0.0) for v in f.program.inputs}
     direction.update(given)
-    m, xs, shape = f._namespace(point)
+    m, xs, shape = namespace(f.program, point)
     seeds = [[float(direction[v])] if direction.get(v) else None for v in f.program.inputs]
-    with _errstate(m):
+    with errstate(m):
         vals, tans = forward.jvp(f.program, xs, seeds, m)
-        value = [_fill(vals[o], shape, m) for o in f.program.outputs]
-        out = [_fill(tans[o][0] if tans[o] is not None else None, shape, m) for o in f.program.outputs]
+        value = [fill(vals[o], shape, m) for o in f.program.outputs]
+        out = [fill(tans[o][0] if tans[o] is not None else None, shape, m) for o in f.program.outputs]
         warnings = _diagnose(f, xs, m, value, out)
     return Jvp(f.expr, point, direction, f.program.labels, value, out, warnings)
 
 
 def vjp(f, point, cotangent):
-    from ..engine import reverse
-    from .function import _errstate, _fill
-    cotangent = check_cotangent(f, cotangent)
-    m, xs, shape = f._namespace(point)
+    cotangent = check_cotangent(f.program, cotangent)
+    m, xs, shape = namespace(f.program, point)
     cts = [[c if c != 0 else None] for c in cotangent]
-    with _errstate(m):
+    with errstate(m):
         vals, adj, _ = reverse.vjp(f.program, xs, cts, m)
-        value = [_fill(vals[o], shape, m) for o in f.program.outputs]
-        out = {v: _fill(adj[i][0] if adj[i] is not None else None, shape, m)
+        value = [fill(vals[o], shape, m) for o in f.program.outputs]
+        out = {v: fill(adj[i][0] if adj[i] is not None else None, shape, m)
                for i, v in enumerate(f.program.inputs)}
         warnings = _diagnose(f, xs, m, value, list(out.values()))
     return Vjp(f.expr, point, cotangent, f.program.labels, value, out, warnings)
 
 
-def check_cotangent(f, cotangent):
-    """The cotangent as floats, one per output of f."""
-    n_out = len(f.program.outputs)
-    cotangent = [float(c) for c in cotangent]
-    if len(cotangent) != n_out:
-        raise UsageError(f"the cotangent has {len(cotangent)} entr{'y' if len(cotangent) == 1 else 'ies'} "
-                         f"but the expression has {n_out} output{'s' if n_out != 1 else ''}",
-                         hint="give one number per output, as in --cotangent " + ",".join(["1"] * n_out))
-    return cotangent
-
-
 def taylor(f, point, wrt=None, direction=None, order=5):
     from ..engine.taylor import series
-    _one_output(f, "taylor")
+    one_output(f.program, "taylor")
     if not 0 <= order <= MAX_ORDER:
         raise UsageError(f"the order must be between 0 and {MAX_ORDER}",
                          hint=f"beyond {MAX_ORDER}, k! overflows float64 and the coefficients f^(k)/k! underflow")
@@ -156,13 +144,13 @@ def taylor(f, point, wrt=None, direction=None, order=5):
                 raise UsageError("taylor needs one variable or a direction",
                                  hint="add --wrt x, or --dir x=1,y=0 for a direction")
             wrt = f.program.inputs[0]
-        f._wrt([wrt], point)
+        wrt_names(f.program, [wrt], point)
         direction = {wrt: 1.0}
         label = wrt
     else:
         label = "t"
-    direction = _direction(f, point, direction)
-    m, xs, shape = f._namespace(point)
+    direction = direction_of(f.program, point, direction)
+    m, xs, shape = namespace(f.program, point)
     d = [float(direction.get(v, 0.0)) for v in f.program.inputs]
     if shape is not None:
         return _taylor_arrays(f, point, label, direction, xs, d, order)
@@ -194,9 +182,9 @@ def check(f, point, wrt):
     from ..engine import fdcheck as chk
     from ..ops import scalar
     from ..engine.sweep import values
-    _one_output(f, "check")
-    wrt = f._wrt(wrt, point)
-    m, xs, shape = f._namespace(point)
+    one_output(f.program, "check")
+    wrt = wrt_names(f.program, wrt, point)
+    m, xs, shape = namespace(f.program, point)
     if shape is not None:
         raise UsageError("check works at one point at a time, not on arrays")
     index = {v: i for i, v in enumerate(f.program.inputs)}
@@ -212,36 +200,9 @@ def check(f, point, wrt):
     return Check(f.expr, point, value, rows, warnings)
 
 
-def _one_output(f, command):
-    n = len(f.program.outputs)
-    if n != 1:
-        raise UsageError(f"{command} needs one output, got {n}",
-                         hint="give one expression, or use 'adcli jacobian' for several outputs")
-
-
-def _direction(f, point, direction):
-    """{variable: float}; every variable must be in the expression or have a value."""
-    if isinstance(direction, str):
-        from ..language.point import parse_point
-        direction = parse_point([direction])
-    out = {}
-    for v, d in dict(direction).items():
-        if v not in f.program.inputs and v not in point:
-            raise UsageError(f"the direction names '{v}', which is not a variable of the expression",
-                             hint="give directions only for the variables in the expression")
-        try:
-            out[v] = float(d)
-        except (TypeError, ValueError):
-            raise UsageError(f"the direction of '{v}' must be a number") from None
-    if not out:
-        raise UsageError("the direction is empty: give it as x=1,y=0")
-    return out
-
-
 def _diagnose(f, xs, m, value, derivs):
-    from .function import _finite
-    if _finite(value, m) and _finite(derivs, m):
+    if finite(value, m) and finite(derivs, m):
         return []
     from ..engine.sweep import diagnose, values
-    return diagnose(f.program, values(f.program, xs, m), m, derivatives=not _finite(derivs, m))
+    return diagnose(f.program, values(f.program, xs, m), m, derivatives=not finite(derivs, m))
 

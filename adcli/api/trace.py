@@ -14,7 +14,8 @@ The result is plain data (Trace, Row, Step); adcli.render_trace formats it.
 """
 from ..ops import scalar
 from ..errors import UsageError
-from ..engine.sweep import call_partials, call_value, compiled, is_zero, scale
+from ..engine.sweep import compiled
+from ..ops.call import call_partials, call_value, is_zero, scale
 
 
 class Row:

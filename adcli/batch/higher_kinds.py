@@ -81,8 +81,8 @@ def vjp_check(f, options):
         if n != 1:
             raise UsageError(f"vjp needs --cotangent with one number per output ({n})")
     else:
-        from ..api.derivatives import check_cotangent
-        check_cotangent(f, options["cotangent"])
+        from ..api.inputs import check_cotangent
+        check_cotangent(f.program, options["cotangent"])
 
 
 def vjp_job(f, point, options):
@@ -134,8 +134,8 @@ def check_verdict(r):
 
 def one_output(command):
     def check(f, options):
-        from ..api.derivatives import _one_output
-        _one_output(f, command)
+        from ..api.inputs import one_output as check_one
+        check_one(f.program, command)
     return check
 
 

@@ -64,7 +64,7 @@ class Run:
         """The compiled expression (or the error it raises), parsed once per run."""
         f = self._functions.get(expr)
         if f is None:
-            from ..api.function import Function
+            from ..api import Function
             try:
                 f = Function(expr)
                 if self.kind.check:

@@ -39,7 +39,8 @@ The batch layer (adcli.batch) does the rest: reading, grouping lines that share 
 expression, slicing many-point Results back into one Result per line, warnings,
 output in every format and the exit code.
 """
-from ..api.function import Result, choose_mode
+from ..api import Result, choose_mode
+from ..api.inputs import complete_point, wrt_names
 from ..errors import UsageError
 
 
@@ -87,7 +88,7 @@ def _arrays(f, point):
 
 
 def eval_job(f, point, options):
-    f._point(point, {})
+    complete_point(f.program, point, {})
     if not is_many(point):
         return f.eval(point)
     from ..engine import chunked as vectorized
@@ -108,12 +109,12 @@ def one_output(f, options):
 
 def grad_job(f, point, options):
     wrt, mode = options.get("wrt"), options.get("mode", "auto")
-    f._point(point, {})
+    complete_point(f.program, point, {})
     if not is_many(point):
         return f.grad(point, wrt=wrt, mode=mode)
     import numpy as np
     from ..engine import chunked as vectorized
-    wrt = f._wrt(wrt, point)
+    wrt = wrt_names(f.program, wrt, point)
     mode = choose_mode(mode, 1, len(wrt))
     xs, n = _arrays(f, point)
     index = {v: i for i, v in enumerate(f.program.inputs)}

@@ -133,7 +133,7 @@ def number_column(a):
 
 def run_points(run, expr, source, fmt, precision, out, progress):
     """--points: returns the exit code."""
-    from ..api.function import Function
+    from ..api import Function
     f = Function(expr)
     if run.kind.check:
         run.kind.check(f, run.options)
@@ -168,6 +168,7 @@ def check_names(run, f, header):
     values): a usage error, once, before any row."""
     import re
 
+    from ..api.inputs import direction_of, wrt_names
     from ..language.point import refuse_constant
     for name in header.names:
         # A column named pi or e is refused only when the expression uses that constant
@@ -177,10 +178,9 @@ def check_names(run, f, header):
     point = {v: 1.0 for v in [*f.program.inputs, *run.defaults]}
     wrt, direction = run.options.get("wrt"), run.options.get("dir")
     if wrt is not None:
-        f._wrt([wrt] if isinstance(wrt, str) else wrt, point)
+        wrt_names(f.program, [wrt] if isinstance(wrt, str) else wrt, point)
     if direction is not None:
-        from ..api.derivatives import _direction
-        _direction(f, point, direction)
+        direction_of(f.program, point, direction)
 
 
 def compute_chunk(run, f, header, chunk):

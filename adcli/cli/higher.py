@@ -1,7 +1,7 @@
 """jacobian, hessian, jvp, vjp, taylor and check: beyond the gradient."""
 import click
 
-from ..api.function import Function
+from ..api import Function
 from ..errors import UsageError
 from ..language.point import parse_point
 from .options import at_option, batch, batch_options, command, cotangent_option, dir_option, emit, explain_option, expr_argument, format_options, mode_option, one_var_option, read_as, warn_unused, wrt_option

@@ -3,7 +3,7 @@ import sys
 
 import click
 
-from ..api.derivatives import MAX_ORDER
+from ..api import MAX_ORDER
 from ..errors import UsageError
 from ..language.point import parse_point
 from .options import command, dir_option, expr_argument, one_var_option, point_option, warn_unused
@@ -26,7 +26,7 @@ def _program(expr, example='trace "x*y" --at x=3,y=2', command=None):
         if command in NO_BATCH and _stdin_has_jobs():
             hint = f"{command} does not read job lines from standard input: {NO_BATCH[command]}"
         raise UsageError(f"missing EXPR: give an expression, as in adcli {example}", hint=hint)
-    from ..api.function import parse
+    from ..api import parse
     return parse(expr)
 
 

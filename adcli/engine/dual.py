@@ -12,7 +12,7 @@ Sparse tangents make one sweep carry every direction at the cost of the directio
 actually reach a node (a Rosenbrock node sees two variables, not n).
 """
 from ..ops.table import PRIMS
-from .sweep import call_partials, call_value, is_zero, scale
+from ..ops.call import call_partials, call_value, is_zero, scale
 
 # math-namespace name -> primitive; a function of the namespace is the primitive itself.
 _UNARY = {name: name for name in (

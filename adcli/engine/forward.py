@@ -5,7 +5,8 @@ direction, and each node's tangent is sum_i p_i * tangent(arg_i), with the local
 partials p_i from the primitive table. None stands for a structural zero, so an input
 that is not differentiated never contributes 0 * nan.
 """
-from .sweep import call_partials, call_value, compiled, is_zero, scale
+from ..ops.call import call_partials, call_value, is_zero, scale
+from .sweep import compiled
 
 def jvp(program, xs, seeds, m):
     """Values of all nodes and tangents of all nodes.

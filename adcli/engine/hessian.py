@@ -51,7 +51,8 @@ def diagnose2(program, xs, m):
     """Warnings naming each operation whose second derivative is not finite at finite
     arguments with finite first derivatives (x^1.5 at 0): what the first-order
     diagnosis cannot see. One point only; the vectorized case gets one general line."""
-    from .sweep import _show, all_finite, call_partials, compiled, values
+    from ..ops.call import call_partials
+    from .sweep import _show, all_finite, compiled, values
     if m.__name__ != "adcli.ops.scalar":
         return ["some second derivatives are not finite (a derivative rule is singular at those points)"]
     vals = values(program, xs, m)

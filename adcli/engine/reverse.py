@@ -5,7 +5,8 @@ reverse. Adjoints accumulate (a node used twice receives two contributions) and 
 in a list local to one call, never on the nodes, so a second call starts clean. One
 sweep can carry q cotangents at once (a vector-Jacobian product per row).
 """
-from .sweep import call_partials, compiled, is_zero, scale, values
+from ..ops.call import call_partials, is_zero, scale
+from .sweep import compiled, values
 
 
 def vjp(program, xs, cotangents, m, active_inputs=None):

@@ -2,6 +2,7 @@
 value-only sweep and the search for the operation that produced a nan or inf."""
 import math
 
+from ..ops.call import call_partials, call_value
 from ..ops.table import PRIMS
 
 
@@ -12,36 +13,6 @@ def compiled(program):
         code = program._compiled = tuple(
             (None if n.op in ("input", "const") else PRIMS[n.op], n.args, n.param) for n in program.nodes)
     return code
-
-
-def _numpy_retry(fn, args):
-    # The scalar namespace returns IEEE results for the usual edge cases; anything that
-    # still raises is recomputed with numpy float64 scalars, which never raise.
-    import numpy as np
-    from ..ops import arrays as vector
-    with np.errstate(all="ignore"):
-        out = fn(vector, *[np.float64(a) for a in args])
-    if isinstance(out, tuple):
-        return tuple(p if type(p) is int else float(p) for p in out)
-    return float(out)
-
-
-def call_value(prim, m, param, args):
-    try:
-        return prim.value(m, param, *args)
-    except (ArithmeticError, ValueError):
-        if m.__name__ != "adcli.ops.scalar":
-            raise
-        return _numpy_retry(lambda mm, *a: prim.value(mm, param, *a), args)
-
-
-def call_partials(prim, m, param, y, args):
-    try:
-        return prim.partials(m, param, y, *args)
-    except (ArithmeticError, ValueError):
-        if m.__name__ != "adcli.ops.scalar":
-            raise
-        return _numpy_retry(lambda mm, yy, *a: prim.partials(mm, param, yy, *a), [y, *args])
 
 
 def values(program, xs, m):
@@ -55,17 +26,6 @@ def values(program, xs, m):
         else:
             vals[i] = call_value(prim, m, param, [vals[a] for a in args])
     return vals
-
-
-def scale(p, t):
-    """p * t, where p may be the structural integers 1 and -1."""
-    if type(p) is int:
-        return t if p == 1 else -t if p == -1 else p * t
-    return p * t
-
-
-def is_zero(p):
-    return type(p) is int and p == 0
 
 
 def all_finite(xs, m):
@@ -163,7 +123,7 @@ def _pick(a, k):
 
 
 def _num(v):
-    from ..ir import fmt_const
+    from ..numtext import fmt_const
     return fmt_const(float(v)) if math.isfinite(v) else ("nan" if v != v else "inf" if v > 0 else "-inf")
 
 

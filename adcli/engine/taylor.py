@@ -265,7 +265,7 @@ def _power_at_zero(K, a, c, y0):
 
 
 def _num(v):
-    from ..ir import fmt_const
+    from ..numtext import fmt_const
     return fmt_const(float(v))
 
 
@@ -502,7 +502,8 @@ def sweep(program, xs, direction, order, K):
     such inputs, stays a plain value. Returns (values of all nodes, coefficients of
     the outputs); K.warnings collects the warnings."""
     from ..errors import EvalError
-    from .sweep import call_value, compiled
+    from ..ops.call import call_value
+    from .sweep import compiled
     code = compiled(program)
     n_in = len(xs)
     vals = list(xs) + [None] * (len(code) - n_in)

@@ -7,6 +7,7 @@ a trace can number them v_{1-n} .. v_0 as textbooks do.
 """
 import math
 
+from ..numtext import fmt_const
 from ..ops.table import PRIMS
 
 
@@ -99,17 +100,6 @@ class Program:
         return True
 
 
-def fmt_const(v):
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
-        # int() drops the sign of -0.0, and "1 / 0 = -inf" would then read as a mistake.
-        return "-0" if v == 0 and math.copysign(1.0, v) < 0 else str(int(v))
-    if v == math.pi:
-        return "pi"
-    if v == math.e:
-        return "e"
-    return repr(v)
-
-
 def _key(op, args, param):
     # Constants are keyed by their bits so that 0.0 and -0.0 stay apart and nan merges.
     return (op, args, param.hex() if op == "const" else param)
@@ -146,7 +136,7 @@ class Builder:
         args = tuple(args)
         if all(self.nodes[a].op == "const" for a in args):
             from ..ops import scalar
-            from ..engine.sweep import call_value
+            from ..ops.call import call_value
             v = call_value(PRIMS[name], scalar, param, [self.nodes[a].param for a in args])
             if math.isfinite(v):
                 return self.const(v, pos)

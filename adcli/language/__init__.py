@@ -1,1 +1,10 @@
-"""language"""
+"""The language: text to IR. The grammar (grammar/adcli.lark) read by a Lark parser into
+syntax nodes (syntax.py), lowered to the flat IR (lower.py), and the POINT syntax of
+--at (point.py)."""
+
+
+def parse(expr):
+    """The IR Program of an expression (raises ExprError with a column on bad input)."""
+    from .lower import lower
+    from .syntax import parse as parse_syntax
+    return lower(parse_syntax(expr), expr)

@@ -60,7 +60,7 @@ def constant_value(text, where=None, offset=0):
         return float(text)
     except ValueError:
         pass
-    from ..api.function import parse
+    from . import parse
     from ..errors import AdcliError
     src = text.strip()
     shift = offset + len(text) - len(text.lstrip())

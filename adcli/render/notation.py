@@ -59,7 +59,7 @@ ASCII_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "neg": "-", "po
 
 def fmt_number(v):
     """A constant as written in a definition: 2, 0.5, pi."""
-    from ..ir import fmt_const
+    from ..numtext import fmt_const
     v = float(v)
     if not math.isfinite(v):
         return "nan" if v != v else ("inf" if v > 0 else "-inf")

@@ -4,24 +4,9 @@ numbers as the strings "nan", "inf" and "-inf"."""
 import math
 import sys
 
+from ..numtext import json_number, number  # noqa: F401 - the writers' number text
+
 FORMATS = ("table", "json", "csv", "plain")
-
-
-def number(v, precision=None):
-    """Shortest text that reads back as the same float (or `precision` significant digits)."""
-    v = float(v)
-    if not math.isfinite(v):
-        return "nan" if v != v else ("inf" if v > 0 else "-inf")
-    if precision is not None:
-        return f"{v:.{precision}g}"  # keeps -0 as -0, like the full-precision text
-    if v.is_integer() and abs(v) < 1e16:
-        return str(int(v)) if v or math.copysign(1, v) > 0 else "-0"
-    return repr(v)
-
-
-def json_number(v):
-    v = float(v)
-    return v if math.isfinite(v) else ("nan" if v != v else "inf" if v > 0 else "-inf")
 
 
 def record(result, command):

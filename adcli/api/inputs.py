@@ -1,0 +1,140 @@
+"""What a call is given, checked: the point (numbers, or arrays of points), the math
+namespace it selects, the variables to differentiate, a direction, a cotangent, and
+the AD mode. Every entry point (the Function methods, the batch job kinds, the
+commands) checks its arguments through these, so the messages are the same everywhere."""
+import math
+
+from ..errors import EvalError, UsageError
+
+MODES = ("auto", "forward", "reverse")
+
+
+def complete_point(program, at, kwargs):
+    """{variable: value} from a dict and keyword values; every variable needs one."""
+    point = dict(at or {})
+    point.update(kwargs)
+    from ..language.point import refuse_constant
+    for name in point:
+        refuse_constant(name)
+    missing = [v for v in program.inputs if v not in point]
+    if missing:
+        raise EvalError(f"no value for variable{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+                        hint="give every variable a value, as in --at " +
+                             ",".join(f"{v}=1" for v in program.inputs))
+    return point
+
+
+def namespace(program, point):
+    """(math namespace, input values in program order, shape): the scalar namespace and
+    shape None for numbers, the array namespace and the broadcast shape for arrays."""
+    if all(isinstance(v, (int, float)) for v in point.values()):
+        from ..ops import scalar
+        return scalar, [float(point[v]) for v in program.inputs], None
+    import numpy as np
+
+    from ..ops import arrays
+    try:
+        xs = np.broadcast_arrays(*[np.asarray(point[v], dtype=np.float64) for v in program.inputs])
+        shape = xs[0].shape if xs else np.broadcast_shapes(*[np.shape(v) for v in point.values()])
+    except (ValueError, TypeError) as e:
+        shapes = ", ".join(f"{k}: {np.shape(v)}" for k, v in point.items())
+        raise UsageError(f"the values do not fit together as arrays of points ({shapes})",
+                         hint=f"give arrays of one shape, or numbers ({e})") from None
+    return arrays, list(xs), shape
+
+
+def wrt_names(program, wrt, point):
+    """The variables to differentiate, as a tuple (default: all of the program's)."""
+    if wrt is None:
+        return program.inputs
+    if isinstance(wrt, str):
+        wrt = [w.strip() for w in wrt.split(",") if w.strip()]
+    for w in wrt:
+        if w not in program.inputs and w not in point:
+            raise UsageError(f"cannot differentiate with respect to '{w}': it has no value",
+                             hint=f"give it one with --at {w}=..., or drop it from --wrt")
+    if len(set(wrt)) != len(wrt):
+        raise UsageError("--wrt names a variable twice")
+    return tuple(wrt)
+
+
+def direction_of(program, point, direction):
+    """{variable: float}; every variable must be in the expression or have a value."""
+    if isinstance(direction, str):
+        from ..language.point import parse_point
+        direction = parse_point([direction])
+    out = {}
+    for v, d in dict(direction).items():
+        if v not in program.inputs and v not in point:
+            raise UsageError(f"the direction names '{v}', which is not a variable of the expression",
+                             hint="give directions only for the variables in the expression")
+        try:
+            out[v] = float(d)
+        except (TypeError, ValueError):
+            raise UsageError(f"the direction of '{v}' must be a number") from None
+    if not out:
+        raise UsageError("the direction is empty: give it as x=1,y=0")
+    return out
+
+
+def check_cotangent(program, cotangent):
+    """The cotangent as floats, one per output."""
+    n_out = len(program.outputs)
+    cotangent = [float(c) for c in cotangent]
+    if len(cotangent) != n_out:
+        raise UsageError(f"the cotangent has {len(cotangent)} entr{'y' if len(cotangent) == 1 else 'ies'} "
+                         f"but the expression has {n_out} output{'s' if n_out != 1 else ''}",
+                         hint="give one number per output, as in --cotangent " + ",".join(["1"] * n_out))
+    return cotangent
+
+
+def one_output(program, command):
+    n = len(program.outputs)
+    if n != 1:
+        raise UsageError(f"{command} needs one output, got {n}",
+                         hint="give one expression, or use 'adcli jacobian' for several outputs")
+
+
+def choose_mode(mode, n_outputs, n_wrt):
+    """auto: reverse needs one sweep per output, forward one per input; take the one
+    with fewer sweeps (forward on a tie: it keeps no tape)."""
+    if mode not in MODES:
+        raise UsageError(f"unknown mode {mode!r}: choose auto, forward or reverse")
+    if mode != "auto":
+        return mode
+    return "reverse" if n_outputs < n_wrt else "forward"
+
+
+def sweep_reason(requested, chosen, n_out, n_wrt):
+    """Why this mode, counted in sweeps."""
+    def sweeps(n, per):
+        return f"{n} sweep{'s' if n != 1 else ''}, one per {per}"
+    cost = {"forward": sweeps(n_wrt, "variable"), "reverse": sweeps(n_out, "output")}
+    other = "reverse" if chosen == "forward" else "forward"
+    text = f"{chosen} mode{', as asked' if requested != 'auto' else ''}: {cost[chosen]}"
+    if requested == "auto" and n_out == n_wrt:
+        return text + f" ({other} mode would need as many; on a tie forward wins, it keeps no tape)"
+    return text + f" ({other} mode would need {cost[other]})"
+
+
+def errstate(m):
+    """IEEE results without numpy's warnings: adcli names the operation itself."""
+    if m.__name__ == "adcli.ops.scalar":
+        import contextlib
+        return contextlib.nullcontext()
+    import numpy as np
+    return np.errstate(all="ignore")
+
+
+def fill(v, shape, m):
+    """A structural zero (None) or a broadcast scalar becomes a full result."""
+    if shape is None:
+        return 0.0 if v is None else float(v)
+    import numpy as np
+    return np.zeros(shape) if v is None else np.broadcast_to(np.asarray(v, dtype=np.float64), shape).copy()
+
+
+def finite(vs, m):
+    if m.__name__ == "adcli.ops.scalar":
+        return all(math.isfinite(v) for v in vs)
+    return all(bool(m.isfinite(v).all()) for v in vs)

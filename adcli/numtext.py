@@ -1,0 +1,32 @@
+"""Numbers as text, the one place that decides how adcli writes a float: the shortest
+text that reads back as the same float, integral values without '.0', -0 kept, and the
+non-finite values as nan, inf and -inf. Standard library only: every layer may use it."""
+import math
+
+
+def number(v, precision=None):
+    """Shortest text that reads back as the same float (or `precision` significant digits)."""
+    v = float(v)
+    if not math.isfinite(v):
+        return "nan" if v != v else ("inf" if v > 0 else "-inf")
+    if precision is not None:
+        return f"{v:.{precision}g}"  # keeps -0 as -0, like the full-precision text
+    if v.is_integer() and abs(v) < 1e16:
+        return str(int(v)) if v or math.copysign(1, v) > 0 else "-0"
+    return repr(v)
+
+
+def json_number(v):
+    v = float(v)
+    return v if math.isfinite(v) else ("nan" if v != v else "inf" if v > 0 else "-inf")
+
+
+def fmt_const(v):
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
+        # int() drops the sign of -0.0, and "1 / 0 = -inf" would then read as a mistake.
+        return "-0" if v == 0 and math.copysign(1.0, v) < 0 else str(int(v))
+    if v == math.pi:
+        return "pi"
+    if v == math.e:
+        return "e"
+    return repr(v)
