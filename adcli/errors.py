@@ -1,11 +1,23 @@
 """Errors users see: each knows its exit code, its kind and, for errors in the
-expression, where in the source it happened, so one line plus a caret explains it."""
+expression, where in the source it happened, so one line plus a caret explains it.
+Also the one place that writes a message to stderr (error, warn), for every layer."""
 
+import enum
+import sys
 import unicodedata
 
-EXIT_OK = 0
-EXIT_EVAL = 1   # the expression is fine but could not be evaluated (a variable has no value, ...)
-EXIT_USAGE = 2  # bad command line, bad expression or bad point
+
+class ExitCode(enum.IntEnum):
+    """adcli's documented exit codes (README, 'Errors and exit codes')."""
+    OK = 0
+    EVAL = 1          # the expression is fine but could not be evaluated; a batch line failed
+    USAGE = 2         # bad command line, bad expression or bad point
+    INTERNAL = 70     # a bug in adcli
+    INTERRUPTED = 130  # Ctrl-C
+    READER_GONE = 141  # stdout closed by its reader (adcli ... | head), as SIGPIPE would (128 + 13)
+
+
+EXIT_OK, EXIT_EVAL, EXIT_USAGE = ExitCode.OK, ExitCode.EVAL, ExitCode.USAGE
 
 
 class AdcliError(Exception):
@@ -49,6 +61,17 @@ class UsageError(AdcliError):
 class EvalError(AdcliError):
     exit_code = EXIT_EVAL
     kind = "value"
+
+
+def error(message):
+    """One message on stderr, written as text: user input in it is never interpreted,
+    and control characters in it are shown escaped."""
+    safe = "\n".join(printable(line) for line in message.split("\n"))
+    sys.stderr.write(f"adcli: error: {safe}\n")
+
+
+def warn(message):
+    sys.stderr.write(f"adcli: warning: {printable(message)}\n")
 
 
 def printable(text):

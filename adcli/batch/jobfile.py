@@ -9,7 +9,7 @@ and the batch goes on (or stops, with --strict); the exit code is 1 if any line 
 import re
 
 from . import kinds as jobs
-from ..errors import EXIT_EVAL, AdcliError, UsageError, printable
+from ..errors import AdcliError, ExitCode, UsageError, error, printable, warn
 from ..render.text import dumps, number
 
 VECTOR_MIN = 8        # groups smaller than this take the one-point path
@@ -84,7 +84,6 @@ class Run:
             self.first_failure = failure
 
     def warn(self, line, messages):
-        from ..cli import warn
         if not messages:
             return
         if self.warned >= MAX_WARNINGS:
@@ -96,7 +95,6 @@ class Run:
 
     def finish(self, what="lines"):
         """The exit code, after a last word on stderr about failures and warnings."""
-        from ..cli import error, warn
         if self.unshown:
             warn(f"{self.unshown} more {what} gave nan or inf (warnings not shown)")
         if self.failed:
@@ -105,7 +103,7 @@ class Run:
             else:
                 error(f"{self.failed} of {self.jobs} {what} failed; the first: "
                       f"{printable(self.first_failure.text())}")
-            return EXIT_EVAL
+            return ExitCode.EVAL
         return 0
 
 

@@ -18,10 +18,7 @@ import sys
 import click
 
 from .. import __version__
-from ..errors import EXIT_USAGE, AdcliError
-
-EXIT_INTERNAL = 70
-EXIT_INTERRUPTED = 130
+from ..errors import AdcliError, ExitCode, error, printable
 
 # command name -> (module, function, one-line help). Imported on first use.
 COMMANDS = {
@@ -87,39 +84,6 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-class ExprCommand(click.Command):
-    """Accepts an expression that starts with '-' (such as "-x^2") where click would
-    read an option: any word that starts with '-' and is not one of this command's
-    options is taken as the expression."""
-
-    def parse_args(self, ctx, args):
-        takes_value, flags = set(), set()
-        for p in self.get_params(ctx):
-            if isinstance(p, click.Option):
-                names = set(p.opts) | set(p.secondary_opts)
-                (flags if p.is_flag or p.count else takes_value).update(names)
-        out, moved, i = [], [], 0
-        while i < len(args):
-            a = args[i]
-            if a == "--":
-                out.extend(args[i:])
-                break
-            head = a.split("=", 1)[0]
-            if a in takes_value:
-                out.extend(args[i:i + 2])
-                i += 2
-                continue
-            if (a.startswith("-") and len(a) > 1 and a not in flags and head not in takes_value
-                    and not (a.startswith("--") and a[2:3].isalpha())):
-                moved.append(a)
-            else:
-                out.append(a)
-            i += 1
-        if moved:
-            out = out + ["--"] + moved if "--" not in out else out + moved
-        return super().parse_args(ctx, out)
-
-
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
              epilog="Developers: adcli --traceback CMD ... shows Python tracebacks.")
 @click.version_option(__version__, "-V", "--version", prog_name="adcli", message="%(prog)s %(version)s")
@@ -149,7 +113,6 @@ def _want_traceback(argv):
 
 
 def _safe(text):
-    from ..errors import printable
     return "\n".join(printable(line) for line in text.split("\n"))
 
 
@@ -173,17 +136,6 @@ class _Capture:
         return "".join(self.parts)
 
 
-def error(message):
-    """One message on stderr, written as text: user input in it is never interpreted,
-    and control characters in it are shown escaped."""
-    sys.stderr.write(f"adcli: error: {_safe(message)}\n")
-
-
-def warn(message):
-    from ..errors import printable
-    sys.stderr.write(f"adcli: warning: {printable(message)}\n")
-
-
 def _never_fail_to_encode():
     """Last resort: a character the output encoding cannot show is written escaped
     (\\u2202), never an exit 70. Tables choose ASCII glyphs themselves (adcli.term)."""
@@ -195,6 +147,11 @@ def _never_fail_to_encode():
 
 
 def main(argv=None):
+    """Run the command line; the exit code, as a plain int."""
+    return int(_main(argv))
+
+
+def _main(argv):
     argv = sys.argv[1:] if argv is None else list(argv)
     _never_fail_to_encode()
     try:
@@ -208,7 +165,7 @@ def main(argv=None):
         return e.exit_code
     except click.exceptions.Abort:
         sys.stderr.write("adcli: interrupted\n")
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     except click.UsageError as e:
         # In adcli's own style: one line saying what is wrong, then where to read more.
         where = e.ctx.command_path if e.ctx is not None else "adcli"
@@ -217,15 +174,15 @@ def main(argv=None):
             hint = ("quote the expression so that the shell passes it as one argument, "
                     f"as in {where} \"x + y\" --at x=1,y=2")
         error(f"{e.format_message()}\n{hint}")
-        return e.exit_code or EXIT_USAGE
+        return e.exit_code or ExitCode.USAGE
     except click.ClickException as e:
         buf = _Capture()
         e.show(file=buf)  # click echoes user text verbatim; escape it before it reaches a terminal
         sys.stderr.write(_safe(buf.getvalue().rstrip("\n")) + "\n")
-        return e.exit_code if e.exit_code else EXIT_USAGE
+        return e.exit_code if e.exit_code else ExitCode.USAGE
     except KeyboardInterrupt:
         sys.stderr.write("adcli: interrupted\n")
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     except (BrokenPipeError, ReaderGone):
         # The reader went away (adcli ... | head): stop quietly.
         try:
@@ -233,13 +190,13 @@ def main(argv=None):
             os.dup2(devnull, sys.stdout.fileno())
         except (OSError, ValueError):
             pass
-        return 141
+        return ExitCode.READER_GONE
     except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
         if _want_traceback(argv):
             raise
         error(f"internal error: {type(e).__name__}: {e}\n"
               "this is a bug in adcli; rerun with --traceback and report what it prints")
-        return EXIT_INTERNAL
+        return ExitCode.INTERNAL
 
 
 def run():

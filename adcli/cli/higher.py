@@ -2,7 +2,7 @@
 import click
 
 from ..api import Function
-from ..errors import UsageError
+from ..errors import ExitCode, UsageError
 from ..language.point import parse_point
 from .options import at_option, batch, batch_options, command, cotangent_option, dir_option, emit, explain_option, expr_argument, format_options, mode_option, one_var_option, read_as, warn_unused, wrt_option
 
@@ -120,7 +120,7 @@ def jvp_cmd(expr, at, direction, job_file, points, strict, fmt, precision):
     warn_unused(f.program, point, list(direction))
     for name in direction:
         if name not in f.program.inputs and name in point:
-            from . import warn
+            from ..errors import warn
             warn(f"'{name}' has a direction but does not appear in the expression")
     emit(f.jvp(point, dir=direction), "jvp", fmt, precision)
 
@@ -241,8 +241,8 @@ def check_cmd(expr, at, wrt, job_file, points, strict, fmt, precision):
     r = f.check(point, wrt=wrt)
     emit(r, "check", fmt, precision)
     if not r.ok:
-        from . import warn
+        from ..errors import warn
         bad = ", ".join(row.var for row in r.rows if not row.ok)
         warn(f"AD and finite differences disagree for {bad}")
-        return 1
+        return ExitCode.EVAL
     return 0

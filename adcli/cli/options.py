@@ -4,9 +4,41 @@ import sys
 import click
 
 from .. import __version__
-from . import ExprCommand, warn
-from ..errors import UsageError
+from ..errors import UsageError, warn
 from ..render.text import FORMATS
+
+class ExprCommand(click.Command):
+    """Accepts an expression that starts with '-' (such as "-x^2") where click would
+    read an option: any word that starts with '-' and is not one of this command's
+    options is taken as the expression."""
+
+    def parse_args(self, ctx, args):
+        takes_value, flags = set(), set()
+        for p in self.get_params(ctx):
+            if isinstance(p, click.Option):
+                names = set(p.opts) | set(p.secondary_opts)
+                (flags if p.is_flag or p.count else takes_value).update(names)
+        out, moved, i = [], [], 0
+        while i < len(args):
+            a = args[i]
+            if a == "--":
+                out.extend(args[i:])
+                break
+            head = a.split("=", 1)[0]
+            if a in takes_value:
+                out.extend(args[i:i + 2])
+                i += 2
+                continue
+            if (a.startswith("-") and len(a) > 1 and a not in flags and head not in takes_value
+                    and not (a.startswith("--") and a[2:3].isalpha())):
+                moved.append(a)
+            else:
+                out.append(a)
+            i += 1
+        if moved:
+            out = out + ["--"] + moved if "--" not in out else out + moved
+        return super().parse_args(ctx, out)
+
 
 EPILOG_EXIT = "Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error."
 EPILOG_EXPR = "EXPR as @FILE or @- is read from FILE (UTF-8) or from standard input."

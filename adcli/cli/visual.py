@@ -52,7 +52,7 @@ def no_batch(command):
 
 
 def _warn_all(warnings):
-    from . import warn
+    from ..errors import warn
     for w in warnings:
         warn(w)
 
@@ -262,7 +262,7 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
         if name == var:
             raise UsageError(f"'{var}' is the plotted variable: give its range with --range, not --at")
         if name not in program.inputs:
-            from . import warn
+            from ..errors import warn
             warn(f"'{name}' has a value but does not appear in the expression")
     if fmt == "text" and order > DRAWN_ORDERS:
         raise UsageError(f"a drawing shows derivatives up to order {DRAWN_ORDERS} (5 curves told apart)",
