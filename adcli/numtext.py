@@ -1,6 +1,7 @@
 """Numbers as text, the one place that decides how adcli writes a float: the shortest
 text that reads back as the same float, integral values without '.0', -0 kept, and the
-non-finite values as nan, inf and -inf. Standard library only: every layer may use it."""
+non-finite values as nan, inf and -inf. Standard library only at import (numpy is imported by the one function that takes an
+array): every layer may use it."""
 import math
 
 
@@ -30,3 +31,15 @@ def fmt_const(v):
     if v == math.e:
         return "e"
     return repr(v)
+
+
+def number_column(a):
+    """Shortest round-trip text of every float in a (as number() writes them:
+    integral values without '.0')."""
+    import numpy as np
+    out = list(map(repr, a.tolist()))
+    with np.errstate(invalid="ignore"):
+        whole = np.flatnonzero((a == np.trunc(a)) & (np.abs(a) < 1e16))
+    for i in whole.tolist():
+        out[i] = number(a[i])
+    return out

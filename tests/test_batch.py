@@ -291,8 +291,7 @@ def test_points_output_round_trips_float64(adcli):
 
 def test_number_column_matches_output_number():
     import numpy as np
-    from adcli.render.text import number
-    from adcli.batch.pointsfile import number_column
+    from adcli.numtext import number, number_column
     a = np.array([0.0, -0.0, 5.0, -3.0, 1e16, 1e300, 0.1, math.nan, math.inf, -math.inf, 2.5, 1e-320])
     assert number_column(a) == [number(v) for v in a.tolist()]
 
@@ -357,7 +356,8 @@ def test_points_stream_too():
 
 
 def test_no_progress_bar_unless_stderr_is_a_terminal():
-    from adcli.batch.stream import LineSource, Progress
+    from adcli.batch.stream import LineSource
+    from adcli.render.stream import Progress
 
     class Tty(io.StringIO):
         def isatty(self):
@@ -419,27 +419,40 @@ def test_ctrl_c_leaves_whole_lines():
 # -- the hook other commands use ------------------------------------------------------------
 
 def test_a_registered_one_point_command_runs_in_batches(capsys, monkeypatch):
-    """A command that registers a job function taking one point only (many=False)
-    gets job files and --points with its own record."""
-    from adcli.batch import jobfile as batch, kinds as jobs
+    """Adding a command: a result type, its renderers (keyed by the type) and a job kind
+    taking one point only (many=False) give it job files and --points."""
+    from dataclasses import dataclass
+
+    from adcli.batch import kinds as jobs
+    from adcli.cli.batchrun import main
+    from adcli.render import text
+
+    @dataclass(eq=False)
+    class Twice:
+        expr: str
+        at: dict
+        twice: list
+        warnings: list
+
     calls = []
 
     def run(f, point, options):
         assert all(isinstance(v, float) for v in point.values())
         calls.append(point)
-        return f.eval(point)
+        r = f.eval(point)
+        return Twice(r.expr, r.at, [2 * v for v in r.value], [])
 
     monkeypatch.setitem(jobs.KINDS, "twice", None)
-    jobs.register("twice", run, fields=("twice",), many=False,
-                  record=lambda r, c: {"expr": r.expr, "twice": [2 * v for v in r.value]})
-    text = "".join(f"x*y @ x={i}, y=3\n" for i in range(10))
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
-    assert batch.main("twice", None, "-", None, False, "json", None, (), {}) == 0
+    jobs.register("twice", run, fields=("twice",), many=False)
+    monkeypatch.setitem(text._RECORD, Twice, lambda r: {"twice": [text.json_number(v) for v in r.twice]})
+    monkeypatch.setitem(text._COLUMNS, Twice, lambda r: [(f"twice{i + 1}", v) for i, v in enumerate(r.twice)])
+    lines = "".join(f"x*y @ x={i}, y=3\n" for i in range(10))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines.encode())))
+    assert main("twice", None, "-", None, False, "json", None, (), {}) == 0
     recs = jsonl(capsys.readouterr().out)
     assert [r["twice"] for r in recs] == [[6.0 * i] for i in range(10)] and len(calls) == 10
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x,y\n1,2\n3,oops\n5,6\n")))
-    assert batch.main("twice", "x*y", None, "-", False, "csv", None, (), {}) == 1
-    # No columns= registered: the CSV columns come from the numbers of the record.
+    assert main("twice", "x*y", None, "-", False, "csv", None, (), {}) == 1
     assert capsys.readouterr().out == ("x,y,twice1,error\n1,2,4,\n3,oops,,row: column y: 'oops' is not a number\n"
                                        "5,6,60,\n")
 

@@ -17,7 +17,7 @@ def test_unencodable_text_is_escaped_not_an_internal_error(monkeypatch):
     out = io.TextIOWrapper(raw, encoding="ascii", write_through=True)
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.setattr(adcli.render.text, "write_plain",
-                        lambda result, command, precision=None, out=None: sys.stdout.write("\u2202f/\u2202x\n"))
+                        lambda result, precision=None, out=None: sys.stdout.write("\u2202f/\u2202x\n"))
     assert main(["grad", "x^2", "--at", "x=3", "--format", "plain"]) == 0
     assert raw.getvalue() == b"\\u2202f/\\u2202x\n"
 

@@ -1,19 +1,33 @@
-"""What the API returns: plain data that renderers and batch writers only format."""
+"""What the API returns, declared as dataclasses: plain data that renderers and batch
+writers format, dispatching on the type, and compute nothing from.
+
+A field holds a number at one point and a float64 array at many points (--points, a job
+file's lines that share an expression, the API's array call); adcli.batch.records
+splits a many-point result into one-point results and stacks them back, field by field.
+"""
+from dataclasses import dataclass, field, fields
+
+from ..engine.fdcheck import CheckRow
+
+__all__ = ["Check", "CheckRow", "Hessian", "Jacobian", "Jvp", "Result", "Taylor", "Vjp", "rebuild"]
 
 
+@dataclass(repr=False, eq=False)
 class Result:
-    """What a command computed, as plain data: renderers format it and compute nothing."""
+    """eval (no derivatives) and grad (the Jacobian rows of its one output)."""
+    expr: str                   # the source text
+    at: dict                    # {variable: value}
+    outputs: tuple              # source text of each output
+    value: list                 # one number per output
+    mode: str = None            # "forward" / "reverse" when derivatives were taken
+    wrt: tuple = ()             # the variables differentiated
+    jacobian: list = None       # rows = outputs, columns = wrt
+    warnings: list = ()
+    reason: str = None          # why this AD mode, in sweeps
 
-    def __init__(self, expr, at, outputs, value, mode=None, wrt=(), jacobian=None, warnings=(), reason=None):
-        self.expr = expr            # the source text
-        self.at = at                # {variable: value}
-        self.outputs = outputs      # source text of each output
-        self.value = value          # one number per output
-        self.mode = mode            # "forward" / "reverse" when derivatives were taken
-        self.wrt = tuple(wrt)       # the variables differentiated
-        self.jacobian = jacobian    # rows = outputs, columns = wrt
-        self.warnings = list(warnings)
-        self.reason = reason        # why this AD mode, in sweeps
+    def __post_init__(self):
+        self.wrt = tuple(self.wrt)
+        self.warnings = list(self.warnings)
 
     @property
     def gradient(self):
@@ -31,58 +45,104 @@ class Result:
         return f"Result(value={value!r}{grad})"
 
 
+@dataclass(eq=False)
 class Jacobian:
-    def __init__(self, expr, at, outputs, variables, value, jacobian, mode, sweeps, reason, warnings):
-        self.expr, self.at, self.outputs, self.variables = expr, at, outputs, variables
-        self.value = value          # one number per output
-        self.jacobian = jacobian    # rows = outputs, columns = variables
-        self.mode = mode            # "forward" or "reverse"
-        self.sweeps = sweeps        # {"forward": n, "reverse": m}: sweeps each mode needs
-        self.reason = reason        # one sentence: which mode and why
-        self.warnings = list(warnings)
+    expr: str
+    at: dict
+    outputs: tuple
+    variables: tuple
+    value: list                 # one number per output
+    jacobian: list              # rows = outputs, columns = variables
+    mode: str                   # "forward" or "reverse"
+    sweeps: dict                # {"forward": n, "reverse": m}: sweeps each mode needs
+    reason: str                 # one sentence: which mode and why
+    warnings: list
+
+    def __post_init__(self):
+        self.warnings = list(self.warnings)
 
 
+@dataclass(eq=False)
 class Hessian:
-    def __init__(self, expr, at, variables, value, gradient, hessian, warnings):
-        self.expr, self.at, self.variables = expr, at, variables
-        self.value = value          # a number
-        self.gradient = gradient    # {variable: number}
-        self.hessian = hessian      # rows x columns, both in the order of `variables`
-        self.warnings = list(warnings)
+    expr: str
+    at: dict
+    variables: tuple
+    value: float
+    gradient: dict              # {variable: number}
+    hessian: list               # rows x columns, both in the order of `variables`
+    warnings: list
+
+    def __post_init__(self):
+        self.warnings = list(self.warnings)
 
 
+@dataclass(eq=False)
 class Jvp:
-    def __init__(self, expr, at, direction, outputs, value, jvp, warnings):
-        self.expr, self.at, self.dir, self.outputs = expr, at, direction, outputs
-        self.value = value          # one number per output
-        self.jvp = jvp              # J @ dir, one number per output
-        self.warnings = list(warnings)
+    expr: str
+    at: dict
+    dir: dict                   # {variable: number}
+    outputs: tuple
+    value: list                 # one number per output
+    jvp: list                   # J @ dir, one number per output
+    warnings: list
+
+    def __post_init__(self):
+        self.warnings = list(self.warnings)
 
 
+@dataclass(eq=False)
 class Vjp:
-    def __init__(self, expr, at, cotangent, outputs, value, vjp, warnings):
-        self.expr, self.at, self.cotangent, self.outputs = expr, at, cotangent, outputs
-        self.value = value          # one number per output
-        self.vjp = vjp              # {variable: (cotangent @ J)[variable]}
-        self.warnings = list(warnings)
+    expr: str
+    at: dict
+    cotangent: list
+    outputs: tuple
+    value: list                 # one number per output
+    vjp: dict                   # {variable: (cotangent @ J)[variable]}
+    warnings: list
+
+    def __post_init__(self):
+        self.warnings = list(self.warnings)
 
 
+@dataclass(eq=False)
 class Taylor:
-    def __init__(self, expr, at, wrt, direction, coefficients, warnings):
-        self.expr, self.at, self.wrt, self.dir = expr, at, wrt, direction
-        self.coefficients = coefficients   # [c_0 .. c_N], c_k = f^(k) / k!
+    expr: str
+    at: dict
+    wrt: str                    # the variable, or "t" along a direction
+    dir: dict                   # the direction, or None along a variable
+    coefficients: list          # [c_0 .. c_N], c_k = f^(k) / k!
+    warnings: list
+    derivatives: list = field(init=False)   # [f^(k)] = c_k * k!
+
+    def __post_init__(self):
         from ..engine.taylor import factorial_times
-        self.derivatives = [factorial_times(c, k) for k, c in enumerate(coefficients)]
-        self.warnings = list(warnings)
+        self.derivatives = [factorial_times(c, k) for k, c in enumerate(self.coefficients)]
+        self.warnings = list(self.warnings)
 
     @property
     def order(self):
         return len(self.coefficients) - 1
 
 
+@dataclass(eq=False)
 class Check:
-    def __init__(self, expr, at, value, rows, warnings):
-        self.expr, self.at, self.value = expr, at, value
-        self.rows = rows            # adcli.check.CheckRow per variable
-        self.ok = all(r.ok for r in rows)
-        self.warnings = list(warnings)
+    expr: str
+    at: dict
+    value: float
+    rows: list                  # CheckRow per variable
+    warnings: list
+    ok: bool = field(init=False)
+
+    def __post_init__(self):
+        self.ok = all(r.ok for r in self.rows)
+        self.warnings = list(self.warnings)
+
+
+def rebuild(cls, values):
+    """An instance of the dataclass cls with every field (derived ones included) set
+    from values, without recomputing anything: how a result is split into points or
+    stacked from them, when its fields hold arrays that __post_init__ cannot take."""
+    r = object.__new__(cls)
+    for f in fields(cls):
+        object.__setattr__(r, f.name, values[f.name])
+    return r

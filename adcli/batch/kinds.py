@@ -2,72 +2,54 @@
 
 A command joins batch mode with one call to `register`:
 
-    register("grad", run=grad_job, fields=("value", "gradient"), columns=grad_columns,
-             check=one_output)
+    register("grad", run=grad_job, fields=("value", "gradient"), check=grad_one_output)
 
-    run(f, point, options) -> Result
+    run(f, point, options) -> result
         f is the compiled adcli.api.Function of the job's expression; point maps every
         variable to a float (one job) or to a float64 array (many jobs sharing the
         expression, one entry per job); options holds the command's own options
-        (wrt, mode, ...). It returns the Result the single-job command would print,
-        with arrays in place of numbers when it was given arrays. Raise AdcliError for
-        a job that cannot run: the batch reports it for that line and goes on.
+        (wrt, mode, ...). It returns the result (adcli.api.results) the single-job
+        command would print, with arrays in place of numbers when it was given arrays.
+        Raise AdcliError for a job that cannot run: the batch reports it for that line
+        and goes on.
     fields    the keys of the command's JSON record after "expr" and "at", in order:
-              the columns of the job-file CSV.
-    columns(result) -> [(header, array)]
-              optional: the numeric output columns of a many-point Result, for --points
-              CSV and tables (by default: the numbers under `fields` in each point's
-              record, named value, value1, jacobian1_2, gradient.x, ...).
+              the columns of the job-file CSV, known before any line has run.
     check(f, options)
               optional: raise AdcliError when the expression cannot be used at all
               (grad of several outputs), before any point is looked at.
-    record(result, command) -> dict
-              optional: the command's single-job JSON object (default
-              adcli.output.record); the batch adds "line".
     many      False if run only takes one point (floats): the batch then calls it once
               per line, even for lines that share an expression.
-    cells(record) -> {field: value}
-              optional: what a job-file CSV, plain or table row shows under each of
-              `fields` (default: the record's own keys), for fields that are not keys of
-              the record or are better shown flat (a matrix as J[1,x]=...).
     verdict(result) -> str or None
               optional: a message when a job ran but failed its own test (check: AD and
               finite differences disagree). The line keeps its record, counts as failed
               (exit 1) and stops the batch under --strict.
 
-The batch layer (adcli.batch) does the rest: reading, grouping lines that share an
-expression, slicing many-point Results back into one Result per line, warnings,
-output in every format and the exit code.
+The batch layer does the rest: reading, grouping lines that share an expression,
+slicing many-point results back into one result per line (adcli.batch.records),
+warnings and the exit code; adcli.render writes each result type in every format.
 """
 from ..api import Result, choose_mode
-from ..api.inputs import complete_point, wrt_names
+from ..api.inputs import check_cotangent, complete_point, one_output as check_one, wrt_names
 from ..errors import UsageError
 
 
 class JobKind:
-    __slots__ = ("command", "run", "fields", "columns", "check", "record", "many", "cells", "verdict")
+    __slots__ = ("command", "run", "fields", "check", "many", "verdict")
 
-    def __init__(self, command, run, fields, columns=None, check=None, record=None, many=True, cells=None,
-                 verdict=None):
+    def __init__(self, command, run, fields, check=None, many=True, verdict=None):
         self.command = command
         self.run = run
         self.fields = tuple(fields)
-        self.columns = columns
         self.check = check
-        if record is None:
-            from ..render.text import record
-        self.record = record
         self.many = many
-        self.cells = cells
         self.verdict = verdict
 
 
 KINDS = {}
 
 
-def register(command, run, fields=("value",), columns=None, check=None, record=None, many=True, cells=None,
-             verdict=None):
-    KINDS[command] = JobKind(command, run, fields, columns, check, record, many, cells, verdict)
+def register(command, run, fields=("value",), check=None, many=True, verdict=None):
+    KINDS[command] = JobKind(command, run, fields, check, many, verdict)
 
 
 def kind(command):
@@ -78,6 +60,25 @@ def kind(command):
 
 def is_many(point):
     return any(not isinstance(v, (int, float)) for v in point.values())
+
+
+def one_output(command):
+    def check(f, options):
+        check_one(f.program, command)
+    return check
+
+
+def grad_one_output(f, options):
+    if len(f.program.outputs) != 1:
+        raise UsageError(f"grad needs one output, got {len(f.program.outputs)}")
+
+
+def _quiet(r, point):
+    # Warnings of a many-point run speak of all points at once; the batch recomputes
+    # them for the lines that gave nan or inf.
+    if is_many(point):
+        r.warnings = []
+    return r
 
 
 def _arrays(f, point):
@@ -94,17 +95,6 @@ def eval_job(f, point, options):
     from ..engine import chunked as vectorized
     xs, n = _arrays(f, point)
     return Result(f.expr, point, f.program.labels, vectorized.values(f.program, xs, n=n))
-
-
-def eval_columns(result):
-    n = len(result.value)
-    names = ["value"] if n == 1 else [f"value{i + 1}" for i in range(n)]
-    return list(zip(names, result.value))
-
-
-def one_output(f, options):
-    if len(f.program.outputs) != 1:
-        raise UsageError(f"grad needs one output, got {len(f.program.outputs)}")
 
 
 def grad_job(f, point, options):
@@ -129,12 +119,55 @@ def grad_job(f, point, options):
     return Result(f.expr, point, f.program.labels, [value], mode, wrt, [row])
 
 
-def grad_columns(result):
-    return [("value", result.value[0])] + [(f"d/d{w}", d) for w, d in zip(result.wrt, result.jacobian[0])]
+def jacobian_job(f, point, options):
+    return _quiet(f.jacobian(point, wrt=options.get("wrt"), mode=options.get("mode", "auto")), point)
 
 
-register("eval", eval_job, fields=("value",), columns=eval_columns)
-register("grad", grad_job, fields=("value", "gradient"), columns=grad_columns, check=one_output)
+def hessian_job(f, point, options):
+    return _quiet(f.hessian(point, wrt=options.get("wrt")), point)
 
-# jacobian, hessian, jvp, vjp, taylor and check register themselves there.
-from . import higher_kinds as higher_jobs
+
+def jvp_job(f, point, options):
+    return _quiet(f.jvp(point, dir=options["dir"]), point)
+
+
+def vjp_check(f, options):
+    n = len(f.program.outputs)
+    if options.get("cotangent") is None:
+        if n != 1:
+            raise UsageError(f"vjp needs --cotangent with one number per output ({n})")
+    else:
+        check_cotangent(f.program, options["cotangent"])
+
+
+def vjp_job(f, point, options):
+    vjp_check(f, options)
+    return _quiet(f.vjp(point, cotangent=options.get("cotangent") or [1.0]), point)
+
+
+def taylor_job(f, point, options):
+    return f.taylor(point, wrt=options.get("wrt"), dir=options.get("dir"), order=options.get("order", 5))
+
+
+def check_job(f, point, options):
+    return f.check(point, wrt=options.get("wrt"))
+
+
+def check_verdict(r):
+    """A check whose AD and finite differences disagree is a failed line, as a single
+    `adcli check` exits 1 on a mismatch."""
+    if r.ok:
+        return None
+    return "AD and finite differences disagree for " + ", ".join(row.var for row in r.rows if not row.ok)
+
+
+register("eval", eval_job, fields=("value",))
+register("grad", grad_job, fields=("value", "gradient"), check=grad_one_output)
+register("jacobian", jacobian_job, fields=("value", "jacobian"))
+register("hessian", hessian_job, fields=("value", "gradient", "hessian"), check=one_output("hessian"))
+register("jvp", jvp_job, fields=("dir", "value", "jvp"))
+register("vjp", vjp_job, fields=("cotangent", "value", "vjp"), check=vjp_check)
+register("taylor", taylor_job, fields=("wrt", "dir", "derivatives", "coefficients"), many=False,
+         check=one_output("taylor"))
+register("check", check_job, fields=("ok", "forward", "reverse", "finite_difference", "abs_error", "rel_error"),
+         verdict=check_verdict, many=False, check=one_output("check"))

@@ -41,7 +41,7 @@ def eval_cmd(expr, at, job_file, points, strict, fmt, precision, explain):
     f, point = _setup(expr, at)
     warn_unused(f.program, point)
     result = f.eval(point)
-    emit(result, "eval", fmt, precision, _explain(f, result) if explain else None)
+    emit(result, fmt, precision, _explain(f, result) if explain else None)
 
 
 @command("grad")
@@ -75,7 +75,7 @@ def grad_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, expl
     warn_unused(f.program, point, wrt)
     choose_mode(mode, 1, 1)
     result = f.grad(point, wrt=wrt, mode=mode)
-    emit(result, "grad", fmt, precision, _explain(f, result) if explain else None)
+    emit(result, fmt, precision, _explain(f, result) if explain else None)
 
 
 @command("functions")

@@ -52,7 +52,7 @@ def jacobian_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, 
     carried = (f"the {n} sweeps run together as one vector sweep carrying "
                f"{n} {'tangents' if r.mode == 'forward' else 'cotangents'}" if n > 1 else None)
     lines = [read_as(f)] + ([r.reason] if fmt != "table" else []) + ([carried] if carried else [])
-    emit(r, "jacobian", fmt, precision, lines if explain else None)
+    emit(r, fmt, precision, lines if explain else None)
 
 
 @command("hessian")
@@ -90,7 +90,7 @@ def hessian_cmd(expr, at, wrt, job_file, points, strict, fmt, precision, explain
     r = f.hessian(point, wrt=wrt)
     lines = [read_as(f), f"forward-over-reverse: one reverse sweep on dual numbers carrying "
                           f"{len(r.variables)} tangent direction{'s' if len(r.variables) != 1 else ''}"]
-    emit(r, "hessian", fmt, precision, lines if explain else None)
+    emit(r, fmt, precision, lines if explain else None)
 
 
 @command("jvp")
@@ -122,7 +122,7 @@ def jvp_cmd(expr, at, direction, job_file, points, strict, fmt, precision):
         if name not in f.program.inputs and name in point:
             from ..errors import warn
             warn(f"'{name}' has a direction but does not appear in the expression")
-    emit(f.jvp(point, dir=direction), "jvp", fmt, precision)
+    emit(f.jvp(point, dir=direction), fmt, precision)
 
 
 @command("vjp")
@@ -154,7 +154,7 @@ def vjp_cmd(expr, at, cotangent, job_file, points, strict, fmt, precision):
         if len(f.program.outputs) != 1:
             raise UsageError(f"vjp needs --cotangent with one number per output ({len(f.program.outputs)})")
         u = [1.0]
-    emit(f.vjp(point, cotangent=u), "vjp", fmt, precision)
+    emit(f.vjp(point, cotangent=u), fmt, precision)
 
 
 @command("taylor")
@@ -195,7 +195,7 @@ def taylor_cmd(expr, at, wrt, direction, order, job_file, points, strict, fmt, p
         return code
     f, point = _setup(expr, at, "taylor")
     warn_unused(f.program, point, [wrt] if wrt else list(direction or ()))
-    emit(f.taylor(point, wrt=wrt, dir=direction, order=order), "taylor", fmt, precision)
+    emit(f.taylor(point, wrt=wrt, dir=direction, order=order), fmt, precision)
 
 
 @command("check")
@@ -239,7 +239,7 @@ def check_cmd(expr, at, wrt, job_file, points, strict, fmt, precision):
     f, point = _setup(expr, at, "check")
     warn_unused(f.program, point, wrt)
     r = f.check(point, wrt=wrt)
-    emit(r, "check", fmt, precision)
+    emit(r, fmt, precision)
     if not r.ok:
         from ..errors import warn
         bad = ", ".join(row.var for row in r.rows if not row.ok)

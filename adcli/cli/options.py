@@ -244,7 +244,7 @@ def batch(command, expr, job_file, points, strict, fmt, precision, at, explain=F
                          hint="give the expression as @FILE, or the points or jobs in a file")
     if explain:
         raise UsageError("--explain works on one point, not on a batch")
-    from ..batch.jobfile import main
+    from .batchrun import main
     return main(command, expr, job_file, points, strict, fmt, precision, at, options)
 
 
@@ -268,22 +268,19 @@ def read_as(f):
     return f"read as: {parenthesize(parse(f.expr))}"
 
 
-def emit(result, command, fmt, precision, explain_lines=None):
-    """Warnings to stderr, then the result in its format. eval and grad share
-    adcli.output/adcli.tables; the commands beyond the gradient have their own pair."""
-    import importlib
+def emit(result, fmt, precision, explain_lines=None):
+    """Warnings to stderr, then the result in its format (the renderers choose by type)."""
     for w in result.warnings:
         warn(w)
-    basic = command in ("eval", "grad")
     if fmt == "table":
-        tables = importlib.import_module("adcli.render.tables" if basic else "adcli.render.tables_higher")
-        tables.print_result(result, command, precision, explain_lines)
+        from ..render.tables import print_result
+        print_result(result, precision, explain_lines)
     else:
-        text = importlib.import_module("adcli.render.text" if basic else "adcli.render.text_higher")
+        from ..render import text
         if fmt == "plain":
-            text.write_plain(result, command, precision)
+            text.write_plain(result, precision)
         else:
-            getattr(text, f"write_{fmt}")(result, command)
+            getattr(text, f"write_{fmt}")(result)
     if explain_lines and fmt != "table":
         for line in explain_lines:
             sys.stderr.write(line + "\n")

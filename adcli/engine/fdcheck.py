@@ -9,6 +9,7 @@ tableau worse. So the step is chosen by the function, not fixed in advance, and 
 smooth function the estimate is good to about 1e-10 relative or better.
 """
 import math
+from dataclasses import dataclass, field
 
 # Why these numbers: see RTOL in the help of `adcli check`.
 RTOL = 1e-6        # AD vs the extrapolated difference, relative to max(1, |derivative|)
@@ -62,14 +63,21 @@ def _tableau(f, x, h0):
     return best, err
 
 
+@dataclass(eq=False)
 class CheckRow:
-    __slots__ = ("var", "forward", "reverse", "finite_difference", "fd_error", "abs_error", "rel_error",
-                 "ok", "reason")
+    """AD against the extrapolated central difference for one variable, and the verdict."""
+    var: str
+    forward: float
+    reverse: float
+    finite_difference: float
+    fd_error: float
+    abs_error: float = field(init=False)
+    rel_error: float = field(init=False)
+    ok: bool = field(init=False)
+    reason: str = field(init=False)
 
-    def __init__(self, var, forward, reverse, fd, fd_error):
-        self.var, self.forward, self.reverse = var, forward, reverse
-        self.finite_difference, self.fd_error = fd, fd_error
-        ad = forward
+    def __post_init__(self):
+        ad, fd = self.forward, self.finite_difference
         if math.isfinite(ad) and math.isfinite(fd):
             self.abs_error = abs(ad - fd)
             big = max(abs(ad), abs(fd))

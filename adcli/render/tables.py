@@ -1,10 +1,12 @@
-"""Rich tables for the terminal. Imported only when a table is printed. User text goes
-in as rich.text.Text (never as markup) after control characters are escaped. How a table
-meets the console's width, for every table in adcli, is adcli.layout's policy."""
+"""Rich tables for the terminal, one per result type. Imported only when a table is
+printed. User text goes in as rich.text.Text (never as markup) after control characters
+are escaped. How a table meets the console's width, for every table in adcli, is
+adcli.render.layout's policy."""
 import sys
 
+from ..api.results import Check, Hessian, Jacobian, Jvp, Result, Taylor, Vjp
 from ..errors import printable
-from .text import number
+from ..numtext import number
 
 
 def console(file=None):
@@ -17,22 +19,6 @@ def ascii_output(con):
     """True when the console's encoding cannot show the Unicode labels (∂, ·, ━)."""
     from .console import wants_ascii
     return wants_ascii(False, con)
-
-
-def result_grid(result, command, precision=None, ascii=False):
-    from rich.text import Text
-
-    from .layout import NUM, TEXT, Column, Grid
-    from .console import glyphs
-    g = glyphs(ascii)
-    several = len(result.value) > 1
-    grid = Grid([Column("", TEXT if several else NUM, key=True), Column("value", justify="right")])
-    for label, v in zip(result.outputs, result.value):
-        grid.row(Text(printable(label)) if several else Text("f"), number(v, precision))
-    if command == "grad":
-        for w, d in zip(result.wrt, result.jacobian[0]):
-            grid.row(Text(f"{g.partial}f/{g.partial}{w}"), number(d, precision))
-    return grid
 
 
 def one_line(source):
@@ -51,19 +37,6 @@ def header(result, precision=None, width=None):
     return heading(printable(one_line(result.expr)), result.at, width)
 
 
-def print_result(result, command, precision=None, explain=None, file=None):
-    from rich.text import Text
-
-    from .layout import print_grid, print_line
-    c = console(file)
-    print_line(c, header(result, precision, c.width))  # folds a long expression only
-    print_grid(c, result_grid(result, command, precision, ascii_output(c)), ascii_output(c))
-    if result.mode and not explain:  # --explain says the same, with more
-        c.print(Text(result.reason or f"{result.mode} mode", style="dim"), soft_wrap=True)
-    for line in explain or ():
-        c.print(Text(printable(line), style="dim"), soft_wrap=True)
-
-
 def print_functions(rows, file=None):
     """The functions table: rows of (name, arity, kind, meaning, domain, convention)."""
     from rich.text import Text
@@ -79,3 +52,123 @@ def print_functions(rows, file=None):
     c.print(Text("adcli functions and operators", style="italic"))
     print_grid(c, grid, ascii)
     c.print(Text(f"constants: pi, e {glyphs(ascii).sep} operators: + - * / ^ (or **), unary -", style="dim"))
+
+
+def _grid(*columns):
+    """Columns as headers (the first a text label, the others numbers), or as
+    (header, kind, name in a listing) tuples."""
+    from .layout import NUM, TEXT, Column, Grid
+    cols = []
+    for i, c in enumerate(columns):
+        head, kind, name = c if isinstance(c, tuple) else (c, NUM if i else TEXT, None)
+        cols.append(Column(head, kind, "left" if i == 0 else "right", name=name, key=i == 0))
+    return Grid(cols)
+
+
+def _label(text):
+    from rich.text import Text
+    return Text(printable(text))
+
+
+def build(r, precision=None, ascii=False):
+    """(grid, footer lines) for one result."""
+    from .console import glyphs
+    g = glyphs(ascii)
+
+    def n(v):
+        return number(v, precision)
+    return _BUILD[type(r)](r, n, g)
+
+
+def _result_table(r, n, g):
+    from rich.text import Text
+
+    from .layout import NUM, TEXT, Column, Grid
+    several = len(r.value) > 1
+    t = Grid([Column("", TEXT if several else NUM, key=True), Column("value", justify="right")])
+    for label, v in zip(r.outputs, r.value):
+        t.row(Text(printable(label)) if several else Text("f"), n(v))
+    if r.jacobian is not None:
+        for w, d in zip(r.wrt, r.jacobian[0]):
+            t.row(Text(f"{g.partial}f/{g.partial}{w}"), n(d))
+    return t, []
+
+
+def _jacobian_table(r, n, g):
+    d = g.partial
+    t = _grid("", "value", *[f"{d}/{d}{v}" for v in r.variables])
+    for lab, v, row in zip(r.outputs, r.value, r.jacobian):
+        t.row(_label(lab), n(v), *[n(x) for x in row])
+    return t, [r.reason]
+
+
+def _hessian_table(r, n, g):
+    from .layout import NUM
+    d = g.partial
+    t = _grid(("", NUM, None), f"{d}f/{d}{g.dot}", *[f"{d}{g.squared}f/{d}{g.dot}{d}{v}" for v in r.variables])
+    for v, row in zip(r.variables, r.hessian):
+        t.row(_label(v), n(r.gradient[v]), *[n(h) for h in row])
+    return t, [f"f = {n(r.value)}; second derivatives exact, by forward-over-reverse AD"]
+
+
+def _jvp_table(r, n, g):
+    t = _grid("", "value", f"J{g.dot}dir")
+    for lab, v, x in zip(r.outputs, r.value, r.jvp):
+        t.row(_label(lab), n(v), n(x))
+    return t, ["dir: " + ", ".join(f"{k} = {number(v)}" for k, v in r.dir.items())]
+
+
+def _vjp_table(r, n, g):
+    from .layout import NUM
+    t = _grid(("", NUM, None), f"u{g.transpose}{g.dot}J")
+    for v, x in r.vjp.items():
+        t.row(_label(v), n(x))
+    return t, ["u: " + ", ".join(number(c) for c in r.cotangent) + "; values: " + ", ".join(n(v) for v in r.value)]
+
+
+def _taylor_table(r, n, g):
+    from .layout import NUM
+    k = g.power_k
+    t = _grid(("k", NUM, "k ="), f"d{k}f/d{r.wrt}{k}", "coefficient (/k!)")
+    for i, (x, c) in enumerate(zip(r.derivatives, r.coefficients)):
+        t.row(str(i), n(x), n(c))
+    foot = []
+    if r.dir is not None:
+        foot.append(f"along x + t{g.dot}dir, dir: " + ", ".join(f"{k} = {number(v)}" for k, v in r.dir.items()))
+    foot.append(f"Taylor mode, order {r.order}")
+    return t, foot
+
+
+def _check_table(r, n, g):
+    from ..engine.fdcheck import RTOL
+    from .layout import NUM
+    t = _grid(("", NUM, None), "forward AD", "reverse AD", "finite diff.", "rel err", ("", NUM, "verdict"))
+    for row in r.rows:
+        t.row(_label(row.var), n(row.forward), n(row.reverse), n(row.finite_difference),
+              number(row.rel_error, 2), "ok" if row.ok else "MISMATCH")
+    foot = [f"{row.var}: {row.reason}" for row in r.rows if not row.ok]
+    foot.append(("ok" if r.ok else "MISMATCH") + ": AD vs Ridders-extrapolated central differences, "
+                f"tolerance {RTOL:g} {g.times} max(1, |derivative|)")
+    return t, foot
+
+
+_BUILD = {Result: _result_table, Jacobian: _jacobian_table, Hessian: _hessian_table, Jvp: _jvp_table,
+          Vjp: _vjp_table, Taylor: _taylor_table, Check: _check_table}
+
+
+def print_result(r, precision=None, explain=None, file=None):
+    """The heading (expression and point), the result's table and its footer lines."""
+    from rich.text import Text
+
+    from .layout import print_grid, print_line
+    c = console(file)
+    ascii = ascii_output(c)
+    print_line(c, header(r, precision, c.width))  # folds a long expression only
+    t, foot = build(r, precision, ascii)
+    print_grid(c, t, ascii)
+    if isinstance(r, Result) and r.mode and not explain:  # --explain says the same, with more
+        foot.append(r.reason or f"{r.mode} mode")
+    for line in foot:
+        c.print(Text(printable(line), style="dim"), soft_wrap=True)
+    for line in explain or ():
+        c.print(Text(printable(line), style="dim"), soft_wrap=True)
