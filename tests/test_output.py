@@ -4,7 +4,7 @@ import math
 import pytest
 
 import adcli
-from adcli.numtext import fmt_const, json_number, number
+from adcli.numtext import constant, json_number, number
 
 
 @pytest.mark.parametrize("v,text", [
@@ -39,8 +39,8 @@ def test_json_number():
 
 
 def test_constants_in_listings_and_warnings_keep_their_sign():
-    assert fmt_const(-0.0) == "-0" and fmt_const(0.0) == "0"
-    assert fmt_const(math.pi) == "pi" and fmt_const(-2.0) == "-2" and fmt_const(0.5) == "0.5"
+    assert constant(-0.0) == "-0" and constant(0.0) == "0"
+    assert constant(math.pi) == "pi" and constant(-2.0) == "-2" and constant(0.5) == "0.5"
     assert adcli.parse("x * -0").listing() == "v0 = x\nv1 = v0 * -0\nreturn v1"
     # 1/x at x = -0 is -inf: the warning must not read "1 / 0 = -inf".
     r = adcli.evaluate("1/x", x=-0.0)

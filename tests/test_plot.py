@@ -13,7 +13,8 @@ import adcli
 from adcli.engine import forward
 from adcli.api import plotdata
 from adcli.ops import scalar
-from adcli.render.plot import nice_ticks, render, tick_text
+from adcli.numtext import tick as tick_text
+from adcli.render.plot import nice_ticks, render
 from visual_helpers import run, stripped
 
 X, Y = sp.symbols("x y")

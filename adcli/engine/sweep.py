@@ -2,6 +2,7 @@
 value-only sweep and the search for the operation that produced a nan or inf."""
 import math
 
+from ..numtext import constant
 from ..ops.call import call_partials, call_value
 from ..ops.table import PRIMS
 
@@ -55,7 +56,7 @@ def diagnose(program, vals, m, derivatives=False, active=None):
             bad = _bad_scalar(y, av)
             if bad and (prim.name, "v") not in seen:
                 seen.add((prim.name, "v"))
-                found.append(f"{_show(prim, av, param)} = {_num(y)}{_why(prim, y)}")
+                found.append(f"{_show(prim, av, param)} = {constant(y)}{_why(prim, y)}")
         else:
             mask = _bad_vector(m, y, av)
             count = int(mask.sum()) if mask is not None else 0
@@ -63,7 +64,7 @@ def diagnose(program, vals, m, derivatives=False, active=None):
                 seen.add((prim.name, "v"))
                 first = int(mask.argmax())
                 at, y0 = [_pick(a, first) for a in av], _pick(y, first)
-                found.append(f"{_show(prim, at, param)} = {_num(y0)}{_why(prim, y0)}"
+                found.append(f"{_show(prim, at, param)} = {constant(y0)}{_why(prim, y0)}"
                              f" (at {count} point{'s' if count != 1 else ''})")
         if derivatives and (active is None or active[i]):
             if not all_finite(av + [y], m):
@@ -79,7 +80,7 @@ def diagnose(program, vals, m, derivatives=False, active=None):
                 first = 0 if scalar else int(bad.argmax())
                 at = av if scalar else [_pick(a, first) for a in av]
                 wrt = f" with respect to its {_ORDINAL[k]} argument" if len(ps) > 1 else ""
-                value = _num(p if scalar else _pick(p, first))
+                value = constant(p if scalar else _pick(p, first))
                 count = "" if scalar else f" at {_points(int(bad.sum()))}"
                 see = " (a convention: see 'adcli functions')" if prim.note else ""
                 found.append(f"the derivative of {_show(prim, at, param)}{wrt} is {value}{count}{see}")
@@ -122,17 +123,12 @@ def _pick(a, k):
     return float(a.reshape(-1)[k]) if a.ndim else float(a)
 
 
-def _num(v):
-    from ..numtext import fmt_const
-    return fmt_const(float(v)) if math.isfinite(v) else ("nan" if v != v else "inf" if v > 0 else "-inf")
-
-
 def _show(prim, av, param):
-    args = [_num(a) for a in av]
+    args = [constant(a) for a in av]
     if prim.kind == "function":
         return f"{prim.name}({', '.join(args)})"
     args = [f"({a})" if a.startswith("-") else a for a in args]
-    return prim.template.format(*args, p=_num(param) if param is not None else "")
+    return prim.template.format(*args, p=constant(param) if param is not None else "")
 
 
 def _why(prim, y):

@@ -28,6 +28,7 @@ usual warning names the operation that produced it.
 """
 import math
 
+from ..numtext import constant
 from ..ops.table import LN2, LN10, PRIMS, TWO_OVER_SQRT_PI
 
 
@@ -112,7 +113,7 @@ class Floats:
             if all(math.isfinite(v) for v in av):  # a pole (1/0, log 0) or outside the domain
                 from ..ops.table import PRIMS
                 from .sweep import _show
-                raise Refused(f"{_show(PRIMS[name], av, param)} = {_num(y0)}: no Taylor series there")
+                raise Refused(f"{_show(PRIMS[name], av, param)} = {constant(y0)}: no Taylor series there")
             return [y0] + [math.nan] * (n - 1)  # the value warning names the op
         try:
             out = list(rule(self, param, y0, *sa))
@@ -246,12 +247,12 @@ def _power_at_zero(K, a, c, y0):
     step divides by 0; any other power has no series there."""
     n = len(a)
     if not float(c).is_integer():
-        raise Refused(f"x^{_num(c)} has no Taylor series at x = 0 (its derivatives are not finite there)")
+        raise Refused(f"x^{constant(c)} has no Taylor series at x = 0 (its derivatives are not finite there)")
     m = next((k for k in range(n) if a[k] != 0), None)
     if c == 0:
         return K.const(y0)
     if c < 0:
-        raise Refused(f"x^{_num(c)} has a pole at x = 0: no Taylor series there")
+        raise Refused(f"x^{constant(c)} has a pole at x = 0: no Taylor series there")
     if m is None:  # the zero series
         return [y0] + [0.0] * (n - 1)
     shift = m * int(c) if m * c <= n else n
@@ -262,11 +263,6 @@ def _power_at_zero(K, a, c, y0):
         out[shift:] = bc[:n - shift]
     out[0] = y0
     return out
-
-
-def _num(v):
-    from ..numtext import fmt_const
-    return fmt_const(float(v))
 
 
 def _refuse(message):
@@ -338,7 +334,7 @@ def _root(K, s):
 
 
 def _end_of_domain(name):
-    return _refuse(lambda a, s, y0: f"{name} at {_num(a[0])}: its derivatives are infinite there "
+    return _refuse(lambda a, s, y0: f"{name} at {constant(a[0])}: its derivatives are infinite there "
                                     "(an end of its domain)")
 
 
@@ -465,7 +461,7 @@ def _pick(name, smaller):
     def tie(K, a, b):
         if K.same(a, b):
             return a
-        raise Refused(f"{name} at a tie ({name}({_num(a[0])}, {_num(b[0])})) has no Taylor series")
+        raise Refused(f"{name} at a tie ({name}({constant(a[0])}, {constant(b[0])})) has no Taylor series")
 
     def rule(K, p, y0, a, b):
         return K.split(a[0] == b[0], tie,

@@ -7,7 +7,7 @@ a trace can number them v_{1-n} .. v_0 as textbooks do.
 """
 import math
 
-from ..numtext import fmt_const
+from ..numtext import constant
 from ..ops.table import PRIMS
 
 
@@ -53,7 +53,7 @@ class Program:
 
     def arg_text(self, i, ids):
         node = self.nodes[i]
-        return fmt_const(node.param) if node.op == "const" else f"v{ids[i]}"
+        return constant(node.param) if node.op == "const" else f"v{ids[i]}"
 
     def listing(self):
         """The IR as text: one line per input and operation, then the outputs."""
@@ -66,7 +66,7 @@ class Program:
                 rhs = node.param
             else:
                 args = [self.arg_text(a, ids) for a in node.args]
-                rhs = PRIMS[node.op].template.format(*args, p=fmt_const(node.param))
+                rhs = PRIMS[node.op].template.format(*args, p=constant(node.param) if node.param is not None else "")
             names = self.names.get(i)
             note = f"    # {', '.join(names)}" if names else ""
             lines.append(f"v{ids[i]} = {rhs}{note}")

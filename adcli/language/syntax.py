@@ -9,6 +9,7 @@ import os
 import sys
 
 from ..errors import ExprError
+from ..numtext import number
 
 _HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the adcli package
 # Installed wheels carry the grammar inside the package; a checkout keeps it in grammar/.
@@ -248,7 +249,7 @@ def _paren_one(root):
         k = item.kind
         if k == "num":
             v = item.value
-            out.append(repr(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v))
+            out.append(number(v))
             continue
         if k == "name":
             out.append(item.value)

@@ -8,9 +8,10 @@ runs to the node's row. A line that passes a track without joining it is drawn a
 it with the track interrupted. An edge that skips layers is carried through the layers
 between as a horizontal line. Nothing here recurses.
 """
-from .notation import Notation, fmt_number, text_width
-from .text import json_number, number
+from ..numtext import constant, json_number
+from ..numtext import value as value_text
 from ..ops.table import PRIMS
+from .notation import Notation, text_width
 
 U, D, L, R = 1, 2, 4, 8
 _BOX = {L | R: "─", L: "─", R: "─", U | D: "│", U: "│", D: "│", D | R: "┌", D | L: "┐", U | R: "└",
@@ -29,19 +30,15 @@ def op_text(g, n):
     prim = PRIMS[g.op]
     if prim.kind == "function":
         return f"{g.op}({', '.join(args)})"
-    text = prim.template.format(*args, p=fmt_number(g.param) if g.param is not None else "")
+    text = prim.template.format(*args, p=constant(g.param) if g.param is not None else "")
     if not n.ascii:
         text = text.replace(" * ", " × ").replace(" - ", " − ")
     return f"({text})"
 
 
 def _const(v):
-    text = fmt_number(v)
+    text = constant(v)
     return f"({text})" if text.startswith("-") else text
-
-
-def value_text(v, precision):
-    return number(v, precision) if v is not None else "0"
 
 
 def node_label(graph, g, n, precision=6, outputs=None):
@@ -420,7 +417,7 @@ def print_graph(graph, console, ascii=False, width=None, max_nodes=None, precisi
                                f"not shown ({_span(n, graph.nodes[max_nodes].k, graph.nodes[-1].k)}); "
                                "raise --max-nodes to see them", style="dim"))
     for j, v in graph.const_outputs:
-        console.print(Text(f"{outs[j]} = {fmt_number(v)} (a constant)", style="dim"))
+        console.print(Text(f"{outs[j]} = {constant(v)} (a constant)", style="dim"))
     if graph.has_adjoints:
         note = (f"vbar = d{outs[0]}/dv" if ascii else f"v̄ = ∂{outs[0]}/∂v") + ", from one reverse sweep"
         console.print(Text(note, style="dim"))

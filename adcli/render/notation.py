@@ -8,7 +8,7 @@ the node's own value, {p} the constant exponent) so a test can parse each one an
 it against the rule it describes. Piecewise partials use an Iverson bracket [cond] and
 are checked separately.
 """
-import math
+from ..numtext import constant
 
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 
@@ -57,15 +57,6 @@ SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "/", "neg": "−", "pow
 ASCII_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "neg": "-", "pow": "^"}
 
 
-def fmt_number(v):
-    """A constant as written in a definition: 2, 0.5, pi."""
-    from ..numtext import fmt_const
-    v = float(v)
-    if not math.isfinite(v):
-        return "nan" if v != v else ("inf" if v > 0 else "-inf")
-    return fmt_const(v)
-
-
 def text_width(text):
     """Columns of text made of names, numbers, subscripts, operator symbols and combining
     marks (v̄): every character is one column except the marks. Much cheaper than a
@@ -85,8 +76,8 @@ def partial_text(op, k, param=None):
             return "2*{0}"
         if p == -1:
             return "-1/{0}^2"
-        q = fmt_number(p - 1)
-        return f"{fmt_number(p)}*{{0}}^{q if p - 1 >= 0 else '(' + q + ')'}"
+        q = constant(p - 1)
+        return f"{constant(p)}*{{0}}^{q if p - 1 >= 0 else '(' + q + ')'}"
     return PARTIALS[op][k]
 
 
@@ -127,7 +118,7 @@ class Notation:
 
     def symbol(self, op, param=None):
         if op == "powc":
-            return f"^{fmt_number(param)}"
+            return f"^{constant(param)}"
         table = ASCII_SYMBOLS if self.ascii else SYMBOLS
         return table.get(op, op)
 

@@ -9,6 +9,8 @@ inf, or outside the y-range, are not drawn and never joined: gaps, not spikes.
 import math
 
 from ..api.plotdata import series_name
+from ..numtext import json_number, number
+from ..numtext import tick as tick_text
 
 COLOURS = ["cyan", "magenta", "yellow", "green", "red"]
 MARKERS = ["•", "∘", "+", "×", "▪"]
@@ -23,18 +25,6 @@ def nice_ticks(lo, hi, count):
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
     k0, k1 = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
     return [k * step for k in range(k0, k1 + 1)], step
-
-
-def tick_text(v, step):
-    if v == 0:
-        return "0"
-    if abs(v) >= 1e6 or abs(v) < 1e-4:
-        return f"{v:.3g}"
-    places = max(0, -math.floor(math.log10(step) + 1e-9))
-    if round(step / 10 ** math.floor(math.log10(step) + 1e-9), 6) == 2.5:
-        places += 1
-    text = f"{v:.{places}f}"
-    return "0" if text.strip("-0.") == "" else text
 
 
 def render(data, width, height, ascii=False, colour=True):
@@ -105,7 +95,7 @@ def render(data, width, height, ascii=False, colour=True):
     title = Text(no_wrap=True, end="")
     title.append(printable(one_line(data.expr)), style="bold")
     if data.fixed:
-        title.append("  at " + ", ".join(f"{k} = {_num(v)}" for k, v in data.fixed.items()), style="dim")
+        title.append("  at " + ", ".join(f"{k} = {number(v)}" for k, v in data.fixed.items()), style="dim")
     title.truncate(width, overflow="ellipsis")
     lines.append(title)
     for row in range(plot_h):
@@ -162,16 +152,10 @@ def render(data, width, height, ascii=False, colour=True):
     return lines
 
 
-def _num(v):
-    from .text import number
-    return number(v)
-
-
 def write_csv(data, out, ascii=False):
     """x and one column per series, full precision."""
     import csv
 
-    from .text import number
     w = csv.writer(out, lineterminator="\n")
     w.writerow([data.var] + [series_name(order, True) for order, _ in data.series])
     cols = [y.tolist() for _, y in data.series]
@@ -180,7 +164,6 @@ def write_csv(data, out, ascii=False):
 
 
 def record(data):
-    from .text import json_number
     return {"expr": data.expr, "wrt": data.var, "range": [data.lo, data.hi],
             "at": {k: json_number(v) for k, v in data.fixed.items()},
             "x": [json_number(x) for x in data.x.tolist()],

@@ -2,31 +2,18 @@
 
 Everything here reads the trace; nothing is computed except text.
 """
-import math
 
-from .notation import Notation, fmt_number, partial_text
-from .text import json_number, number
+from ..numtext import constant, json_number, number
+from ..numtext import value as value_text
 from ..ops.table import PRIMS
-
-
-def fmt_value(v, precision=None, decimals=None):
-    """A value as printed: all digits that round-trip, `precision` significant digits
-    or `decimals` places (trailing zeros dropped: 10.000 -> 10, as textbooks print)."""
-    if v is None:
-        return "0"
-    if decimals is None or not math.isfinite(v):
-        return number(v, precision)
-    text = f"{float(v):.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+from .notation import Notation, partial_text
 
 
 def arg_text(ref, n):
     kind, x = ref
     if kind == "v":
         return n.v(x)
-    text = fmt_number(x)
+    text = constant(x)
     return f"({text})" if text.startswith("-") else text
 
 
@@ -35,7 +22,7 @@ def definition(row, n):
     if row.op == "input":
         return row.param
     args = [arg_text(a, n) for a in row.args]
-    text = PRIMS[row.op].template.format(*args, p=fmt_number(row.param) if row.param is not None else "")
+    text = PRIMS[row.op].template.format(*args, p=constant(row.param) if row.param is not None else "")
     if not n.ascii:
         text = text.replace(" * ", " × ").replace(" - ", " − ")
     return text
@@ -295,7 +282,7 @@ def print_table(trace, console, ascii=False, precision=None, decimals=None):
     from .tables import one_line
     from .layout import heading, print_line
     n = Notation(ascii)
-    fmt = lambda v: fmt_value(v, precision, decimals)  # noqa: E731
+    fmt = lambda v: value_text(v, precision, decimals)  # noqa: E731
 
     print_line(console, heading(printable(one_line(trace.expr)), trace.at, console.width, cut=True))
 
