@@ -8,23 +8,29 @@ import os
 import sys
 
 
-def console(file=None, width=None):
+def console(file=None, width=None, soft_wrap=False, wide_when_piped=True, **options):
+    """The one way adcli makes a Rich console: no markup, emoji codes or highlighting,
+    so user text stays literal. Output that is not a terminal is not wrapped at 80
+    columns unless COLUMNS says so (wide_when_piped); soft_wrap keeps a footer line
+    from breaking mid-sentence. Other options (color_system, ...) go to Rich."""
     from rich.console import Console
     file = file or sys.stdout
-    if width is None and not _isatty(file) and not os.environ.get("COLUMNS"):
+    if width is None and wide_when_piped and not isatty(file) and not os.environ.get("COLUMNS"):
         width = 1000
-    return Console(file=file, highlight=False, soft_wrap=False, width=width, emoji=False, markup=False)
+    return Console(file=file, highlight=False, soft_wrap=soft_wrap, width=width, emoji=False, markup=False,
+                   **options)
 
 
-def _isatty(f):
+def isatty(f):
     try:
         return f.isatty()
     except (AttributeError, ValueError):
         return False
 
 
-def wants_ascii(flag, con=None, file=None):
-    """--ascii, or an output encoding that is not UTF-8."""
+def wants_ascii(flag=False, con=None, file=None):
+    """--ascii, or an output encoding (of the console, the file or stdout) that is not
+    UTF-8: the one test of whether to draw in ASCII."""
     if flag:
         return True
     enc = con.encoding if con is not None else getattr(file or sys.stdout, "encoding", None) or "utf-8"

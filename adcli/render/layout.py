@@ -17,6 +17,8 @@ Lines never end in spaces. Box rules are ASCII when the output encoding is not U
 """
 import os
 
+from .console import console, wants_ascii
+
 NUM = "num"
 TEXT = "text"
 MIN_TEXT = 12
@@ -122,9 +124,7 @@ _PROBE = []
 def _probe_console():
     if not _PROBE:
         import io
-
-        from rich.console import Console
-        _PROBE.append(Console(file=io.StringIO(), width=100000, emoji=False, markup=False))
+        _PROBE.append(console(io.StringIO(), width=100000))
     return _PROBE[0]
 
 
@@ -145,11 +145,6 @@ def stdout_room():
     return 80, True
 
 
-def ascii_stdout():
-    from .console import wants_ascii
-    return wants_ascii(False)
-
-
 class Flow:
     """What a batch's earlier chunks took, kept by the later ones: columns at least as
     wide as before (rows line up across chunks), and a listing once one was needed."""
@@ -163,12 +158,10 @@ def render_to_text(grid, flow):
     """A grid rendered for standard output as text, without colour (a batch writes
     its tables a chunk at a time, `flow` carrying the layout from chunk to chunk)."""
     import io
-
-    from rich.console import Console
     room, widen = stdout_room()
     buf = io.StringIO()
-    con = Console(file=buf, width=room, color_system=None, highlight=False, emoji=False, markup=False)
-    print_grid(con, grid, ascii_stdout(), widen=widen, flow=flow)
+    con = console(buf, width=room, color_system=None)
+    print_grid(con, grid, wants_ascii(), widen=widen, flow=flow)
     return buf.getvalue()
 
 

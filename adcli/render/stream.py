@@ -73,7 +73,6 @@ class Progress:
         if self.bar is None:
             if time.monotonic() - self.start < self.delay:
                 return
-            from rich.console import Console
             from rich.progress import (BarColumn, Progress as Bar, TaskProgressColumn, TextColumn,
                                        TimeElapsedColumn, TimeRemainingColumn)
             total = self.source.total
@@ -81,8 +80,9 @@ class Progress:
             if total:
                 columns.append(TimeRemainingColumn())
             columns.append(TextColumn("{task.fields[lines]:,} " + self.what))
-            redirect = _isatty(sys.stdout)
-            self.bar = Bar(*columns, console=Console(file=sys.stderr), transient=True,
+            redirect = isatty(sys.stdout)
+            from .console import console, isatty
+            self.bar = Bar(*columns, console=console(sys.stderr), transient=True,
                            redirect_stdout=redirect, redirect_stderr=False)
             self.bar.start()
             self.task = self.bar.add_task("", total=total, lines=0)
@@ -92,10 +92,3 @@ class Progress:
         if self.bar is not None:
             self.bar.stop()
             self.bar = None
-
-
-def _isatty(stream):
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False

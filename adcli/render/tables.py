@@ -2,23 +2,12 @@
 printed. User text goes in as rich.text.Text (never as markup) after control characters
 are escaped. How a table meets the console's width, for every table in adcli, is
 adcli.render.layout's policy."""
-import sys
 
 from ..api.results import Check, Hessian, Jacobian, Jvp, Result, Taylor, Vjp
 from ..errors import printable
 from ..numtext import number
-
-
-def console(file=None):
-    from rich.console import Console
-    # soft_wrap: a footer line never breaks mid-sentence; no markup or emoji codes: user text stays literal.
-    return Console(file=file or sys.stdout, highlight=False, soft_wrap=True, emoji=False, markup=False)
-
-
-def ascii_output(con):
-    """True when the console's encoding cannot show the Unicode labels (∂, ·, ━)."""
-    from .console import wants_ascii
-    return wants_ascii(False, con)
+from .console import console as make_console
+from .console import wants_ascii
 
 
 def one_line(source):
@@ -43,8 +32,8 @@ def print_functions(rows, file=None):
 
     from .layout import NUM, TEXT, Column, Grid, print_grid
     from .console import glyphs
-    c = console(file)
-    ascii = ascii_output(c)
+    c = make_console(file, soft_wrap=True, wide_when_piped=False)
+    ascii = wants_ascii(con=c)
     grid = Grid([Column("name", NUM, key=True), Column("args", NUM), Column("meaning", TEXT),
                  Column("domain", TEXT), Column("convention at special points", TEXT, name="convention")])
     for name, arity, kind, meaning, domain, note in rows:
@@ -161,8 +150,8 @@ def print_result(r, precision=None, explain=None, file=None):
     from rich.text import Text
 
     from .layout import print_grid, print_line
-    c = console(file)
-    ascii = ascii_output(c)
+    c = make_console(file, soft_wrap=True, wide_when_piped=False)
+    ascii = wants_ascii(con=c)
     print_line(c, header(r, precision, c.width))  # folds a long expression only
     t, foot = build(r, precision, ascii)
     print_grid(c, t, ascii)
