@@ -80,8 +80,8 @@ class Progress:
             if total:
                 columns.append(TimeRemainingColumn())
             columns.append(TextColumn("{task.fields[lines]:,} " + self.what))
-            redirect = isatty(sys.stdout)
             from .console import console, isatty
+            redirect = isatty(sys.stdout)
             self.bar = Bar(*columns, console=console(sys.stderr), transient=True,
                            redirect_stdout=redirect, redirect_stderr=False)
             self.bar.start()
