@@ -9,6 +9,7 @@ import os
 import sys
 
 from ..errors import ExprError
+from ..ops.table import FUNCTIONS
 
 _HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the adcli package
 # Installed wheels carry the grammar inside the package; a checkout keeps it in grammar/.
@@ -126,10 +127,6 @@ def parse(source):
 
 _LOOKALIKES = {"×": "*", "·": "*", "÷": "/", "−": "-", "–": "-", "²": "^2", "³": "^3", "√": "sqrt",
                "π": "pi"}
-# Function names, for the hint 'sin x' -> 'sin(x)' (kept here so the parser needs no table import).
-_FUNCTION_NAMES = frozenset(
-    "sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 "
-    "sqrt cbrt abs sign sigmoid relu softplus erf pow atan2 hypot min max".split())
 
 
 def _bad_character(source, pos):
@@ -172,7 +169,7 @@ def _unexpected(source, e):
     before = prev[-1:]
     if tok.type in operand and (before.isalnum() or before in "._)"):
         word = _last_number(prev)
-        if word in _FUNCTION_NAMES and tok.type != "LPAR":
+        if word in FUNCTIONS and tok.type != "LPAR":
             return ExprError(f"missing parentheses after '{word}'", source, pos,
                              f"call a function with parentheses: write {word}({shown})")
         if (before.isdigit() or before == ".") and tok.type == "NAME":

@@ -21,10 +21,11 @@ TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 class Prim:
     __slots__ = ("name", "arity", "template", "value", "partials", "domain", "sample", "note", "kind", "doc",
-                 "partial_texts", "symbol", "ascii_symbol")
+                 "partial_texts", "symbol", "ascii_symbol", "spelling", "by_name")
 
     def __init__(self, name, arity, template, value, partials, domain="all real x", sample=None,
-                 note="", kind="function", doc="", partial_texts=(), symbol=None, ascii_symbol=None):
+                 note="", kind="function", doc="", partial_texts=(), symbol=None, ascii_symbol=None,
+                 spelling=None, by_name=None):
         self.name = name
         self.arity = arity
         self.template = template  # how a trace shows it: "{0} + {1}", "sin {0}", "{0}^{p}"
@@ -44,6 +45,9 @@ class Prim:
         # How a graph node shows the op; {p} is the parameter.
         self.symbol = symbol or name
         self.ascii_symbol = ascii_symbol or self.symbol
+        self.spelling = spelling  # the operator the parser reads as this op: + - * / ^, or - before one operand
+        # Whether a user may call it as name(...): every function, and pow (x^y is also pow(x, y)).
+        self.by_name = kind == "function" if by_name is None else by_name
 
     def __repr__(self):
         return f"<primitive {self.name}>"
@@ -93,17 +97,18 @@ UNIT = [[(-0.9, 0.9)]]
 _table = [
     # operators
     Prim("add", 2, "{0} + {1}", lambda m, p, a, b: a + b, lambda m, p, y, a, b: (1, 1), kind="operator",
-         doc="a + b", symbol="+", partial_texts=("1", "1")),
+         doc="a + b", spelling="+", symbol="+", partial_texts=("1", "1")),
     Prim("sub", 2, "{0} - {1}", lambda m, p, a, b: a - b, lambda m, p, y, a, b: (1, -1), kind="operator",
-         doc="a - b", symbol="−", ascii_symbol="-", partial_texts=("1", "-1")),
+         doc="a - b", spelling="-", symbol="−", ascii_symbol="-", partial_texts=("1", "-1")),
     Prim("mul", 2, "{0} * {1}", lambda m, p, a, b: a * b, lambda m, p, y, a, b: (b, a), kind="operator",
-         doc="a * b", symbol="×", ascii_symbol="*", partial_texts=("{1}", "{0}")),
+         doc="a * b", spelling="*", symbol="×", ascii_symbol="*", partial_texts=("{1}", "{0}")),
     Prim("div", 2, "{0} / {1}", lambda m, p, a, b: m.div(a, b),
          lambda m, p, y, a, b: (m.div(1.0, b), -m.div(y, b)), domain="b != 0",
          sample=[[(-3.0, 3.0)], [(-3.0, -0.2), (0.2, 3.0)]], kind="operator", doc="a / b",
-         note="a/0 is +-inf (0/0 is nan), with a warning", symbol="/", partial_texts=("1/{1}", "-{0}/{1}^2")),
+         note="a/0 is +-inf (0/0 is nan), with a warning", spelling="/", symbol="/",
+         partial_texts=("1/{1}", "-{0}/{1}^2")),
     Prim("neg", 1, "-{0}", lambda m, p, a: -a, lambda m, p, y, a: (-1,), kind="operator", doc="-a",
-         symbol="−", ascii_symbol="-", partial_texts=("-1",)),
+         spelling="-", symbol="−", ascii_symbol="-", partial_texts=("-1",)),
     Prim("powc", 1, "{0}^{p}", lambda m, p, a: m.pow(a, p),
          lambda m, p, y, a: (0 if p == 0 else 1 if p == 1 else p * m.pow(a, p - 1),),
          domain="all x for an integer c, x >= 0 otherwise", sample=POS, kind="operator",
@@ -118,7 +123,7 @@ _table = [
          sample=[[(0.2, 3.0)], [(-2.0, 2.0)]], kind="operator", doc="x^y, pow(x, y)",
          note="d/dy x^y at x = 0 is 0 for y > 0 (the limit from x > 0) and -inf for y <= 0; "
               "at x < 0 it is nan (x^y is not real nearby)",
-         symbol="^", partial_texts=("{1}*{0}^({1} - 1)", "{y}*log({0})")),
+         spelling="^", by_name=True, symbol="^", partial_texts=("{1}*{0}^({1} - 1)", "{y}*log({0})")),
     # elementary functions
     Prim("sin", 1, "sin {0}", lambda m, p, x: m.sin(x), lambda m, p, y, x: (m.cos(x),), partial_texts=("cos({0})",)),
     Prim("cos", 1, "cos {0}", lambda m, p, x: m.cos(x), lambda m, p, y, x: (-m.sin(x),), partial_texts=("-sin({0})",)),
@@ -200,9 +205,12 @@ _table = [
 
 PRIMS = {p.name: p for p in _table}
 
-# Names a user may call. pow(x, c) with a constant c becomes powc while lowering.
-FUNCTIONS = {name: PRIMS[name] for name in (
-    "sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 "
-    "sqrt cbrt abs sign sigmoid relu softplus erf pow atan2 hypot min max").split()}
+# Names a user may call, one-argument functions first as the README lists them.
+# pow(x, c) with a constant c becomes powc while lowering.
+FUNCTIONS = {p.name: p for p in sorted((p for p in _table if p.by_name), key=lambda p: p.arity)}
+
+# (spelling, arity) -> op: how the parser's operators lower; "-" is sub between two operands, neg before one.
+# x^c with a constant c also becomes powc while lowering.
+OPERATORS = {(p.spelling, p.arity): p.name for p in _table if p.spelling}
 
 CONSTANTS = {"pi": math.pi, "e": math.e}
