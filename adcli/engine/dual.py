@@ -15,11 +15,8 @@ from ..ops.table import PRIMS
 from ..ops.call import call_partials, call_value, is_zero, scale
 
 # math-namespace name -> primitive; a function of the namespace is the primitive itself.
-_UNARY = {name: name for name in (
-    "sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 "
-    "sqrt cbrt erf sign").split()}
-_UNARY["fabs"] = "abs"
-_BINARY = {"hypot": "hypot", "atan2": "atan2", "minimum": "min", "maximum": "max", "div": "div"}
+_UNARY = {p.mathname: p.name for p in PRIMS.values() if p.mathname and p.arity == 1}
+_BINARY = {p.mathname: p.name for p in PRIMS.values() if p.mathname and p.arity == 2}
 
 
 class Dual:

@@ -21,11 +21,11 @@ TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 class Prim:
     __slots__ = ("name", "arity", "template", "value", "partials", "domain", "sample", "note", "kind", "doc",
-                 "partial_texts", "symbol", "ascii_symbol", "spelling", "by_name")
+                 "partial_texts", "symbol", "ascii_symbol", "spelling", "by_name", "mathname")
 
     def __init__(self, name, arity, template, value, partials, domain="all real x", sample=None,
                  note="", kind="function", doc="", partial_texts=(), symbol=None, ascii_symbol=None,
-                 spelling=None, by_name=None):
+                 spelling=None, by_name=None, mathname=None):
         self.name = name
         self.arity = arity
         self.template = template  # how a trace shows it: "{0} + {1}", "sin {0}", "{0}^{p}"
@@ -48,6 +48,9 @@ class Prim:
         self.spelling = spelling  # the operator the parser reads as this op: + - * / ^, or - before one operand
         # Whether a user may call it as name(...): every function, and pow (x^y is also pow(x, y)).
         self.by_name = kind == "function" if by_name is None else by_name
+        # The math namespaces' function that computes it (fabs for abs, minimum for min), if they have
+        # one: the Dual namespace routes that function through the op so rules differentiate it too.
+        self.mathname = mathname
 
     def __repr__(self):
         return f"<primitive {self.name}>"
@@ -106,7 +109,7 @@ _table = [
          lambda m, p, y, a, b: (m.div(1.0, b), -m.div(y, b)), domain="b != 0",
          sample=[[(-3.0, 3.0)], [(-3.0, -0.2), (0.2, 3.0)]], kind="operator", doc="a / b",
          note="a/0 is +-inf (0/0 is nan), with a warning", spelling="/", symbol="/",
-         partial_texts=("1/{1}", "-{0}/{1}^2")),
+         partial_texts=("1/{1}", "-{0}/{1}^2"), mathname="div"),
     Prim("neg", 1, "-{0}", lambda m, p, a: -a, lambda m, p, y, a: (-1,), kind="operator", doc="-a",
          spelling="-", symbol="−", ascii_symbol="-", partial_texts=("-1",)),
     Prim("powc", 1, "{0}^{p}", lambda m, p, a: m.pow(a, p),
@@ -125,52 +128,58 @@ _table = [
               "at x < 0 it is nan (x^y is not real nearby)",
          spelling="^", by_name=True, symbol="^", partial_texts=("{1}*{0}^({1} - 1)", "{y}*log({0})")),
     # elementary functions
-    Prim("sin", 1, "sin {0}", lambda m, p, x: m.sin(x), lambda m, p, y, x: (m.cos(x),), partial_texts=("cos({0})",)),
-    Prim("cos", 1, "cos {0}", lambda m, p, x: m.cos(x), lambda m, p, y, x: (-m.sin(x),), partial_texts=("-sin({0})",)),
+    Prim("sin", 1, "sin {0}", lambda m, p, x: m.sin(x), lambda m, p, y, x: (m.cos(x),), partial_texts=("cos({0})",),
+         mathname="sin"),
+    Prim("cos", 1, "cos {0}", lambda m, p, x: m.cos(x), lambda m, p, y, x: (-m.sin(x),), partial_texts=("-sin({0})",),
+         mathname="cos"),
     Prim("tan", 1, "tan {0}", lambda m, p, x: m.tan(x), lambda m, p, y, x: (1.0 + y * y,),
-         domain="x != pi/2 + k*pi", sample=[[(-1.2, 1.2)]], partial_texts=("1 + {y}^2",)),
+         domain="x != pi/2 + k*pi", sample=[[(-1.2, 1.2)]], partial_texts=("1 + {y}^2",), mathname="tan"),
     Prim("asin", 1, "asin {0}", lambda m, p, x: m.asin(x),
          lambda m, p, y, x: (m.div(1.0, m.sqrt((1.0 - x) * (1.0 + x))),), domain="-1 <= x <= 1",
-         sample=UNIT, note="derivative is +inf at x = +-1", partial_texts=("1/sqrt(1 - {0}^2)",)),
+         sample=UNIT, note="derivative is +inf at x = +-1", partial_texts=("1/sqrt(1 - {0}^2)",), mathname="asin"),
     Prim("acos", 1, "acos {0}", lambda m, p, x: m.acos(x),
          lambda m, p, y, x: (-m.div(1.0, m.sqrt((1.0 - x) * (1.0 + x))),), domain="-1 <= x <= 1",
-         sample=UNIT, note="derivative is -inf at x = +-1", partial_texts=("-1/sqrt(1 - {0}^2)",)),
+         sample=UNIT, note="derivative is -inf at x = +-1", partial_texts=("-1/sqrt(1 - {0}^2)",), mathname="acos"),
     Prim("atan", 1, "atan {0}", lambda m, p, x: m.atan(x), lambda m, p, y, x: (1.0 / (1.0 + x * x),),
-         partial_texts=("1/(1 + {0}^2)",)),
+         partial_texts=("1/(1 + {0}^2)",), mathname="atan"),
     Prim("sinh", 1, "sinh {0}", lambda m, p, x: m.sinh(x), lambda m, p, y, x: (m.cosh(x),),
-         partial_texts=("cosh({0})",)),
+         partial_texts=("cosh({0})",), mathname="sinh"),
     Prim("cosh", 1, "cosh {0}", lambda m, p, x: m.cosh(x), lambda m, p, y, x: (m.sinh(x),),
-         partial_texts=("sinh({0})",)),
+         partial_texts=("sinh({0})",), mathname="cosh"),
     Prim("tanh", 1, "tanh {0}", lambda m, p, x: m.tanh(x), lambda m, p, y, x: (_sech2(m, x),),
-         partial_texts=("1 - {y}^2",)),
+         partial_texts=("1 - {y}^2",), mathname="tanh"),
     Prim("asinh", 1, "asinh {0}", lambda m, p, x: m.asinh(x), lambda m, p, y, x: (1.0 / m.hypot(x, 1.0),),
-         partial_texts=("1/sqrt({0}^2 + 1)",)),
+         partial_texts=("1/sqrt({0}^2 + 1)",), mathname="asinh"),
     Prim("acosh", 1, "acosh {0}", lambda m, p, x: m.acosh(x),
          lambda m, p, y, x: (m.div(1.0, m.sqrt(x - 1.0) * m.sqrt(x + 1.0)),), domain="x >= 1",
-         sample=[[(1.1, 4.0)]], note="derivative is +inf at x = 1", partial_texts=("1/sqrt({0}^2 - 1)",)),
+         sample=[[(1.1, 4.0)]], note="derivative is +inf at x = 1", partial_texts=("1/sqrt({0}^2 - 1)",),
+         mathname="acosh"),
     Prim("atanh", 1, "atanh {0}", lambda m, p, x: m.atanh(x),
          lambda m, p, y, x: (_inside(m, y, m.div(1.0, (1.0 - x) * (1.0 + x))),), domain="-1 < x < 1", sample=UNIT,
-         partial_texts=("1/(1 - {0}^2)",)),
-    Prim("exp", 1, "exp {0}", lambda m, p, x: m.exp(x), lambda m, p, y, x: (y,), partial_texts=("{y}",)),
+         partial_texts=("1/(1 - {0}^2)",), mathname="atanh"),
+    Prim("exp", 1, "exp {0}", lambda m, p, x: m.exp(x), lambda m, p, y, x: (y,), partial_texts=("{y}",),
+         mathname="exp"),
     Prim("expm1", 1, "expm1 {0}", lambda m, p, x: m.expm1(x), lambda m, p, y, x: (m.exp(x),),
-         doc="exp(x) - 1, accurate near 0", partial_texts=("{y} + 1",)),
+         doc="exp(x) - 1, accurate near 0", partial_texts=("{y} + 1",), mathname="expm1"),
     Prim("log", 1, "log {0}", lambda m, p, x: m.log(x), lambda m, p, y, x: (_inside(m, y, m.div(1.0, x)),),
          domain="x > 0", sample=POS, doc="natural logarithm", note="log(0) = -inf, log(x<0) = nan",
-         partial_texts=("1/{0}",)),
+         partial_texts=("1/{0}",), mathname="log"),
     Prim("log1p", 1, "log1p {0}", lambda m, p, x: m.log1p(x), lambda m, p, y, x: (_inside(m, y, m.div(1.0, 1.0 + x)),),
-         domain="x > -1", sample=[[(-0.9, 3.0)]], doc="log(1 + x), accurate near 0", partial_texts=("1/(1 + {0})",)),
+         domain="x > -1", sample=[[(-0.9, 3.0)]], doc="log(1 + x), accurate near 0", partial_texts=("1/(1 + {0})",),
+         mathname="log1p"),
     Prim("log2", 1, "log2 {0}", lambda m, p, x: m.log2(x), lambda m, p, y, x: (_inside(m, y, m.div(1.0, x * LN2)),),
-         domain="x > 0", sample=POS, partial_texts=("1/({0}*log(2))",)),
+         domain="x > 0", sample=POS, partial_texts=("1/({0}*log(2))",), mathname="log2"),
     Prim("log10", 1, "log10 {0}", lambda m, p, x: m.log10(x), lambda m, p, y, x: (_inside(m, y, m.div(1.0, x * LN10)),),
-         domain="x > 0", sample=POS, partial_texts=("1/({0}*log(10))",)),
+         domain="x > 0", sample=POS, partial_texts=("1/({0}*log(10))",), mathname="log10"),
     Prim("sqrt", 1, "sqrt {0}", lambda m, p, x: m.sqrt(x), lambda m, p, y, x: (m.div(0.5, m.fabs(y)),),
-         domain="x >= 0", sample=POS, note="sqrt'(0) = +inf", partial_texts=("1/(2*{y})",)),
+         domain="x >= 0", sample=POS, note="sqrt'(0) = +inf", partial_texts=("1/(2*{y})",), mathname="sqrt"),
     Prim("cbrt", 1, "cbrt {0}", lambda m, p, x: m.cbrt(x), lambda m, p, y, x: (m.div(1.0, 3.0 * y * y),),
-         sample=NONZERO, doc="real cube root", note="cbrt'(0) = +inf", partial_texts=("1/(3*{y}^2)",)),
+         sample=NONZERO, doc="real cube root", note="cbrt'(0) = +inf", partial_texts=("1/(3*{y}^2)",), mathname="cbrt"),
     Prim("abs", 1, "abs {0}", lambda m, p, x: m.fabs(x), lambda m, p, y, x: (m.sign(x),),
-         sample=NONZERO, note="abs'(0) = 0", partial_texts=("sign({0})",)),
+         sample=NONZERO, note="abs'(0) = 0", partial_texts=("sign({0})",), mathname="fabs"),
     Prim("sign", 1, "sign {0}", lambda m, p, x: m.sign(x), lambda m, p, y, x: (0,),
-         sample=NONZERO, doc="-1, 0 or 1", note="sign' = 0 everywhere, 0 included", partial_texts=("0",)),
+         sample=NONZERO, doc="-1, 0 or 1", note="sign' = 0 everywhere, 0 included", partial_texts=("0",),
+         mathname="sign"),
     Prim("sigmoid", 1, "sigmoid {0}", lambda m, p, x: _sigmoid(m, x), lambda m, p, y, x: (_dsigmoid(m, x),),
          doc="1 / (1 + exp(-x))", partial_texts=("{y}*(1 - {y})",)),
     # where, not maximum: under nested AD maximum would bring max's tie rule (1/2) to x = 0.
@@ -182,25 +191,28 @@ _table = [
          lambda m, p, y, x: (_sigmoid(m, x),), doc="log(1 + exp(x))", partial_texts=("sigmoid({0})",)),
     Prim("erf", 1, "erf {0}", lambda m, p, x: m.erf(x),
          lambda m, p, y, x: (TWO_OVER_SQRT_PI * m.exp(-x * x),), doc="error function",
-         partial_texts=("2/sqrt(pi)*exp(-{0}^2)",)),
+         partial_texts=("2/sqrt(pi)*exp(-{0}^2)",), mathname="erf"),
     Prim("atan2", 2, "atan2({0}, {1})", lambda m, p, a, b: m.atan2(a, b),
          lambda m, p, y, a, b: _atan2_partials(m, a, b),
          domain="(y, x) != (0, 0)", sample=[[(0.2, 3.0)], [(-3.0, 3.0)]],
          doc="angle of the point (x, y); note the order atan2(y, x)",
          note="both partials are 0 at the origin (convention)",
-         partial_texts=("{1}/({0}^2 + {1}^2)", "-{0}/({0}^2 + {1}^2)")),
+         partial_texts=("{1}/({0}^2 + {1}^2)", "-{0}/({0}^2 + {1}^2)"), mathname="atan2"),
     Prim("hypot", 2, "hypot({0}, {1})", lambda m, p, a, b: m.hypot(a, b),
          lambda m, p, y, a, b: (m.where(y == 0, 0.0, m.div(a, y)), m.where(y == 0, 0.0, m.div(b, y))),
          sample=[NONZERO[0], NONZERO[0]], doc="sqrt(x^2 + y^2) without overflow",
-         note="both partials are 0 at the origin, like abs'(0) = 0", partial_texts=("{0}/{y}", "{1}/{y}")),
+         note="both partials are 0 at the origin, like abs'(0) = 0", partial_texts=("{0}/{y}", "{1}/{y}"),
+         mathname="hypot"),
     Prim("min", 2, "min({0}, {1})", lambda m, p, a, b: m.minimum(a, b),
          lambda m, p, y, a, b: _tie_split(m, a, b, lambda u, v: u < v),
          sample=[[(-3.0, -0.1)], [(0.1, 3.0)]], doc="the smaller of a and b",
-         note="at a tie each argument gets half the derivative", partial_texts=("[{0} < {1}]", "[{1} < {0}]")),
+         note="at a tie each argument gets half the derivative", partial_texts=("[{0} < {1}]", "[{1} < {0}]"),
+         mathname="minimum"),
     Prim("max", 2, "max({0}, {1})", lambda m, p, a, b: m.maximum(a, b),
          lambda m, p, y, a, b: _tie_split(m, a, b, lambda u, v: u > v),
          sample=[[(-3.0, -0.1)], [(0.1, 3.0)]], doc="the larger of a and b",
-         note="at a tie each argument gets half the derivative", partial_texts=("[{0} > {1}]", "[{1} > {0}]")),
+         note="at a tie each argument gets half the derivative", partial_texts=("[{0} > {1}]", "[{1} > {0}]"),
+         mathname="maximum"),
 ]
 
 PRIMS = {p.name: p for p in _table}
