@@ -194,6 +194,9 @@ def test_functions_every_format(run):
     for name, row in rows.items():
         assert row["domain"] == PRIMS[name].domain and row["convention"] == PRIMS[name].note
     assert rows["abs"]["convention"] == "abs'(0) = 0"
+    # Operators are listed as users write them; pow shows both of its spellings.
+    assert [rows[n]["symbol"] for n in ("add", "neg", "powc", "pow")] == ["+", "- (unary)", "^ (constant c)",
+                                                                         "pow (x^y)"]
     plain = run("functions", "--format", "plain")
     assert plain.code == 0 and len(plain.out.splitlines()) == len(rows)
     assert "sqrt\t1\tfunction\t" in plain.out and "sqrt'(0) = +inf" in plain.out
@@ -202,6 +205,7 @@ def test_functions_every_format(run):
     starts = {line.split(" ", 1)[0] for line in table.out.splitlines()}
     for name in FUNCTIONS:
         assert name in starts, name  # a row per function, its name first
+    assert any(line.startswith("pow (x^y) ") for line in table.out.splitlines())
     for note in ("relu'(0) = 0", "sign' = 0", "half the derivative"):
         assert note in " ".join(table.out.split()), note
 

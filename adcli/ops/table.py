@@ -21,11 +21,12 @@ TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 class Prim:
     __slots__ = ("name", "arity", "template", "value", "partials", "domain", "sample", "note", "kind", "doc",
-                 "partial_texts", "symbol", "ascii_symbol", "spelling", "by_name", "mathname")
+                 "partial_texts", "symbol", "ascii_symbol", "spelling", "by_name", "mathname",
+                 "display")
 
     def __init__(self, name, arity, template, value, partials, domain="all real x", sample=None,
                  note="", kind="function", doc="", partial_texts=(), symbol=None, ascii_symbol=None,
-                 spelling=None, by_name=None, mathname=None):
+                 spelling=None, by_name=None, mathname=None, display=None):
         self.name = name
         self.arity = arity
         self.template = template  # how a trace shows it: "{0} + {1}", "sin {0}", "{0}^{p}"
@@ -51,6 +52,8 @@ class Prim:
         # The math namespaces' function that computes it (fabs for abs, minimum for min), if they have
         # one: the Dual namespace routes that function through the op so rules differentiate it too.
         self.mathname = mathname
+        # How 'adcli functions' lists it: operators as users write them, not by internal names (add, powc).
+        self.display = display or name
 
     def __repr__(self):
         return f"<primitive {self.name}>"
@@ -100,25 +103,25 @@ UNIT = [[(-0.9, 0.9)]]
 _table = [
     # operators
     Prim("add", 2, "{0} + {1}", lambda m, p, a, b: a + b, lambda m, p, y, a, b: (1, 1), kind="operator",
-         doc="a + b", spelling="+", symbol="+", partial_texts=("1", "1")),
+         doc="a + b", spelling="+", symbol="+", partial_texts=("1", "1"), display="+"),
     Prim("sub", 2, "{0} - {1}", lambda m, p, a, b: a - b, lambda m, p, y, a, b: (1, -1), kind="operator",
-         doc="a - b", spelling="-", symbol="−", ascii_symbol="-", partial_texts=("1", "-1")),
+         doc="a - b", spelling="-", symbol="−", ascii_symbol="-", partial_texts=("1", "-1"), display="-"),
     Prim("mul", 2, "{0} * {1}", lambda m, p, a, b: a * b, lambda m, p, y, a, b: (b, a), kind="operator",
-         doc="a * b", spelling="*", symbol="×", ascii_symbol="*", partial_texts=("{1}", "{0}")),
+         doc="a * b", spelling="*", symbol="×", ascii_symbol="*", partial_texts=("{1}", "{0}"), display="*"),
     Prim("div", 2, "{0} / {1}", lambda m, p, a, b: m.div(a, b),
          lambda m, p, y, a, b: (m.div(1.0, b), -m.div(y, b)), domain="b != 0",
          sample=[[(-3.0, 3.0)], [(-3.0, -0.2), (0.2, 3.0)]], kind="operator", doc="a / b",
          note="a/0 is +-inf (0/0 is nan), with a warning", spelling="/", symbol="/",
-         partial_texts=("1/{1}", "-{0}/{1}^2"), mathname="div"),
+         partial_texts=("1/{1}", "-{0}/{1}^2"), mathname="div", display="/"),
     Prim("neg", 1, "-{0}", lambda m, p, a: -a, lambda m, p, y, a: (-1,), kind="operator", doc="-a",
-         spelling="-", symbol="−", ascii_symbol="-", partial_texts=("-1",)),
+         spelling="-", symbol="−", ascii_symbol="-", partial_texts=("-1",), display="- (unary)"),
     Prim("powc", 1, "{0}^{p}", lambda m, p, a: m.pow(a, p),
          lambda m, p, y, a: (0 if p == 0 else 1 if p == 1 else p * m.pow(a, p - 1),),
          domain="all x for an integer c, x >= 0 otherwise", sample=POS, kind="operator",
          doc="x^c, c a constant",
          note="c is a parameter, not an input: d/dx x^c = c*x^(c-1) never evaluates log(x), "
               "so d/dx x^2 at x=-3 is -6; d/dx x^c at 0 is 0 for c > 1, 1 for c = 1, inf for 0 < c < 1 "
-              "and +-inf for c < 0", symbol="^{p}", partial_texts=("{p}*{0}^({p} - 1)",)),
+              "and +-inf for c < 0", symbol="^{p}", partial_texts=("{p}*{0}^({p} - 1)",), display="^ (constant c)"),
     Prim("pow", 2, "{0}^{1}", lambda m, p, a, b: m.pow(a, b),
          lambda m, p, y, a, b: (m.where((b == 0) & (a == 0), 0.0, b * m.pow(a, b - 1.0)),
                                 m.where((a == 0) & (b > 0), 0.0, y * m.log(a))),
@@ -126,7 +129,8 @@ _table = [
          sample=[[(0.2, 3.0)], [(-2.0, 2.0)]], kind="operator", doc="x^y, pow(x, y)",
          note="d/dy x^y at x = 0 is 0 for y > 0 (the limit from x > 0) and -inf for y <= 0; "
               "at x < 0 it is nan (x^y is not real nearby)",
-         spelling="^", by_name=True, symbol="^", partial_texts=("{1}*{0}^({1} - 1)", "{y}*log({0})")),
+         spelling="^", by_name=True, symbol="^", partial_texts=("{1}*{0}^({1} - 1)", "{y}*log({0})"),
+         display="pow (x^y)"),
     # elementary functions
     Prim("sin", 1, "sin {0}", lambda m, p, x: m.sin(x), lambda m, p, y, x: (m.cos(x),), partial_texts=("cos({0})",),
          mathname="sin"),
