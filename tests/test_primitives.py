@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from conftest import close
 
+import adcli
 from adcli.engine.dual import DualMath
 from adcli.engine.taylor import TAYLOR
 from adcli.ops import arrays as vector
@@ -396,3 +397,30 @@ def test_namespaces_agree_at_special_values(name, p):
         assert close(vy[k], sy, rel=1e-15), (name, p, pt, vy[k], sy)
         for i, sd in enumerate(call_partials(prim, scalar, p, sy, list(pt))):
             assert close(vps[i][k], sd, rel=1e-15), (name, p, pt, i, vps[i][k], sd)
+
+
+# -- outside the domain ------------------------------------------------------------------
+
+# Rules whose formula stays finite where the function does not exist (1/x at x = -1): they
+# guard it with _inside, so the derivative is nan there like the value. Each point lies
+# outside the op's domain, each partner point inside it.
+OUTSIDE = [("log", -1.0, 2.0), ("log", -0.5, 0.5), ("log1p", -2.0, 0.5), ("log2", -1.0, 2.0),
+           ("log10", -3.0, 2.0), ("atanh", 2.0, 0.5), ("atanh", -1.5, -0.5)]
+
+
+@pytest.mark.parametrize("name,x,inside", OUTSIDE)
+def test_derivative_outside_the_domain_is_nan(name, x, inside):
+    prim = PRIMS[name]
+    y = call_value(prim, scalar, None, [x])
+    assert math.isnan(y) and math.isnan(call_partials(prim, scalar, None, y, [x])[0]), (name, x)
+    xs = np.array([x, inside])
+    with np.errstate(all="ignore"):
+        vy = call_value(prim, vector, None, [xs])
+        (vd,) = call_partials(prim, vector, None, vy, [xs])
+    assert np.isnan(vd[0]) and np.isfinite(vd[1]), (name, x, vd)
+    # Through both AD modes, at one point and at many: a 1/x regression would give 2/x + 1 here.
+    expr = f"2*{name}(x) + x"
+    for mode in ("forward", "reverse"):
+        assert math.isnan(adcli.grad(expr, x=x, mode=mode).gradient["x"]), (name, x, mode)
+        many = adcli.grad(expr, x=xs, mode=mode).gradient["x"]
+        assert np.isnan(many[0]) and np.isfinite(many[1]), (name, x, mode, many)
