@@ -11,11 +11,10 @@ import pathlib
 
 import pytest
 from click.testing import CliRunner
+from conftest import subprocess_adcli
 
 from adcli import __version__
 from adcli.cli import COMMANDS, cli
-
-from conftest import subprocess_adcli
 
 BAYDIN = "log(x1) + x1*x2 - sin(x2)"
 
@@ -464,6 +463,7 @@ def test_subprocess_success_and_exit_codes():
 def test_subprocess_closed_stdout_pipe_is_quiet():
     import subprocess
     import sys
+
     from conftest import ROOT
     p = subprocess.run(f"'{sys.executable}' -m adcli functions --format plain | head -n 1", shell=True,
                        cwd=ROOT, capture_output=True, text=True)

@@ -4,7 +4,20 @@ import click
 from ..api import Function, choose_mode
 from ..errors import UsageError
 from ..language.point import parse_point
-from .options import at_option, batch, batch_options, command, emit, explain_option, expr_argument, format_options, mode_option, read_as, warn_unused, wrt_option
+from .options import (
+    at_option,
+    batch,
+    batch_options,
+    command,
+    emit,
+    explain_option,
+    expr_argument,
+    format_options,
+    mode_option,
+    read_as,
+    warn_unused,
+    wrt_option,
+)
 
 
 def _setup(expr, at):

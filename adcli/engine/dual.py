@@ -11,8 +11,8 @@ second derivative table to keep in step with the first.
 Sparse tangents make one sweep carry every direction at the cost of the directions that
 actually reach a node (a Rosenbrock node sees two variables, not n).
 """
-from ..ops.table import PRIMS
 from ..ops.call import call_partials, call_value, is_zero, scale
+from ..ops.table import PRIMS
 
 # math-namespace name -> primitive; a function of the namespace is the primitive itself.
 _UNARY = {p.mathname: p.name for p in PRIMS.values() if p.mathname and p.arity == 1}

@@ -46,7 +46,8 @@ def _cache_file(lark_version, text):
     except OSError:
         return False
     # A private folder, never the shared temp dir: Lark's cache is a pickle.
-    return os.path.join(folder, f"parser-{digest}-lark{lark_version}-py{sys.version_info[0]}{sys.version_info[1]}.cache")
+    py = f"{sys.version_info[0]}{sys.version_info[1]}"
+    return os.path.join(folder, f"parser-{digest}-lark{lark_version}-py{py}.cache")
 
 
 _parser = None
