@@ -11,6 +11,13 @@ Partials that are the exact integers 0, 1 or -1 are structural: the evaluators s
 
     value(m, p, *args)          p is the op's parameter (the exponent of powc)
     partials(m, p, y, *args)    y is the value already computed
+
+Every other fact about an op sits in its entry too, so adding a function touches this
+table alone (tests/test_primitives.py checks each op has them all): its partials as
+display text, graph symbols, the name 'adcli functions' lists, the operator spelling the
+parser lowers to it, whether users may call it by name, and the math-namespace function
+that computes it. Only the Taylor rules live elsewhere (adcli.engine.taylor), because
+they are written against the engine's series kernels.
 """
 import math
 
