@@ -11,11 +11,10 @@ import pathlib
 
 import pytest
 from click.testing import CliRunner
+from conftest import subprocess_adcli
 
 from adcli import __version__
 from adcli.cli import COMMANDS, cli
-
-from conftest import subprocess_adcli
 
 BAYDIN = "log(x1) + x1*x2 - sin(x2)"
 
@@ -194,6 +193,9 @@ def test_functions_every_format(run):
     for name, row in rows.items():
         assert row["domain"] == PRIMS[name].domain and row["convention"] == PRIMS[name].note
     assert rows["abs"]["convention"] == "abs'(0) = 0"
+    # Operators are listed as users write them; pow shows both of its spellings.
+    assert [rows[n]["symbol"] for n in ("add", "neg", "powc", "pow")] == ["+", "- (unary)", "^ (constant c)",
+                                                                         "pow (x^y)"]
     plain = run("functions", "--format", "plain")
     assert plain.code == 0 and len(plain.out.splitlines()) == len(rows)
     assert "sqrt\t1\tfunction\t" in plain.out and "sqrt'(0) = +inf" in plain.out
@@ -202,6 +204,7 @@ def test_functions_every_format(run):
     starts = {line.split(" ", 1)[0] for line in table.out.splitlines()}
     for name in FUNCTIONS:
         assert name in starts, name  # a row per function, its name first
+    assert any(line.startswith("pow (x^y) ") for line in table.out.splitlines())
     for note in ("relu'(0) = 0", "sign' = 0", "half the derivative"):
         assert note in " ".join(table.out.split()), note
 
@@ -460,6 +463,7 @@ def test_subprocess_success_and_exit_codes():
 def test_subprocess_closed_stdout_pipe_is_quiet():
     import subprocess
     import sys
+
     from conftest import ROOT
     p = subprocess.run(f"'{sys.executable}' -m adcli functions --format plain | head -n 1", shell=True,
                        cwd=ROOT, capture_output=True, text=True)

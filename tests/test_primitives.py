@@ -12,12 +12,15 @@ import random
 import mpmath as mp
 import numpy as np
 import pytest
-
-from adcli.ops import scalar, arrays as vector
-from adcli.ops.table import FUNCTIONS, PRIMS
-from adcli.ops.call import call_partials, call_value
-
 from conftest import close
+
+import adcli
+from adcli.engine.dual import DualMath
+from adcli.engine.taylor import TAYLOR
+from adcli.ops import arrays as vector
+from adcli.ops import scalar
+from adcli.ops.call import call_partials, call_value
+from adcli.ops.table import FUNCTIONS, OPERATORS, PRIMS
 
 DPS = 60  # set per reference computation (mp.workdps), never globally: other modules use mpmath too
 
@@ -139,8 +142,26 @@ def test_every_op_has_a_reference_here():
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_every_op_has_domain_sample_template_and_kind(name):
+def test_every_op_has_every_fact(name):
+    # Adding an op touches the table alone: every consumer (traces, graphs, the parser, the Dual
+    # namespace, 'adcli functions', Taylor mode) reads its facts from there and finds them all.
     prim = PRIMS[name]
+    assert len(prim.partial_texts) == prim.arity, f"{name}: one partial text per argument"
+    for text in prim.partial_texts:
+        assert isinstance(text, str) and text.strip(), f"{name} has an empty partial text"
+        text.format(*[f"<{i}>" for i in range(prim.arity)], y="<y>", p="<p>")  # names only known fields
+    assert isinstance(prim.symbol, str) and prim.symbol.strip(), f"{name} has no graph symbol"
+    assert prim.ascii_symbol.strip() and prim.ascii_symbol.isascii(), f"{name} has no ASCII symbol"
+    assert isinstance(prim.display, str) and prim.display.strip(), f"{name} has no display name"
+    assert name in TAYLOR, f"{name} has no Taylor rule"
+    assert isinstance(prim.by_name, bool) and (name in FUNCTIONS) == prim.by_name
+    assert prim.spelling in (None, "+", "-", "*", "/", "^"), (name, prim.spelling)
+    if prim.mathname is not None:
+        # The namespace function computes this op (the Dual namespace routes it here).
+        args = sample_points(prim, 1, "mathname")[0]
+        for m in (scalar, vector):
+            assert float(getattr(m, prim.mathname)(*args)) == float(call_value(prim, m, None, list(args))), name
+        assert hasattr(DualMath(scalar), prim.mathname), name
     assert isinstance(prim.domain, str) and prim.domain.strip(), f"{name} has no domain"
     assert prim.kind in ("operator", "function", "internal")
     assert len(prim.sample) == prim.arity, f"{name}: one list of sampling intervals per argument"
@@ -153,6 +174,19 @@ def test_every_op_has_domain_sample_template_and_kind(name):
     assert all(f"<{i}>" in text for i in range(prim.arity)), (name, prim.template)
     if prim.kind == "function":
         assert FUNCTIONS.get(name) is prim or name in ("powc",)
+
+
+def test_facts_that_span_the_table():
+    # Two ops with one fact would be silently merged by the tables derived from it.
+    displays = [p.display for p in PRIMS.values()]
+    assert len(set(displays)) == len(displays), "two ops are listed under one name"
+    spelled = [p for p in PRIMS.values() if p.spelling]
+    assert len(OPERATORS) == len(spelled), "two ops share an operator spelling and arity"
+    # Every operator the parser produces lowers to an op ('**' arrives as '^', unary '+' vanishes).
+    assert {s for s, n in OPERATORS if n == 2} == {"+", "-", "*", "/", "^"}
+    assert {s for s, n in OPERATORS if n == 1} == {"-"}
+    mathnames = [p.mathname for p in PRIMS.values() if p.mathname]
+    assert len(set(mathnames)) == len(mathnames)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -363,3 +397,30 @@ def test_namespaces_agree_at_special_values(name, p):
         assert close(vy[k], sy, rel=1e-15), (name, p, pt, vy[k], sy)
         for i, sd in enumerate(call_partials(prim, scalar, p, sy, list(pt))):
             assert close(vps[i][k], sd, rel=1e-15), (name, p, pt, i, vps[i][k], sd)
+
+
+# -- outside the domain ------------------------------------------------------------------
+
+# Rules whose formula stays finite where the function does not exist (1/x at x = -1): they
+# guard it with _inside, so the derivative is nan there like the value. Each point lies
+# outside the op's domain, each partner point inside it.
+OUTSIDE = [("log", -1.0, 2.0), ("log", -0.5, 0.5), ("log1p", -2.0, 0.5), ("log2", -1.0, 2.0),
+           ("log10", -3.0, 2.0), ("atanh", 2.0, 0.5), ("atanh", -1.5, -0.5)]
+
+
+@pytest.mark.parametrize("name,x,inside", OUTSIDE)
+def test_derivative_outside_the_domain_is_nan(name, x, inside):
+    prim = PRIMS[name]
+    y = call_value(prim, scalar, None, [x])
+    assert math.isnan(y) and math.isnan(call_partials(prim, scalar, None, y, [x])[0]), (name, x)
+    xs = np.array([x, inside])
+    with np.errstate(all="ignore"):
+        vy = call_value(prim, vector, None, [xs])
+        (vd,) = call_partials(prim, vector, None, vy, [xs])
+    assert np.isnan(vd[0]) and np.isfinite(vd[1]), (name, x, vd)
+    # Through both AD modes, at one point and at many: a 1/x regression would give 2/x + 1 here.
+    expr = f"2*{name}(x) + x"
+    for mode in ("forward", "reverse"):
+        assert math.isnan(adcli.grad(expr, x=x, mode=mode).gradient["x"]), (name, x, mode)
+        many = adcli.grad(expr, x=xs, mode=mode).gradient["x"]
+        assert np.isnan(many[0]) and np.isfinite(many[1]), (name, x, mode, many)

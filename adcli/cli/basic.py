@@ -4,7 +4,20 @@ import click
 from ..api import Function, choose_mode
 from ..errors import UsageError
 from ..language.point import parse_point
-from .options import at_option, batch, batch_options, command, emit, explain_option, expr_argument, format_options, mode_option, read_as, warn_unused, wrt_option
+from .options import (
+    at_option,
+    batch,
+    batch_options,
+    command,
+    emit,
+    explain_option,
+    expr_argument,
+    format_options,
+    mode_option,
+    read_as,
+    warn_unused,
+    wrt_option,
+)
 
 
 def _setup(expr, at):
@@ -91,11 +104,8 @@ def functions_cmd(fmt):
       adcli functions --format json
     """
     from ..ops.table import CONSTANTS, PRIMS
-    # Operators are listed as users write them, not by their internal names (add, powc).
-    shown = {"add": "+", "sub": "-", "mul": "*", "div": "/", "neg": "- (unary)", "powc": "^ (constant c)",
-             "pow": "pow (x^y)"}
     prims = [p for p in PRIMS.values() if p.kind != "internal"]
-    rows = [(shown.get(p.name, p.name), p.arity, p.kind, p.doc or p.template.format(*"xy", p="c"), p.domain,
+    rows = [(p.display, p.arity, p.kind, p.doc or p.template.format(*"xy", p="c"), p.domain,
              p.note) for p in prims]
     if fmt == "json":
         from ..render.text import dumps

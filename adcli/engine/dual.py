@@ -11,15 +11,12 @@ second derivative table to keep in step with the first.
 Sparse tangents make one sweep carry every direction at the cost of the directions that
 actually reach a node (a Rosenbrock node sees two variables, not n).
 """
-from ..ops.table import PRIMS
 from ..ops.call import call_partials, call_value, is_zero, scale
+from ..ops.table import PRIMS
 
 # math-namespace name -> primitive; a function of the namespace is the primitive itself.
-_UNARY = {name: name for name in (
-    "sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 "
-    "sqrt cbrt erf sign").split()}
-_UNARY["fabs"] = "abs"
-_BINARY = {"hypot": "hypot", "atan2": "atan2", "minimum": "min", "maximum": "max", "div": "div"}
+_UNARY = {p.mathname: p.name for p in PRIMS.values() if p.mathname and p.arity == 1}
+_BINARY = {p.mathname: p.name for p in PRIMS.values() if p.mathname and p.arity == 2}
 
 
 class Dual:

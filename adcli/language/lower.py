@@ -3,9 +3,7 @@ arities (with the source column for errors), and turns a constant exponent into 
 parameter of powc. An explicit stack replaces recursion."""
 from ..errors import ExprError
 from ..ir import Builder
-from ..ops.table import CONSTANTS, FUNCTIONS
-
-_BINOPS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "^": "pow"}
+from ..ops.table import CONSTANTS, FUNCTIONS, OPERATORS
 
 
 def lower(stmts, source):
@@ -65,9 +63,9 @@ def _lower_node(node, args, b, env, used_inputs, source):
         used_inputs.setdefault(name, node.start)
         return b.input(name, node.start)
     if k == "neg":
-        return b.op("neg", args, pos=node.start)
+        return b.op(OPERATORS[node.value, 1], args, pos=node.start)
     if k == "bin":
-        op = _BINOPS[node.value]
+        op = OPERATORS[node.value, 2]
         if op == "pow":
             return _power(b, args, node.start)
         return b.op(op, args, pos=node.start)

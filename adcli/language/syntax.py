@@ -10,6 +10,7 @@ import sys
 
 from ..errors import ExprError
 from ..numtext import number
+from ..ops.table import FUNCTIONS
 
 _HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the adcli package
 # Installed wheels carry the grammar inside the package; a checkout keeps it in grammar/.
@@ -46,7 +47,8 @@ def _cache_file(lark_version, text):
     except OSError:
         return False
     # A private folder, never the shared temp dir: Lark's cache is a pickle.
-    return os.path.join(folder, f"parser-{digest}-lark{lark_version}-py{sys.version_info[0]}{sys.version_info[1]}.cache")
+    py = f"{sys.version_info[0]}{sys.version_info[1]}"
+    return os.path.join(folder, f"parser-{digest}-lark{lark_version}-py{py}.cache")
 
 
 _parser = None
@@ -127,10 +129,6 @@ def parse(source):
 
 _LOOKALIKES = {"×": "*", "·": "*", "÷": "/", "−": "-", "–": "-", "²": "^2", "³": "^3", "√": "sqrt",
                "π": "pi"}
-# Function names, for the hint 'sin x' -> 'sin(x)' (kept here so the parser needs no table import).
-_FUNCTION_NAMES = frozenset(
-    "sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 "
-    "sqrt cbrt abs sign sigmoid relu softplus erf pow atan2 hypot min max".split())
 
 
 def _bad_character(source, pos):
@@ -173,7 +171,7 @@ def _unexpected(source, e):
     before = prev[-1:]
     if tok.type in operand and (before.isalnum() or before in "._)"):
         word = _last_number(prev)
-        if word in _FUNCTION_NAMES and tok.type != "LPAR":
+        if word in FUNCTIONS and tok.type != "LPAR":
             return ExprError(f"missing parentheses after '{word}'", source, pos,
                              f"call a function with parentheses: write {word}({shown})")
         if (before.isdigit() or before == ".") and tok.type == "NAME":

@@ -11,6 +11,13 @@ Partials that are the exact integers 0, 1 or -1 are structural: the evaluators s
 
     value(m, p, *args)          p is the op's parameter (the exponent of powc)
     partials(m, p, y, *args)    y is the value already computed
+
+Every other fact about an op sits in its entry too, so adding a function touches this
+table alone (tests/test_primitives.py checks each op has them all): its partials as
+display text, graph symbols, the name 'adcli functions' lists, the operator spelling the
+parser lowers to it, whether users may call it by name, and the math-namespace function
+that computes it. Only the Taylor rules live elsewhere (adcli.engine.taylor), because
+they are written against the engine's series kernels.
 """
 import math
 
@@ -20,10 +27,13 @@ TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 class Prim:
-    __slots__ = ("name", "arity", "template", "value", "partials", "domain", "sample", "note", "kind", "doc")
+    __slots__ = ("name", "arity", "template", "value", "partials", "domain", "sample", "note", "kind", "doc",
+                 "partial_texts", "symbol", "ascii_symbol", "spelling", "by_name", "mathname",
+                 "display")
 
     def __init__(self, name, arity, template, value, partials, domain="all real x", sample=None,
-                 note="", kind="function", doc=""):
+                 note="", kind="function", doc="", partial_texts=(), symbol=None, ascii_symbol=None,
+                 spelling=None, by_name=None, mathname=None, display=None):
         self.name = name
         self.arity = arity
         self.template = template  # how a trace shows it: "{0} + {1}", "sin {0}", "{0}^{p}"
@@ -36,6 +46,21 @@ class Prim:
         self.note = note
         self.kind = kind  # "operator", "function" or "internal"
         self.doc = doc
+        # For reading only, never for computing: each partial as an adcli expression ({0}, {1} the
+        # arguments, {y} the op's value, {p} its parameter), so a test can parse it back and check
+        # it against the rule. Piecewise partials use an Iverson bracket [cond].
+        self.partial_texts = partial_texts
+        # How a graph node shows the op; {p} is the parameter.
+        self.symbol = symbol or name
+        self.ascii_symbol = ascii_symbol or self.symbol
+        self.spelling = spelling  # the operator the parser reads as this op: + - * / ^, or - before one operand
+        # Whether a user may call it as name(...): every function, and pow (x^y is also pow(x, y)).
+        self.by_name = kind == "function" if by_name is None else by_name
+        # The math namespaces' function that computes it (fabs for abs, minimum for min), if they have
+        # one: the Dual namespace routes that function through the op so rules differentiate it too.
+        self.mathname = mathname
+        # How 'adcli functions' lists it: operators as users write them, not by internal names (add, powc).
+        self.display = display or name
 
     def __repr__(self):
         return f"<primitive {self.name}>"
@@ -85,104 +110,130 @@ UNIT = [[(-0.9, 0.9)]]
 _table = [
     # operators
     Prim("add", 2, "{0} + {1}", lambda m, p, a, b: a + b, lambda m, p, y, a, b: (1, 1), kind="operator",
-         doc="a + b"),
+         doc="a + b", spelling="+", symbol="+", partial_texts=("1", "1"), display="+"),
     Prim("sub", 2, "{0} - {1}", lambda m, p, a, b: a - b, lambda m, p, y, a, b: (1, -1), kind="operator",
-         doc="a - b"),
+         doc="a - b", spelling="-", symbol="−", ascii_symbol="-", partial_texts=("1", "-1"), display="-"),
     Prim("mul", 2, "{0} * {1}", lambda m, p, a, b: a * b, lambda m, p, y, a, b: (b, a), kind="operator",
-         doc="a * b"),
+         doc="a * b", spelling="*", symbol="×", ascii_symbol="*", partial_texts=("{1}", "{0}"), display="*"),
     Prim("div", 2, "{0} / {1}", lambda m, p, a, b: m.div(a, b),
          lambda m, p, y, a, b: (m.div(1.0, b), -m.div(y, b)), domain="b != 0",
          sample=[[(-3.0, 3.0)], [(-3.0, -0.2), (0.2, 3.0)]], kind="operator", doc="a / b",
-         note="a/0 is +-inf (0/0 is nan), with a warning"),
-    Prim("neg", 1, "-{0}", lambda m, p, a: -a, lambda m, p, y, a: (-1,), kind="operator", doc="-a"),
+         note="a/0 is +-inf (0/0 is nan), with a warning", spelling="/", symbol="/",
+         partial_texts=("1/{1}", "-{0}/{1}^2"), mathname="div", display="/"),
+    Prim("neg", 1, "-{0}", lambda m, p, a: -a, lambda m, p, y, a: (-1,), kind="operator", doc="-a",
+         spelling="-", symbol="−", ascii_symbol="-", partial_texts=("-1",), display="- (unary)"),
     Prim("powc", 1, "{0}^{p}", lambda m, p, a: m.pow(a, p),
          lambda m, p, y, a: (0 if p == 0 else 1 if p == 1 else p * m.pow(a, p - 1),),
          domain="all x for an integer c, x >= 0 otherwise", sample=POS, kind="operator",
          doc="x^c, c a constant",
          note="c is a parameter, not an input: d/dx x^c = c*x^(c-1) never evaluates log(x), "
               "so d/dx x^2 at x=-3 is -6; d/dx x^c at 0 is 0 for c > 1, 1 for c = 1, inf for 0 < c < 1 "
-              "and +-inf for c < 0"),
+              "and +-inf for c < 0", symbol="^{p}", partial_texts=("{p}*{0}^({p} - 1)",), display="^ (constant c)"),
     Prim("pow", 2, "{0}^{1}", lambda m, p, a, b: m.pow(a, b),
          lambda m, p, y, a, b: (m.where((b == 0) & (a == 0), 0.0, b * m.pow(a, b - 1.0)),
                                 m.where((a == 0) & (b > 0), 0.0, y * m.log(a))),
          domain="x > 0 (x = 0 and negative x with integer y also evaluate)",
          sample=[[(0.2, 3.0)], [(-2.0, 2.0)]], kind="operator", doc="x^y, pow(x, y)",
-         note="d/dy x^y at x = 0 is 0 for y > 0 (the limit from x > 0) and -inf for y <= 0; at x < 0 it is nan (x^y is not real nearby)"),
+         note="d/dy x^y at x = 0 is 0 for y > 0 (the limit from x > 0) and -inf for y <= 0; "
+              "at x < 0 it is nan (x^y is not real nearby)",
+         spelling="^", by_name=True, symbol="^", partial_texts=("{1}*{0}^({1} - 1)", "{y}*log({0})"),
+         display="pow (x^y)"),
     # elementary functions
-    Prim("sin", 1, "sin {0}", lambda m, p, x: m.sin(x), lambda m, p, y, x: (m.cos(x),)),
-    Prim("cos", 1, "cos {0}", lambda m, p, x: m.cos(x), lambda m, p, y, x: (-m.sin(x),)),
+    Prim("sin", 1, "sin {0}", lambda m, p, x: m.sin(x), lambda m, p, y, x: (m.cos(x),), partial_texts=("cos({0})",),
+         mathname="sin"),
+    Prim("cos", 1, "cos {0}", lambda m, p, x: m.cos(x), lambda m, p, y, x: (-m.sin(x),), partial_texts=("-sin({0})",),
+         mathname="cos"),
     Prim("tan", 1, "tan {0}", lambda m, p, x: m.tan(x), lambda m, p, y, x: (1.0 + y * y,),
-         domain="x != pi/2 + k*pi", sample=[[(-1.2, 1.2)]]),
+         domain="x != pi/2 + k*pi", sample=[[(-1.2, 1.2)]], partial_texts=("1 + {y}^2",), mathname="tan"),
     Prim("asin", 1, "asin {0}", lambda m, p, x: m.asin(x),
          lambda m, p, y, x: (m.div(1.0, m.sqrt((1.0 - x) * (1.0 + x))),), domain="-1 <= x <= 1",
-         sample=UNIT, note="derivative is +inf at x = +-1"),
+         sample=UNIT, note="derivative is +inf at x = +-1", partial_texts=("1/sqrt(1 - {0}^2)",), mathname="asin"),
     Prim("acos", 1, "acos {0}", lambda m, p, x: m.acos(x),
          lambda m, p, y, x: (-m.div(1.0, m.sqrt((1.0 - x) * (1.0 + x))),), domain="-1 <= x <= 1",
-         sample=UNIT, note="derivative is -inf at x = +-1"),
-    Prim("atan", 1, "atan {0}", lambda m, p, x: m.atan(x), lambda m, p, y, x: (1.0 / (1.0 + x * x),)),
-    Prim("sinh", 1, "sinh {0}", lambda m, p, x: m.sinh(x), lambda m, p, y, x: (m.cosh(x),)),
-    Prim("cosh", 1, "cosh {0}", lambda m, p, x: m.cosh(x), lambda m, p, y, x: (m.sinh(x),)),
-    Prim("tanh", 1, "tanh {0}", lambda m, p, x: m.tanh(x), lambda m, p, y, x: (_sech2(m, x),)),
-    Prim("asinh", 1, "asinh {0}", lambda m, p, x: m.asinh(x), lambda m, p, y, x: (1.0 / m.hypot(x, 1.0),)),
+         sample=UNIT, note="derivative is -inf at x = +-1", partial_texts=("-1/sqrt(1 - {0}^2)",), mathname="acos"),
+    Prim("atan", 1, "atan {0}", lambda m, p, x: m.atan(x), lambda m, p, y, x: (1.0 / (1.0 + x * x),),
+         partial_texts=("1/(1 + {0}^2)",), mathname="atan"),
+    Prim("sinh", 1, "sinh {0}", lambda m, p, x: m.sinh(x), lambda m, p, y, x: (m.cosh(x),),
+         partial_texts=("cosh({0})",), mathname="sinh"),
+    Prim("cosh", 1, "cosh {0}", lambda m, p, x: m.cosh(x), lambda m, p, y, x: (m.sinh(x),),
+         partial_texts=("sinh({0})",), mathname="cosh"),
+    Prim("tanh", 1, "tanh {0}", lambda m, p, x: m.tanh(x), lambda m, p, y, x: (_sech2(m, x),),
+         partial_texts=("1 - {y}^2",), mathname="tanh"),
+    Prim("asinh", 1, "asinh {0}", lambda m, p, x: m.asinh(x), lambda m, p, y, x: (1.0 / m.hypot(x, 1.0),),
+         partial_texts=("1/sqrt({0}^2 + 1)",), mathname="asinh"),
     Prim("acosh", 1, "acosh {0}", lambda m, p, x: m.acosh(x),
          lambda m, p, y, x: (m.div(1.0, m.sqrt(x - 1.0) * m.sqrt(x + 1.0)),), domain="x >= 1",
-         sample=[[(1.1, 4.0)]], note="derivative is +inf at x = 1"),
+         sample=[[(1.1, 4.0)]], note="derivative is +inf at x = 1", partial_texts=("1/sqrt({0}^2 - 1)",),
+         mathname="acosh"),
     Prim("atanh", 1, "atanh {0}", lambda m, p, x: m.atanh(x),
-         lambda m, p, y, x: (_inside(m, y, m.div(1.0, (1.0 - x) * (1.0 + x))),), domain="-1 < x < 1", sample=UNIT),
-    Prim("exp", 1, "exp {0}", lambda m, p, x: m.exp(x), lambda m, p, y, x: (y,)),
+         lambda m, p, y, x: (_inside(m, y, m.div(1.0, (1.0 - x) * (1.0 + x))),), domain="-1 < x < 1", sample=UNIT,
+         partial_texts=("1/(1 - {0}^2)",), mathname="atanh"),
+    Prim("exp", 1, "exp {0}", lambda m, p, x: m.exp(x), lambda m, p, y, x: (y,), partial_texts=("{y}",),
+         mathname="exp"),
     Prim("expm1", 1, "expm1 {0}", lambda m, p, x: m.expm1(x), lambda m, p, y, x: (m.exp(x),),
-         doc="exp(x) - 1, accurate near 0"),
+         doc="exp(x) - 1, accurate near 0", partial_texts=("{y} + 1",), mathname="expm1"),
     Prim("log", 1, "log {0}", lambda m, p, x: m.log(x), lambda m, p, y, x: (_inside(m, y, m.div(1.0, x)),),
-         domain="x > 0", sample=POS, doc="natural logarithm", note="log(0) = -inf, log(x<0) = nan"),
+         domain="x > 0", sample=POS, doc="natural logarithm", note="log(0) = -inf, log(x<0) = nan",
+         partial_texts=("1/{0}",), mathname="log"),
     Prim("log1p", 1, "log1p {0}", lambda m, p, x: m.log1p(x), lambda m, p, y, x: (_inside(m, y, m.div(1.0, 1.0 + x)),),
-         domain="x > -1", sample=[[(-0.9, 3.0)]], doc="log(1 + x), accurate near 0"),
+         domain="x > -1", sample=[[(-0.9, 3.0)]], doc="log(1 + x), accurate near 0", partial_texts=("1/(1 + {0})",),
+         mathname="log1p"),
     Prim("log2", 1, "log2 {0}", lambda m, p, x: m.log2(x), lambda m, p, y, x: (_inside(m, y, m.div(1.0, x * LN2)),),
-         domain="x > 0", sample=POS),
+         domain="x > 0", sample=POS, partial_texts=("1/({0}*log(2))",), mathname="log2"),
     Prim("log10", 1, "log10 {0}", lambda m, p, x: m.log10(x), lambda m, p, y, x: (_inside(m, y, m.div(1.0, x * LN10)),),
-         domain="x > 0", sample=POS),
+         domain="x > 0", sample=POS, partial_texts=("1/({0}*log(10))",), mathname="log10"),
     Prim("sqrt", 1, "sqrt {0}", lambda m, p, x: m.sqrt(x), lambda m, p, y, x: (m.div(0.5, m.fabs(y)),),
-         domain="x >= 0", sample=POS, note="sqrt'(0) = +inf"),
+         domain="x >= 0", sample=POS, note="sqrt'(0) = +inf", partial_texts=("1/(2*{y})",), mathname="sqrt"),
     Prim("cbrt", 1, "cbrt {0}", lambda m, p, x: m.cbrt(x), lambda m, p, y, x: (m.div(1.0, 3.0 * y * y),),
-         sample=NONZERO, doc="real cube root", note="cbrt'(0) = +inf"),
+         sample=NONZERO, doc="real cube root", note="cbrt'(0) = +inf", partial_texts=("1/(3*{y}^2)",), mathname="cbrt"),
     Prim("abs", 1, "abs {0}", lambda m, p, x: m.fabs(x), lambda m, p, y, x: (m.sign(x),),
-         sample=NONZERO, note="abs'(0) = 0"),
+         sample=NONZERO, note="abs'(0) = 0", partial_texts=("sign({0})",), mathname="fabs"),
     Prim("sign", 1, "sign {0}", lambda m, p, x: m.sign(x), lambda m, p, y, x: (0,),
-         sample=NONZERO, doc="-1, 0 or 1", note="sign' = 0 everywhere, 0 included"),
+         sample=NONZERO, doc="-1, 0 or 1", note="sign' = 0 everywhere, 0 included", partial_texts=("0",),
+         mathname="sign"),
     Prim("sigmoid", 1, "sigmoid {0}", lambda m, p, x: _sigmoid(m, x), lambda m, p, y, x: (_dsigmoid(m, x),),
-         doc="1 / (1 + exp(-x))"),
+         doc="1 / (1 + exp(-x))", partial_texts=("{y}*(1 - {y})",)),
     # where, not maximum: under nested AD maximum would bring max's tie rule (1/2) to x = 0.
     Prim("relu", 1, "relu {0}", lambda m, p, x: m.where(x > 0, x, m.where(x == x, 0.0, x)),
          lambda m, p, y, x: (m.where(x > 0, 1.0, 0.0),), sample=NONZERO, doc="max(x, 0)",
-         note="relu'(0) = 0"),
+         note="relu'(0) = 0", partial_texts=("[{0} > 0]",)),
     Prim("softplus", 1, "softplus {0}",
          lambda m, p, x: m.log1p(m.exp(-m.fabs(x))) + m.maximum(x, 0.0),
-         lambda m, p, y, x: (_sigmoid(m, x),), doc="log(1 + exp(x))"),
+         lambda m, p, y, x: (_sigmoid(m, x),), doc="log(1 + exp(x))", partial_texts=("sigmoid({0})",)),
     Prim("erf", 1, "erf {0}", lambda m, p, x: m.erf(x),
-         lambda m, p, y, x: (TWO_OVER_SQRT_PI * m.exp(-x * x),), doc="error function"),
+         lambda m, p, y, x: (TWO_OVER_SQRT_PI * m.exp(-x * x),), doc="error function",
+         partial_texts=("2/sqrt(pi)*exp(-{0}^2)",), mathname="erf"),
     Prim("atan2", 2, "atan2({0}, {1})", lambda m, p, a, b: m.atan2(a, b),
          lambda m, p, y, a, b: _atan2_partials(m, a, b),
          domain="(y, x) != (0, 0)", sample=[[(0.2, 3.0)], [(-3.0, 3.0)]],
          doc="angle of the point (x, y); note the order atan2(y, x)",
-         note="both partials are 0 at the origin (convention)"),
+         note="both partials are 0 at the origin (convention)",
+         partial_texts=("{1}/({0}^2 + {1}^2)", "-{0}/({0}^2 + {1}^2)"), mathname="atan2"),
     Prim("hypot", 2, "hypot({0}, {1})", lambda m, p, a, b: m.hypot(a, b),
          lambda m, p, y, a, b: (m.where(y == 0, 0.0, m.div(a, y)), m.where(y == 0, 0.0, m.div(b, y))),
          sample=[NONZERO[0], NONZERO[0]], doc="sqrt(x^2 + y^2) without overflow",
-         note="both partials are 0 at the origin, like abs'(0) = 0"),
+         note="both partials are 0 at the origin, like abs'(0) = 0", partial_texts=("{0}/{y}", "{1}/{y}"),
+         mathname="hypot"),
     Prim("min", 2, "min({0}, {1})", lambda m, p, a, b: m.minimum(a, b),
          lambda m, p, y, a, b: _tie_split(m, a, b, lambda u, v: u < v),
          sample=[[(-3.0, -0.1)], [(0.1, 3.0)]], doc="the smaller of a and b",
-         note="at a tie each argument gets half the derivative"),
+         note="at a tie each argument gets half the derivative", partial_texts=("[{0} < {1}]", "[{1} < {0}]"),
+         mathname="minimum"),
     Prim("max", 2, "max({0}, {1})", lambda m, p, a, b: m.maximum(a, b),
          lambda m, p, y, a, b: _tie_split(m, a, b, lambda u, v: u > v),
          sample=[[(-3.0, -0.1)], [(0.1, 3.0)]], doc="the larger of a and b",
-         note="at a tie each argument gets half the derivative"),
+         note="at a tie each argument gets half the derivative", partial_texts=("[{0} > {1}]", "[{1} > {0}]"),
+         mathname="maximum"),
 ]
 
 PRIMS = {p.name: p for p in _table}
 
-# Names a user may call. pow(x, c) with a constant c becomes powc while lowering.
-FUNCTIONS = {name: PRIMS[name] for name in (
-    "sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 "
-    "sqrt cbrt abs sign sigmoid relu softplus erf pow atan2 hypot min max").split()}
+# Names a user may call, one-argument functions first as the README lists them.
+# pow(x, c) with a constant c becomes powc while lowering.
+FUNCTIONS = {p.name: p for p in sorted((p for p in _table if p.by_name), key=lambda p: p.arity)}
+
+# (spelling, arity) -> op: how the parser's operators lower; "-" is sub between two operands, neg before one.
+# x^c with a constant c also becomes powc while lowering.
+OPERATORS = {(p.spelling, p.arity): p.name for p in _table if p.spelling}
 
 CONSTANTS = {"pi": math.pi, "e": math.e}

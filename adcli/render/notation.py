@@ -2,59 +2,13 @@
 fallback (v_-1, vdot_1, vbar_1), op symbols, and the local partial derivative of each
 primitive as display text.
 
-The partial texts are for reading only: every number a trace shows comes from the rules
-in adcli.primitives. They are written as adcli expressions ({0}, {1} the arguments, {y}
-the node's own value, {p} the constant exponent) so a test can parse each one and check
-it against the rule it describes. Piecewise partials use an Iverson bracket [cond] and
-are checked separately.
+The partial texts and symbols are facts of each op, kept in the op table beside its rule
+(adcli.ops.table); every number a trace shows comes from the rules, never from the texts.
 """
 from ..numtext import constant
+from ..ops.table import PRIMS
 
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
-
-# op -> one partial text per argument
-PARTIALS = {
-    "add": ("1", "1"),
-    "sub": ("1", "-1"),
-    "mul": ("{1}", "{0}"),
-    "div": ("1/{1}", "-{0}/{1}^2"),
-    "neg": ("-1",),
-    "pow": ("{1}*{0}^({1} - 1)", "{y}*log({0})"),
-    "sin": ("cos({0})",),
-    "cos": ("-sin({0})",),
-    "tan": ("1 + {y}^2",),
-    "asin": ("1/sqrt(1 - {0}^2)",),
-    "acos": ("-1/sqrt(1 - {0}^2)",),
-    "atan": ("1/(1 + {0}^2)",),
-    "sinh": ("cosh({0})",),
-    "cosh": ("sinh({0})",),
-    "tanh": ("1 - {y}^2",),
-    "asinh": ("1/sqrt({0}^2 + 1)",),
-    "acosh": ("1/sqrt({0}^2 - 1)",),
-    "atanh": ("1/(1 - {0}^2)",),
-    "exp": ("{y}",),
-    "expm1": ("{y} + 1",),
-    "log": ("1/{0}",),
-    "log1p": ("1/(1 + {0})",),
-    "log2": ("1/({0}*log(2))",),
-    "log10": ("1/({0}*log(10))",),
-    "sqrt": ("1/(2*{y})",),
-    "cbrt": ("1/(3*{y}^2)",),
-    "abs": ("sign({0})",),
-    "sign": ("0",),
-    "sigmoid": ("{y}*(1 - {y})",),
-    "relu": ("[{0} > 0]",),
-    "softplus": ("sigmoid({0})",),
-    "erf": ("2/sqrt(pi)*exp(-{0}^2)",),
-    "atan2": ("{1}/({0}^2 + {1}^2)", "-{0}/({0}^2 + {1}^2)"),
-    "hypot": ("{0}/{y}", "{1}/{y}"),
-    "min": ("[{0} < {1}]", "[{1} < {0}]"),
-    "max": ("[{0} > {1}]", "[{1} > {0}]"),
-}
-
-# Short op symbols for graph nodes.
-SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "/", "neg": "−", "pow": "^"}
-ASCII_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "neg": "-", "pow": "^"}
 
 
 def text_width(text):
@@ -78,7 +32,7 @@ def partial_text(op, k, param=None):
             return "-1/{0}^2"
         q = constant(p - 1)
         return f"{constant(p)}*{{0}}^{q if p - 1 >= 0 else '(' + q + ')'}"
-    return PARTIALS[op][k]
+    return PRIMS[op].partial_texts[k]
 
 
 def _nfc(text):
@@ -117,10 +71,9 @@ class Notation:
         return "*" if self.ascii else "·"
 
     def symbol(self, op, param=None):
-        if op == "powc":
-            return f"^{constant(param)}"
-        table = ASCII_SYMBOLS if self.ascii else SYMBOLS
-        return table.get(op, op)
+        prim = PRIMS[op]
+        text = prim.ascii_symbol if self.ascii else prim.symbol
+        return text if param is None else text.format(p=constant(param))
 
     def expr(self, text):
         """A partial text or definition with multiplication shown as in this notation."""
