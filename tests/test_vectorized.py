@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from adcli.api import function as api
-from adcli.engine import reverse, chunked as vectorized
+from adcli.engine import chunked as vectorized
+from adcli.engine import reverse
 from adcli.ops import arrays as vector
 from adcli.ops.table import FUNCTIONS, PRIMS
 
@@ -185,3 +186,24 @@ def test_constant_and_identity_programs():
     np.testing.assert_array_equal(g, np.ones(5))
     (c,) = vectorized.values(api.parse("2 + 3"), [], n=4)
     np.testing.assert_array_equal(c, np.full(4, 5.0))
+
+
+def test_several_outputs_by_reverse_mode_equal_the_unchunked_sweep():
+    # One reverse sweep per output on each chunk (the values list copied for all but the
+    # last, which drops values as it goes) against one unchunked sweep carrying a
+    # cotangent per output: bit for bit, outputs that are an input, a constant or an
+    # intermediate node included.
+    rng = np.random.default_rng(6)
+    program = api.parse("a = x*y; a + sin(x), exp(a)/x - a*a, x, 2.5, a")
+    cols = [rng.uniform(-2, 2, 300), rng.uniform(0.5, 2, 300)]
+    with np.errstate(all="ignore"):
+        want_v, want_rows = reverse.jacobian(program, cols, [1, 0], vector)
+    for chunk in (1, 7, 64, 1000):
+        got_v, got_rows = vectorized.reverse_jacobian(program, cols, [1, 0], chunk=chunk)
+        for got, want in zip(got_v, want_v):
+            np.testing.assert_array_equal(got, np.broadcast_to(want, got.shape))
+        for got_row, want_row in zip(got_rows, want_rows):
+            for got, want in zip(got_row, want_row):
+                np.testing.assert_array_equal(got, np.broadcast_to(0.0 if want is None else want, got.shape))
+    np.testing.assert_array_equal(got_rows[2][1], np.ones(300))    # d x / d x
+    np.testing.assert_array_equal(got_rows[3][0], np.zeros(300))   # d 2.5 / d y
