@@ -21,7 +21,7 @@ import threading
 import numpy as np
 
 from ..ops import arrays as vector
-from .reverse import activity, sweep
+from . import reverse
 from .sweep import compiled
 
 # Points per chunk. Each numpy call must run long enough that handing the GIL between
@@ -98,7 +98,7 @@ class Plan:
         n, n_in = len(self.code), len(program.inputs)
         self.n_in = n_in
         self.wrt = tuple(wrt) if wrt is not None else None
-        self.active = active = activity(program, self.wrt or ())
+        self.active = active = reverse.activity(program, self.wrt or ())
         self.into = {i: k for k, i in enumerate(self.wrt or ())}   # input -> gradient column
         self.order = range(n - 1, n_in - 1, -1)
         # Forward sweep: a value nobody reads in the reverse sweep is dropped after its
@@ -155,7 +155,7 @@ class Plan:
         if self.active[out]:
             adj[out] = 1.0
         acc = InPlace(self, vals, grads, lo, hi)
-        sweep(self.code, vals, adj, self.active, vector, self.order, acc.add, drop=self.drop_rev)
+        reverse.sweep(self.code, vals, adj, self.active, vector, self.order, acc.add, drop=self.drop_rev)
         for k, i in enumerate(self.wrt):
             if i not in acc.written:
                 grads[k][lo:hi] = 0.0 if adj[i] is None else adj[i]
