@@ -10,7 +10,7 @@ arrays, in place and in chunks: adcli.engine.chunked), second derivatives (Dual 
 adcli.engine.hessian) and the textbook trace (adcli.api.trace, through a hook) all run
 it; what differs is the number type, the accumulator and the order of the nodes.
 """
-from ..ops.call import call_partials, scale
+from ..ops.call import call_partials
 from .sweep import compiled, values
 
 
@@ -35,7 +35,11 @@ def activity(program, wrt):
 def accumulate(adj, a, p, g, i=None, ps=None):
     """adj[a] += p * g, where None in adj is a structural zero. (i and ps, the node
     and all its partials, are for accumulators that reuse a partial's memory.)"""
-    term = scale(p, g)
+    # scale(p, g), written out: this is the inner loop of every one-point gradient.
+    if type(p) is int:
+        term = g if p == 1 else -g if p == -1 else p * g
+    else:
+        term = p * g
     t = adj[a]
     adj[a] = term if t is None else t + term
 
