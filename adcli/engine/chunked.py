@@ -88,9 +88,28 @@ def map_chunks(work, n, chunk=CHUNK):
         raise
 
 
+_plans = {}
+_plans_lock = threading.Lock()
+
+
+def plan_of(program, wrt=None):
+    """The Plan of program for the inputs wrt, reused across calls: working it out costs
+    as much as a sweep over a few points, and a Function called again and again, or the
+    chunks of a batch sharing an expression, ask for the same one."""
+    key = (program, None if wrt is None else tuple(wrt))
+    with _plans_lock:
+        found = _plans.get(key)
+        if found is None:
+            if len(_plans) >= 16:
+                del _plans[next(iter(_plans))]  # the oldest
+            found = _plans[key] = Plan(program, key[1])
+        return found
+
+
 class Plan:
     """What a sweep needs to know about a program, worked out once: which nodes are
-    active (depend on a differentiated input) and when each value can be dropped."""
+    active (depend on a differentiated input) and when each value can be dropped.
+    A Plan is never changed by the sweeps that use it."""
 
     def __init__(self, program, wrt=None):
         self.program = program
@@ -250,7 +269,7 @@ def values(program, xs, n=None, chunk=CHUNK):
     one float64 array per output."""
     xs, m = _columns(xs)
     n = m if xs else (n or 0)
-    plan = Plan(program)
+    plan = plan_of(program)
     outs = [np.empty(n) for _ in program.outputs]
 
     def work(lo, hi):
@@ -278,7 +297,7 @@ def reverse_jacobian(program, xs, wrt, chunk=CHUNK):
     sweep and one reverse sweep per output on each chunk. Returns ([value array per
     output], rows[output][wrt column] arrays), as forward_jacobian does."""
     xs, n = _columns(xs)
-    plan = Plan(program, wrt)
+    plan = plan_of(program, wrt)
     outputs = program.outputs
     values_ = [np.empty(n) for _ in outputs]
     rows = [[np.empty(n) for _ in plan.wrt] for _ in outputs]
