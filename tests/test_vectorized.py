@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from adcli.api import function as api
-from adcli.engine import reverse, chunked as vectorized
+from adcli.engine import chunked as vectorized
+from adcli.engine import forward, reverse
 from adcli.ops import arrays as vector
 from adcli.ops.table import FUNCTIONS, PRIMS
 
@@ -185,3 +186,68 @@ def test_constant_and_identity_programs():
     np.testing.assert_array_equal(g, np.ones(5))
     (c,) = vectorized.values(api.parse("2 + 3"), [], n=4)
     np.testing.assert_array_equal(c, np.full(4, 5.0))
+
+
+def test_several_outputs_by_reverse_mode_equal_the_unchunked_sweep():
+    # One reverse sweep per output on each chunk (the values list copied for all but the
+    # last, which drops values as it goes) against one unchunked sweep carrying a
+    # cotangent per output: bit for bit, outputs that are an input, a constant or an
+    # intermediate node included.
+    rng = np.random.default_rng(6)
+    program = api.parse("a = x*y; a + sin(x), exp(a)/x - a*a, x, 2.5, a")
+    cols = [rng.uniform(-2, 2, 300), rng.uniform(0.5, 2, 300)]
+    with np.errstate(all="ignore"):
+        want_v, want_rows = reverse.jacobian(program, cols, [1, 0], vector)
+    for chunk in (1, 7, 64, 1000):
+        got_v, got_rows = vectorized.reverse_jacobian(program, cols, [1, 0], chunk=chunk)
+        for got, want in zip(got_v, want_v):
+            np.testing.assert_array_equal(got, np.broadcast_to(want, got.shape))
+        for got_row, want_row in zip(got_rows, want_rows):
+            for got, want in zip(got_row, want_row):
+                np.testing.assert_array_equal(got, np.broadcast_to(0.0 if want is None else want, got.shape))
+    np.testing.assert_array_equal(got_rows[2][1], np.ones(300))    # d x / d x
+    np.testing.assert_array_equal(got_rows[3][0], np.zeros(300))   # d 2.5 / d y
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_api_array_call_is_the_chunked_engine_at_any_shape(mode):
+    # The API at arrays of points flattens the broadcast shape, runs the chunked engine
+    # and shapes the results back: the same bits as the whole-array numpy sweep, for
+    # several outputs, a variable held fixed and one the expression does not have.
+    rng = np.random.default_rng(7)
+    f = api.compile("a = x*y; a + sin(x)*z, exp(a)/x - a*a, 2.5, sqrt(z - 1)")
+    x, y, z = rng.uniform(0.5, 2, (3, 1)), rng.uniform(-2, 2, (1, 4)), rng.uniform(0, 2, (3, 4))
+    r = f.jacobian(x=x, y=y, z=z, w=1.0, wrt=["z", "w", "x"], mode=mode)
+    cols = [np.broadcast_to(v, (3, 4)) for v in (x, y, z)]
+    with np.errstate(all="ignore"):
+        backend = reverse if mode == "reverse" else forward
+        want_v, want_rows = backend.jacobian(f.program, cols, [2, 0], vector)
+    for got, want in zip(r.value, want_v):
+        assert got.shape == (3, 4)
+        np.testing.assert_array_equal(got, np.broadcast_to(want, (3, 4)))
+    for got_row, want_row in zip(r.jacobian, want_rows):
+        z_, w_, x_ = got_row
+        for got, want in ((z_, want_row[0]), (x_, want_row[1])):
+            assert got.shape == (3, 4)
+            np.testing.assert_array_equal(got, np.broadcast_to(0.0 if want is None else want, (3, 4)))
+        np.testing.assert_array_equal(w_, np.zeros((3, 4)))
+    assert any("sqrt" in w for w in r.warnings)    # z - 1 < 0 somewhere
+    np.testing.assert_array_equal(f.eval(x=x, y=y, z=z).value[0], r.value[0])
+
+
+@pytest.mark.parametrize("mode", ["auto", "forward", "reverse"])
+def test_api_array_call_equals_the_batch_path_bit_for_bit(mode):
+    from adcli.batch import kinds
+    rng = np.random.default_rng(8)
+    f = api.compile(F_C)
+    point = {v: rng.uniform(0.5, 2.0, 5000) for v in f.variables}
+    point["y"][::7] = -1.0   # nan where the logarithm's argument goes negative
+    r = f.grad(point, wrt=["z", "x"], mode=mode)
+    b = kinds.grad_job(f, dict(point), {"wrt": ["z", "x"], "mode": mode})
+    assert (b.mode, b.wrt) == (r.mode, r.wrt) == ("reverse" if mode != "forward" else "forward", ("z", "x"))
+    for got, want in zip([*b.value, *b.jacobian[0]], [*r.value, *r.jacobian[0]]):
+        np.testing.assert_array_equal(got, want)
+    assert r.warnings and not b.warnings   # a batch asks again for each line that gave nan
+    e = kinds.eval_job(f, dict(point), {})
+    np.testing.assert_array_equal(e.value[0], f.eval(point).value[0])
+    np.testing.assert_array_equal(e.value[0], r.value[0])

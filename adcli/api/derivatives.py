@@ -9,8 +9,18 @@ import math
 
 from ..engine import forward, reverse
 from ..errors import UsageError
-from .inputs import (check_cotangent, choose_mode, direction_of, errstate, fill, finite, namespace, one_output,
-                     sweep_reason, wrt_names)
+from .inputs import (
+    check_cotangent,
+    choose_mode,
+    direction_of,
+    errstate,
+    fill,
+    finite,
+    namespace,
+    one_output,
+    sweep_reason,
+    wrt_names,
+)
 from .results import Check, Hessian, Jacobian, Jvp, Result, Taylor, Vjp
 
 BACKENDS = {"forward": forward, "reverse": reverse}
@@ -19,58 +29,71 @@ MAX_ORDER = 170  # the largest k with k! finite in float64
 
 def evaluate(f, point):
     """Value(s) of the expression at a point."""
-    m, xs, shape = namespace(f.program, point)
     from ..engine.sweep import values
+    program = f.program
+    m, xs, shape = namespace(program, point)
     with errstate(m):
-        vals = values(f.program, xs, m)
-        out = [fill(vals[o], shape, m) for o in f.program.outputs]
+        if shape is None:
+            vals = values(program, xs, m)
+            out = [fill(vals[o], shape, m) for o in program.outputs]
+        else:
+            out, _ = _at_arrays(program, xs, shape, [], None)
         warnings = []
         if not finite(out, m):
             from ..engine.sweep import diagnose
-            warnings = diagnose(f.program, vals, m)
-    return Result(f.expr, point, f.program.labels, out, warnings=warnings)
+            warnings = diagnose(program, vals if shape is None else values(program, xs, m), m)
+    return Result(f.expr, point, program.labels, out, warnings=warnings)
 
 
 def derivatives(f, point, wrt, mode):
-    """Values and the Jacobian (rows = outputs) at a point, in the given AD mode."""
+    """Values and the Jacobian (rows = outputs) at a point, in the given AD mode. At
+    arrays of points this is the many-point path of the batch too (adcli.engine.chunked)."""
     program = f.program
     wrt = wrt_names(program, wrt, point)
     requested, n_out = mode, len(program.outputs)
     mode = choose_mode(mode, n_out, len(wrt))
     m, xs, shape = namespace(program, point)
-    backend = BACKENDS[mode]
     index = {v: i for i, v in enumerate(program.inputs)}
     cols = [index[v] for v in wrt if v in index]
     with errstate(m):
         from ..engine.sweep import values
-        if cols:
-            value, rows = backend.jacobian(program, xs, cols, m)
+        if shape is not None:
+            value, rows = _at_arrays(program, xs, shape, cols, mode)
+        elif cols:
+            value, rows = BACKENDS[mode].jacobian(program, xs, cols, m)
         else:
             value, rows = [values(program, xs, m)[o] for o in program.outputs], None
+        # The chunked engine's arrays are new and of the point's shape: they need no copy.
+        keep = shape is not None
         jac = []
         for r in range(len(program.outputs)):
             got = dict(zip([v for v in wrt if v in index], rows[r])) if rows else {}
-            jac.append([fill(got.get(v), shape, m) for v in wrt])
-        value = [fill(v, shape, m) for v in value]
+            jac.append([got[v] if keep and v in got else fill(got.get(v), shape, m) for v in wrt])
+        value = value if keep else [fill(v, shape, m) for v in value]
         warnings = []
         if not finite(value, m) or not all(finite(r, m) for r in jac):
             from ..engine.sweep import diagnose
             warnings = diagnose(program, values(program, xs, m), m,
                                 derivatives=not all(finite(r, m) for r in jac),
-                                active=_active(program, cols))
+                                active=reverse.activity(program, cols))
     return Result(f.expr, point, program.labels, value, mode, wrt, jac, warnings,
                   sweep_reason(requested, mode, n_out, len(wrt)))
 
 
-def _active(program, cols):
-    """Which nodes depend on a differentiated input: only their derivatives were taken."""
-    active = [False] * len(program.nodes)
-    for i in cols:
-        active[i] = True
-    for i, node in enumerate(program.nodes):
-        if any(active[a] for a in node.args):
-            active[i] = True
-    return active
+def _at_arrays(program, xs, shape, cols, mode):
+    """(values, Jacobian rows) at arrays of points of any one shape, by the chunked
+    engine, which takes one-dimensional arrays: flattened, then shaped back."""
+    from ..engine import chunked
+    n = math.prod(shape)
+    if not cols:
+        return [v.reshape(shape) for v in chunked.values(program, _flat(xs), n=n)], None
+    run = chunked.reverse_jacobian if mode == "reverse" else chunked.forward_jacobian
+    value, rows = run(program, _flat(xs), cols)
+    return [v.reshape(shape) for v in value], [[d.reshape(shape) for d in row] for row in rows]
+
+
+def _flat(xs):
+    return [x.reshape(-1) for x in xs]
 
 
 def jacobian(f, point, wrt, mode):
@@ -157,8 +180,8 @@ def taylor(f, point, wrt=None, direction=None, order=5):
     vals, outs, warnings = series(f.program, xs, d, order)
     coeffs = outs[0]
     if not all(math.isfinite(c) for c in coeffs):
-        from ..ops import scalar
         from ..engine.sweep import diagnose
+        from ..ops import scalar
         warnings = diagnose(f.program, vals, scalar) + warnings
     return Taylor(f.expr, point, label, direction if label == "t" else None, coeffs, warnings)
 
@@ -168,9 +191,9 @@ def _taylor_arrays(f, point, label, direction, xs, d, order):
     where a primitive has no series gets nan (with a warning) instead of an error."""
     import numpy as np
 
-    from ..ops import arrays as vector
     from ..engine.sweep import diagnose
     from ..engine.taylor_arrays import series
+    from ..ops import arrays as vector
     vals, outs, warnings = series(f.program, xs, d, order)
     if not np.isfinite(outs[0]).all():
         with np.errstate(all="ignore"):
@@ -180,8 +203,8 @@ def _taylor_arrays(f, point, label, direction, xs, d, order):
 
 def check(f, point, wrt):
     from ..engine import fdcheck as chk
-    from ..ops import scalar
     from ..engine.sweep import values
+    from ..ops import scalar
     one_output(f.program, "check")
     wrt = wrt_names(f.program, wrt, point)
     m, xs, shape = namespace(f.program, point)

@@ -5,16 +5,17 @@ order: every operation after its arguments, those nearest the inputs first (ties
 order). That is a valid evaluation order of the same program and the one textbooks use,
 so log(x1) + x1*x2 - sin(x2) numbers sin x2 as v₃, as in Baydin et al. Table 2.
 
-Every number comes from the rules of adcli.primitives through the evaluators' own helpers
-(call_value, call_partials, scale, is_zero); the reverse trace records each step of the
-sweep that adcli.reverse executes, in the order it executes them, with a contribution to
-an adjoint that already has a value shown as its own accumulation step.
+Every number comes from the rules of adcli.ops.table through the evaluators' own helpers
+(call_value, call_partials, scale, is_zero). The reverse trace is adcli.engine.reverse.sweep
+itself, run in the trace's order with a hook that records each step as it executes, a
+contribution to an adjoint that already has a value shown as its own accumulation step.
 
 The result is plain data (Trace, Row, Step); adcli.render_trace formats it.
 """
-from ..ops import scalar
-from ..errors import UsageError
+from ..engine import reverse
 from ..engine.sweep import compiled
+from ..errors import UsageError
+from ..ops import scalar
 from ..ops.call import call_partials, call_value, is_zero, scale
 
 
@@ -143,7 +144,7 @@ def build(program, point, mode="forward", direction=None, expr=None):
     if mode == "forward":
         _forward(program, trace, by_node, order, direction)
     else:
-        _reverse(program, trace, by_node, order, index)
+        _reverse(program, trace, vals, order, index)
     trace.warnings = _warnings(program, trace, vals)
     return trace
 
@@ -176,32 +177,28 @@ def _forward(program, trace, by_node, order, direction):
     trace.output_tangents = [tan.get(o) for o in program.outputs]
 
 
-def _reverse(program, trace, by_node, order, index):
+def _reverse(program, trace, vals, order, index):
+    """The adjoint steps, as adcli.engine.reverse.sweep executes them over the trace's
+    own order; the hook records each accumulation the moment it happens."""
     nodes = program.nodes
-    adj = {}
+    # Textbooks give every variable of the trace an adjoint, even one no input reaches
+    # (log(-1) in x + log(-1)): only constants are left out, not inactive nodes.
+    active = [nd.op != "const" for nd in nodes]
+    adj = [None] * len(nodes)
+    final = {}  # node -> its adjoint so far; the sweep releases adj[i] once node i is done
     o = program.outputs[0]
-    if nodes[o].op != "const":
-        adj[o] = 1.0
+    if active[o]:
+        adj[o] = final[o] = 1.0
         trace.steps.append(Step("seed", index[o], None, None, 1, 1.0))
-    for i in reversed(order):
-        a_i = adj.get(i)
-        if a_i is None:
-            continue
-        row = by_node[i]
-        for pos, (a, p) in enumerate(zip(nodes[i].args, row.partials)):
-            if nodes[a].op == "const" or is_zero(p):
-                continue
-            term = scale(p, a_i)
-            if a in adj:
-                adj[a] = adj[a] + term
-                kind = "add"
-            else:
-                adj[a] = term
-                kind = "assign"
-            trace.steps.append(Step(kind, index[a], index[i], pos, p, adj[a]))
+
+    def record(i, pos, a, p, value):
+        trace.steps.append(Step("add" if a in final else "assign", index[a], index[i], pos, p, value))
+        final[a] = value
+
+    reverse.sweep(compiled(program), vals, adj, active, scalar, reversed(order), hook=record)
     for r in trace.rows:
-        r.adjoint = adj.get(r.node)
-    trace.gradient = {name: adj.get(i, 0.0) for i, name in enumerate(program.inputs)}
+        r.adjoint = final.get(r.node)
+    trace.gradient = {name: final.get(i, 0.0) for i, name in enumerate(program.inputs)}
 
 
 def _warnings(program, trace, vals):

@@ -89,34 +89,17 @@ def _arrays(f, point):
 
 
 def eval_job(f, point, options):
-    complete_point(f.program, point, {})
-    if not is_many(point):
-        return f.eval(point)
-    from ..engine import chunked as vectorized
-    xs, n = _arrays(f, point)
-    return Result(f.expr, point, f.program.labels, vectorized.values(f.program, xs, n=n))
+    r = f.eval(point)
+    if is_many(point):
+        r.warnings = []  # they speak of all points at once: the batch asks again for the lines with nan or inf
+    return r
 
 
 def grad_job(f, point, options):
-    wrt, mode = options.get("wrt"), options.get("mode", "auto")
-    complete_point(f.program, point, {})
-    if not is_many(point):
-        return f.grad(point, wrt=wrt, mode=mode)
-    import numpy as np
-    from ..engine import chunked as vectorized
-    wrt = wrt_names(f.program, wrt, point)
-    mode = choose_mode(mode, 1, len(wrt))
-    xs, n = _arrays(f, point)
-    index = {v: i for i, v in enumerate(f.program.inputs)}
-    cols = [index[v] for v in wrt if v in index]
-    if mode == "reverse":
-        value, grads = vectorized.value_and_grad(f.program, xs, cols)
-    else:
-        values, rows = vectorized.forward_jacobian(f.program, xs, cols)
-        value, grads = values[0], rows[0]
-    got = dict(zip([v for v in wrt if v in index], grads))
-    row = [got[v] if v in got else np.zeros(n) for v in wrt]
-    return Result(f.expr, point, f.program.labels, [value], mode, wrt, [row])
+    r = f.grad(point, wrt=options.get("wrt"), mode=options.get("mode", "auto"))
+    if is_many(point):
+        r.warnings = []  # they speak of all points at once: the batch asks again for the lines with nan or inf
+    return r
 
 
 def jacobian_job(f, point, options):

@@ -1,17 +1,19 @@
 """Many points at once, fast: the primitive table's rules (vector namespace) run over
 cache-sized chunks of points, on a pool of threads.
 
-Why it is faster than the plain vector path (adcli.forward / adcli.reverse with numpy
-arrays): a chunk of CHUNK points keeps the intermediate arrays of a sweep in the CPU
+Why it is faster than the plain vector path (adcli.engine.forward / reverse with
+numpy arrays): a chunk of CHUNK points keeps the intermediate arrays of a sweep in the CPU
 caches instead of streaming million-element temporaries through memory; arrays are
 dropped right after their last use; structural partials (0, 1, -1) cost no multiply;
 adjoints are accumulated in place when no other reference to the array exists; and
 numpy releases the GIL inside its loops, so the chunks run on all cores.
 
-The arithmetic is the reverse sweep of adcli.reverse, in the same order (nodes in
-reverse, arguments in order, `adj = adj + term`), so results are bit for bit those of
-adcli.reverse on the whole arrays, and equal a loop of one-point evaluations up to the
-last-bit differences between libm and numpy's exp, log, tanh, ... (tests/test_vectorized.py).
+The reverse sweep is adcli.engine.reverse.sweep itself, with an accumulator that works
+in place (InPlace) but keeps the arithmetic and its order (nodes in reverse, arguments
+in order, `adj = adj + term`), so results are bit for bit those of
+adcli.engine.reverse on the whole arrays, and equal a loop of one-point evaluations up
+to the last-bit differences between libm and numpy's exp, log, tanh, ...
+(tests/test_vectorized.py).
 """
 import os
 import threading
@@ -19,6 +21,7 @@ import threading
 import numpy as np
 
 from ..ops import arrays as vector
+from . import reverse
 from .sweep import compiled
 
 # Points per chunk. Each numpy call must run long enough that handing the GIL between
@@ -85,9 +88,28 @@ def map_chunks(work, n, chunk=CHUNK):
         raise
 
 
+_plans = {}
+_plans_lock = threading.Lock()
+
+
+def plan_of(program, wrt=None):
+    """The Plan of program for the inputs wrt, reused across calls: working it out costs
+    as much as a sweep over a few points, and a Function called again and again, or the
+    chunks of a batch sharing an expression, ask for the same one."""
+    key = (program, None if wrt is None else tuple(wrt))
+    with _plans_lock:
+        found = _plans.get(key)
+        if found is None:
+            if len(_plans) >= 16:
+                del _plans[next(iter(_plans))]  # the oldest
+            found = _plans[key] = Plan(program, key[1])
+        return found
+
+
 class Plan:
     """What a sweep needs to know about a program, worked out once: which nodes are
-    active (depend on a differentiated input) and when each value can be dropped."""
+    active (depend on a differentiated input) and when each value can be dropped.
+    A Plan is never changed by the sweeps that use it."""
 
     def __init__(self, program, wrt=None):
         self.program = program
@@ -95,15 +117,9 @@ class Plan:
         n, n_in = len(self.code), len(program.inputs)
         self.n_in = n_in
         self.wrt = tuple(wrt) if wrt is not None else None
-        active = [False] * n
-        if self.wrt is not None:
-            for i in self.wrt:
-                active[i] = True
-            for i in range(n_in, n):
-                prim, args, _ = self.code[i]
-                active[i] = prim is not None and any(active[a] for a in args)
-        self.active = active
+        self.active = active = reverse.activity(program, self.wrt or ())
         self.into = {i: k for k, i in enumerate(self.wrt or ())}   # input -> gradient column
+        self.order = range(n - 1, n_in - 1, -1)
         # Forward sweep: a value nobody reads in the reverse sweep is dropped after its
         # last reader in the forward sweep. Reverse sweep: a value is dropped once the
         # lowest-numbered node that needs it for its partials is done (the node itself
@@ -148,86 +164,90 @@ class Plan:
                 vals[a] = None
         return vals
 
-    def reverse(self, vals, grads, lo, hi):
-        """Adjoints of the inputs (one output, cotangent 1) written into grads[k][lo:hi]
-        for the k-th differentiated input. Mirrors adcli.reverse.vjp step for step."""
-        code, active, drop = self.code, self.active, self.drop_rev
-        n = len(code)
-        adj = [None] * n
-        owned = [False] * n   # adj[i] is an array no one else refers to: safe to add into
-        out = self.program.outputs[0]
-        shape = (hi - lo,)
-        if active[out]:
+    def reverse(self, vals, grads, lo, hi, out=None):
+        """Adjoints of the inputs for output `out` (default the first; cotangent 1),
+        written into grads[k][lo:hi] for the k-th differentiated input: the sweep of
+        adcli.engine.reverse with an accumulator that works in place. Values are
+        dropped from vals as the sweep passes their last use."""
+        out = self.program.outputs[0] if out is None else out
+        adj = [None] * len(self.code)
+        if self.active[out]:
             adj[out] = 1.0
-        written = {}  # input -> its slice of the output, once something was written there
-        into = self.into
-        for i in range(n - 1, self.n_in - 1, -1):
-            g = adj[i]
-            if g is not None:
-                prim, args, param = code[i]
-                y = vals[i]
-                av = [vals[a] for a in args]
-                ps = prim.partials(vector, param, y, *av)
-                for a, p in zip(args, ps):
-                    if not active[a] or (type(p) is int and p == 0):
-                        continue
-                    minus = type(p) is int and p == -1
-                    # An adjoint that is exactly 1 or -1 (a seed passed on through sums
-                    # and differences) scales nothing: p * -1 + t is t - p, bit for bit.
-                    unit = type(g) is float and (g == 1.0 or g == -1.0)
-                    if unit and type(p) is not int and g == -1.0:
-                        minus = True
-                    t = adj[a]
-                    if t is None and a in into:
-                        # The first contribution to a differentiated input goes straight
-                        # into the caller's output array (same arithmetic, no copy later).
-                        d = written[a] = grads[into[a]][lo:hi]
-                        if type(p) is int:
-                            (np.negative if minus else np.positive)(g, out=d)
-                        elif unit:
-                            (np.negative if minus else np.positive)(p, out=d)
-                        else:
-                            np.multiply(p, g, out=d)
-                        adj[a], owned[a] = d, True
-                        continue
-                    if type(p) is int and (p == 1 or minus):
-                        term, fresh = g, False
-                    elif unit:
-                        term, fresh = p, _fresh(p, shape, y, av, ps)
-                    elif _fresh(p, shape, y, av, ps) and _full(g, shape):
-                        term, fresh = np.multiply(p, g, out=p), True
-                    else:
-                        term = p * g
-                        fresh = _full(term, shape)
-                    if t is None:
-                        if minus:
-                            term = -term
-                            adj[a], owned[a] = term, _full(term, shape)
-                        else:
-                            adj[a], owned[a] = term, fresh
-                    elif owned[a]:
-                        (np.subtract if minus else np.add)(t, term, out=t)
-                    else:
-                        t = t - term if minus else t + term
-                        adj[a], owned[a] = t, _full(t, shape)
-                adj[i] = None
-            for a in drop[i]:
-                vals[a] = None
+        acc = InPlace(self, vals, grads, lo, hi)
+        reverse.sweep(self.code, vals, adj, self.active, vector, self.order, acc.add, drop=self.drop_rev)
         for k, i in enumerate(self.wrt):
-            if i not in written:
+            if i not in acc.written:
                 grads[k][lo:hi] = 0.0 if adj[i] is None else adj[i]
+
+
+class InPlace:
+    """The reverse sweep's adj[a] += p * g for a chunk of points, with the arithmetic of
+    adcli.engine.reverse.accumulate (so results are the same bit for bit) and fewer
+    temporaries: structural partials (1, -1) and a unit adjoint (a seed passed on
+    through sums and differences: p * -1 + t is t - p, bit for bit) cost no multiply;
+    an adjoint array no one else refers to is added into; a partial the rule made
+    fresh is multiplied in place; and the first contribution to a differentiated input
+    is written straight into the caller's output array (no copy later)."""
+
+    def __init__(self, plan, vals, grads, lo, hi):
+        self.code, self.vals, self.into = plan.code, vals, plan.into
+        self.grads, self.lo, self.hi = grads, lo, hi
+        self.shape = (hi - lo,)
+        self.owned = [False] * len(plan.code)   # adj[a] is an array no one else refers to
+        self.written = set()                    # inputs whose adjoint is the caller's output slice
+
+    def add(self, adj, a, p, g, i, ps):
+        shape, owned = self.shape, self.owned
+        minus = type(p) is int and p == -1
+        unit = type(g) is float and (g == 1.0 or g == -1.0)
+        if unit and type(p) is not int and g == -1.0:
+            minus = True
+        t = adj[a]
+        if t is None and a in self.into:
+            d = self.grads[self.into[a]][self.lo:self.hi]
+            self.written.add(a)
+            if type(p) is int:
+                (np.negative if minus else np.positive)(g, out=d)
+            elif unit:
+                (np.negative if minus else np.positive)(p, out=d)
+            else:
+                np.multiply(p, g, out=d)
+            adj[a], owned[a] = d, True
+            return
+        if type(p) is int and (p == 1 or minus):
+            term, fresh = g, False
+        elif unit:
+            term, fresh = p, self._fresh(p, i, ps)
+        elif self._fresh(p, i, ps) and _full(g, shape):
+            term, fresh = np.multiply(p, g, out=p), True
+        else:
+            term = p * g
+            fresh = _full(term, shape)
+        if t is None:
+            if minus:
+                term = -term
+                adj[a], owned[a] = term, _full(term, shape)
+            else:
+                adj[a], owned[a] = term, fresh
+        elif owned[a]:
+            (np.subtract if minus else np.add)(t, term, out=t)
+        else:
+            t = t - term if minus else t + term
+            adj[a], owned[a] = t, _full(t, shape)
+
+    def _fresh(self, p, i, ps):
+        """p is a new full-size array made by the rule (not a value, an argument or
+        another partial of node i), so it can be overwritten."""
+        if type(p) is not np.ndarray or p.shape != self.shape or not p.flags.owndata:
+            return False
+        vals = self.vals
+        if p is vals[i] or any(p is vals[a] for a in self.code[i][1]):
+            return False
+        return sum(1 for q in ps if q is p) == 1
 
 
 def _full(a, shape):
     return type(a) is np.ndarray and a.shape == shape
-
-
-def _fresh(p, shape, y, av, ps):
-    """p is a new full-size array made by the rule (not a value, an argument or another
-    partial), so it can be overwritten."""
-    if type(p) is not np.ndarray or p.shape != shape or not p.flags.owndata or p is y:
-        return False
-    return not any(p is a for a in av) and sum(1 for q in ps if q is p) == 1
 
 
 def _columns(xs):
@@ -249,7 +269,7 @@ def values(program, xs, n=None, chunk=CHUNK):
     one float64 array per output."""
     xs, m = _columns(xs)
     n = m if xs else (n or 0)
-    plan = Plan(program)
+    plan = plan_of(program)
     outs = [np.empty(n) for _ in program.outputs]
 
     def work(lo, hi):
@@ -267,21 +287,33 @@ def value_and_grad(program, xs, wrt=None, chunk=CHUNK):
     wrt lists input indices (default: all). Returns (value, [gradient arrays])."""
     if len(program.outputs) != 1:
         raise ValueError("value_and_grad needs a program with one output")
+    wrt = tuple(range(len(xs))) if wrt is None else wrt
+    (value,), (grads,) = reverse_jacobian(program, xs, wrt, chunk)
+    return value, grads
+
+
+def reverse_jacobian(program, xs, wrt, chunk=CHUNK):
+    """Value and Jacobian of a program at many points by reverse mode: one forward
+    sweep and one reverse sweep per output on each chunk. Returns ([value array per
+    output], rows[output][wrt column] arrays), as forward_jacobian does."""
     xs, n = _columns(xs)
-    wrt = tuple(range(len(xs))) if wrt is None else tuple(wrt)
-    plan = Plan(program, wrt)
-    value = np.empty(n)
-    grads = [np.empty(n) for _ in wrt]
-    o = program.outputs[0]
+    plan = plan_of(program, wrt)
+    outputs = program.outputs
+    values_ = [np.empty(n) for _ in outputs]
+    rows = [[np.empty(n) for _ in plan.wrt] for _ in outputs]
 
     def work(lo, hi):
         vals = plan.forward(xs, lo, hi)
-        value[lo:hi] = vals[o]
-        plan.reverse(vals, grads, lo, hi)
+        for r, o in enumerate(outputs):
+            values_[r][lo:hi] = vals[o]
+        for r, o in enumerate(outputs):
+            # Each sweep drops the values it is done with; all but the last get a copy
+            # of the list (the arrays themselves are never written).
+            plan.reverse(vals if r == len(outputs) - 1 else list(vals), rows[r], lo, hi, o)
 
     with np.errstate(all="ignore"):
         map_chunks(work, n, chunk)
-    return value, grads
+    return values_, rows
 
 
 def forward_jacobian(program, xs, wrt, chunk=CHUNK):

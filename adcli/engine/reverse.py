@@ -4,9 +4,82 @@ Because the IR is topologically ordered, the reverse sweep is a loop over the no
 reverse. Adjoints accumulate (a node used twice receives two contributions) and live
 in a list local to one call, never on the nodes, so a second call starts clean. One
 sweep can carry q cotangents at once (a vector-Jacobian product per row).
+
+`sweep` is the only reverse loop in adcli. One point (floats), many points (numpy
+arrays, in place and in chunks: adcli.engine.chunked), second derivatives (Dual numbers:
+adcli.engine.hessian) and the textbook trace (adcli.api.trace, through a hook) all run
+it; what differs is the number type, the accumulator and the order of the nodes.
 """
-from ..ops.call import call_partials, is_zero, scale
+from ..ops.call import call_partials
 from .sweep import compiled, values
+
+
+def activity(program, wrt):
+    """Which nodes depend on one of the inputs `wrt` (input indices): only their
+    adjoints are accumulated and only their partials are ever evaluated, so a variable
+    held fixed never contributes 0 * nan, and constants never get an adjoint."""
+    code = compiled(program)
+    active = [False] * len(code)
+    for i in wrt:
+        active[i] = True
+    for i in range(len(program.inputs), len(code)):
+        prim, args, _ = code[i]
+        if prim is not None:
+            for a in args:  # a plain loop: any() over a generator costs a sweep's worth
+                if active[a]:
+                    active[i] = True
+                    break
+    return active
+
+
+def accumulate(adj, a, p, g, i=None, ps=None):
+    """adj[a] += p * g, where None in adj is a structural zero. (i and ps, the node
+    and all its partials, are for accumulators that reuse a partial's memory.)"""
+    # scale(p, g), written out: this is the inner loop of every one-point gradient.
+    if type(p) is int:
+        term = g if p == 1 else -g if p == -1 else p * g
+    else:
+        term = p * g
+    t = adj[a]
+    adj[a] = term if t is None else t + term
+
+
+def accumulate_rows(adj, a, p, g, i=None, ps=None):
+    """accumulate for adjoints that are lists of q cotangent entries, None where an
+    entry is a structural zero: q vector-Jacobian products in one sweep."""
+    t = adj[a]
+    if t is None:
+        t = adj[a] = [None] * len(g)
+    for j in range(len(g)):
+        if g[j] is not None:
+            accumulate(t, j, p, g[j])
+
+
+def sweep(code, vals, adj, active, m, nodes, add=accumulate, hook=None, drop=None):
+    """The reverse sweep: for each node i of `nodes` (any reverse topological order)
+    that has an adjoint g = adj[i], add(adj, a, p, g, i, ps) for each active argument a
+    whose local partial p is not the structural 0, then release adj[i].
+
+    adj holds the seeded adjoints (None: a structural zero) and receives the rest;
+    the adjoints of inputs are left in it. hook(i, pos, a, p, adj[a]), if given, sees
+    each accumulation as it happens (pos: which argument of node i a is). drop[i], if
+    given, lists the values no longer needed once node i is done."""
+    for i in nodes:
+        g = adj[i]
+        if g is not None:
+            prim, args, param = code[i]
+            ps = call_partials(prim, m, param, vals[i], [vals[a] for a in args])
+            for pos, a in enumerate(args):
+                p = ps[pos]
+                if active[a] and not (type(p) is int and p == 0):
+                    add(adj, a, p, g, i, ps)
+                    if hook is not None:
+                        hook(i, pos, a, p, adj[a])
+            adj[i] = None  # done with it: frees arrays early, and a gradient is all that is left
+        if drop is not None:
+            for a in drop[i]:
+                vals[a] = None
+    return adj
 
 
 def vjp(program, xs, cotangents, m, active_inputs=None):
@@ -15,77 +88,24 @@ def vjp(program, xs, cotangents, m, active_inputs=None):
     cotangents[r] is the list of q cotangent entries for output r. active_inputs (a
     set of input indices, default all) limits which inputs are differentiated; the
     others are held fixed and their partials are never evaluated. Returns (values,
-    adjoints) with adjoints[i] a list of q entries (None for a structural zero)."""
+    adjoints, active) with adjoints[i] a list of q entries (None for a structural zero)."""
     code = compiled(program)
     n, n_in = len(code), len(xs)
     vals = values(program, xs, m)
-    active = [False] * n
-    for i in range(n_in):
-        active[i] = active_inputs is None or i in active_inputs
-    for i in range(n_in, n):
-        prim, args, _ = code[i]
-        if prim is not None:
-            for a in args:  # a plain loop: any() over a generator costs a sweep's worth
-                if active[a]:
-                    active[i] = True
-                    break
+    active = activity(program, range(n_in) if active_inputs is None else active_inputs)
     q = max((len(c) for c in cotangents), default=0)
-    if q == 1:
-        return _vjp1(code, n_in, vals, active, program.outputs, cotangents, m)
+    # One cotangent (a gradient, the common case) keeps plain adjoints, not lists of
+    # one: the reverse sweep stays within a small constant of the value sweep.
+    add = accumulate if q == 1 else accumulate_rows
     adj = [None] * n
     for o, ct in zip(program.outputs, cotangents):
-        if not active[o]:
-            continue
-        acc = adj[o] if adj[o] is not None else [None] * q
-        for j in range(q):
-            if ct[j] is not None:
-                acc[j] = ct[j] if acc[j] is None else acc[j] + ct[j]
-        adj[o] = acc
-    for i in range(n - 1, n_in - 1, -1):
-        a_i = adj[i]
-        if a_i is None:
-            continue
-        prim, args, param = code[i]
-        av = [vals[a] for a in args]
-        ps = call_partials(prim, m, param, vals[i], av)
-        for a, p in zip(args, ps):
-            if not active[a] or is_zero(p):
-                continue
-            tgt = adj[a]
-            if tgt is None:
-                tgt = adj[a] = [None] * q
-            for j in range(q):
-                g = a_i[j]
-                if g is None:
-                    continue
-                term = scale(p, g)
-                tgt[j] = term if tgt[j] is None else tgt[j] + term
-        adj[i] = None  # done with it; frees arrays early in the vectorized case
+        seed = ct[0] if q == 1 else ct
+        if active[o] and seed is not None:
+            add(adj, o, 1, seed)
+    sweep(code, vals, adj, active, m, range(n - 1, n_in - 1, -1), add)
+    if q == 1:
+        return vals, [None if a is None else [a] for a in adj[:n_in]], active
     return vals, adj[:n_in], active
-
-
-def _vjp1(code, n_in, vals, active, outputs, cotangents, m):
-    """vjp for one cotangent (a gradient, the common case): plain adjoints, not lists
-    of one, keep the reverse sweep within a small constant of the value sweep."""
-    adj = [None] * len(code)
-    for o, ct in zip(outputs, cotangents):
-        c = ct[0]
-        if active[o] and c is not None:
-            adj[o] = c if adj[o] is None else adj[o] + c
-    for i in range(len(code) - 1, n_in - 1, -1):
-        g = adj[i]
-        if g is None:
-            continue
-        prim, args, param = code[i]
-        ps = call_partials(prim, m, param, vals[i], [vals[a] for a in args])
-        for a, p in zip(args, ps):
-            if not active[a] or is_zero(p):
-                continue
-            term = scale(p, g)
-            t = adj[a]
-            adj[a] = term if t is None else t + term
-        adj[i] = None
-    return vals, [None if a is None else [a] for a in adj[:n_in]], active
 
 
 def jacobian(program, xs, wrt, m):
