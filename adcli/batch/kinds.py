@@ -28,8 +28,7 @@ The batch layer does the rest: reading, grouping lines that share an expression,
 slicing many-point results back into one result per line (adcli.batch.records),
 warnings and the exit code; adcli.render writes each result type in every format.
 """
-from ..api import Result, choose_mode
-from ..api.inputs import check_cotangent, complete_point, one_output as check_one, wrt_names
+from ..api.inputs import check_cotangent, one_output as check_one
 from ..errors import UsageError
 
 
@@ -81,25 +80,12 @@ def _quiet(r, point):
     return r
 
 
-def _arrays(f, point):
-    import numpy as np
-    n = max(len(v) for v in point.values() if not isinstance(v, (int, float)))
-    xs = [np.broadcast_to(np.asarray(point[v], dtype=np.float64), (n,)) for v in f.program.inputs]
-    return xs, n
-
-
 def eval_job(f, point, options):
-    r = f.eval(point)
-    if is_many(point):
-        r.warnings = []  # they speak of all points at once: the batch asks again for the lines with nan or inf
-    return r
+    return _quiet(f.eval(point), point)
 
 
 def grad_job(f, point, options):
-    r = f.grad(point, wrt=options.get("wrt"), mode=options.get("mode", "auto"))
-    if is_many(point):
-        r.warnings = []  # they speak of all points at once: the batch asks again for the lines with nan or inf
-    return r
+    return _quiet(f.grad(point, wrt=options.get("wrt"), mode=options.get("mode", "auto")), point)
 
 
 def jacobian_job(f, point, options):
