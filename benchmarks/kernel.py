@@ -16,7 +16,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 
-from adcli import api, vectorized  # noqa: E402
+from adcli import api  # noqa: E402
+from adcli.engine import chunked  # noqa: E402
 from functions import F_A, F_B, F_C, f_a_by_hand, f_b_by_hand, f_c_by_hand, points  # noqa: E402
 
 
@@ -36,7 +37,7 @@ def compare(name, expr, by_hand, names, n, repeats):
     assert program.inputs == tuple(names)
 
     def by_adcli():
-        return vectorized.value_and_grad(program, xs)
+        return chunked.value_and_grad(program, xs)
 
     by_adcli(), by_hand(*xs)  # warm up
     t_np = t_ad = float("inf")
@@ -57,7 +58,7 @@ def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     print(f"value + gradient at {n:,} points, best of {repeats} "
-          f"({vectorized.workers()} threads, chunks of {vectorized.CHUNK}); results agree to 1e-12")
+          f"({chunked.workers()} threads, chunks of {chunked.CHUNK}); results agree to 1e-12")
     compare("f_c", F_C, f_c_by_hand, ("x", "y", "z"), n, repeats)
     compare("f_a", F_A, f_a_by_hand, ("x", "y"), n, repeats)
     compare("f_b", F_B, f_b_by_hand, ("x1", "x2"), n, repeats)
