@@ -193,11 +193,11 @@ def _taylor_arrays(f, point, label, direction, xs, d, order):
 
     from ..engine.sweep import diagnose
     from ..engine.taylor_arrays import series
-    from ..ops import arrays as vector
+    from ..ops import arrays
     vals, outs, warnings = series(f.program, xs, d, order)
     if not np.isfinite(outs[0]).all():
         with np.errstate(all="ignore"):
-            warnings = diagnose(f.program, vals, vector) + warnings
+            warnings = diagnose(f.program, vals, arrays) + warnings
     return Taylor(f.expr, point, label, direction if label == "t" else None, list(outs[0]), warnings)
 
 

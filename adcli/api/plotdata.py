@@ -52,7 +52,7 @@ def parse_range(text):
 def build(program, var, lo, hi, samples, order, fixed, ylim=None, expr=None):
     import numpy as np
 
-    from ..ops import arrays as vector
+    from ..ops import arrays
     from ..engine.sweep import diagnose, values
     if len(program.outputs) != 1:
         raise UsageError(f"plot needs one output, got {len(program.outputs)}")
@@ -76,7 +76,7 @@ def build(program, var, lo, hi, samples, order, fixed, ylim=None, expr=None):
             y[undefined] = np.nan
         warnings = []
         if not all(np.isfinite(y).all() for y in ys):
-            warnings = diagnose(program, values(program, xs, vector), vector, derivatives=order > 0)
+            warnings = diagnose(program, values(program, xs, arrays), arrays, derivatives=order > 0)
         warnings += taylor_warnings
     series = list(enumerate(ys))
     return PlotData(expr if expr is not None else program.source, var, lo, hi,
@@ -91,12 +91,12 @@ def derivatives(program, xs, wrt, order):
     import numpy as np
 
     from ..engine import forward, taylor_arrays
-    from ..ops import arrays as vector
+    from ..ops import arrays
     from ..engine.taylor import factorial_times
     shape = np.broadcast_shapes(*[np.shape(a) for a in xs]) if xs else ()
     seeds = [[1.0] if i == wrt else None for i in range(len(xs))]
     with np.errstate(all="ignore"):
-        vals, tans = forward.jvp(program, xs, seeds, vector)
+        vals, tans = forward.jvp(program, xs, seeds, arrays)
         o = program.outputs[0]
         out = [vals[o], tans[o][0] if tans[o] is not None else 0.0][:order + 1]
         warnings = []

@@ -1,7 +1,7 @@
-"""Many points at once, fast: the primitive table's rules (vector namespace) run over
+"""Many points at once, fast: the primitive table's rules (the arrays namespace) run over
 cache-sized chunks of points, on a pool of threads.
 
-Why it is faster than the plain vector path (adcli.engine.forward / reverse with
+Why it is faster than the plain arrays path (adcli.engine.forward / reverse with
 numpy arrays): a chunk of CHUNK points keeps the intermediate arrays of a sweep in the CPU
 caches instead of streaming million-element temporaries through memory; arrays are
 dropped right after their last use; structural partials (0, 1, -1) cost no multiply;
@@ -20,7 +20,7 @@ import threading
 
 import numpy as np
 
-from ..ops import arrays as vector
+from ..ops import arrays
 from . import reverse
 from .sweep import compiled
 
@@ -157,9 +157,9 @@ class Plan:
                 vals[i] = param
                 continue
             if len(args) == 1:
-                vals[i] = prim.value(vector, param, vals[args[0]])
+                vals[i] = prim.value(arrays, param, vals[args[0]])
             else:
-                vals[i] = prim.value(vector, param, *[vals[a] for a in args])
+                vals[i] = prim.value(arrays, param, *[vals[a] for a in args])
             for a in drop[i]:
                 vals[a] = None
         return vals
@@ -174,7 +174,7 @@ class Plan:
         if self.active[out]:
             adj[out] = 1.0
         acc = InPlace(self, vals, grads, lo, hi)
-        reverse.sweep(self.code, vals, adj, self.active, vector, self.order, acc.add, drop=self.drop_rev)
+        reverse.sweep(self.code, vals, adj, self.active, arrays, self.order, acc.add, drop=self.drop_rev)
         for k, i in enumerate(self.wrt):
             if i not in acc.written:
                 grads[k][lo:hi] = 0.0 if adj[i] is None else adj[i]
@@ -327,7 +327,7 @@ def forward_jacobian(program, xs, wrt, chunk=CHUNK):
     rows = [[np.empty(n) for _ in range(k)] for _ in range(q)]
 
     def work(lo, hi):
-        value, jac = forward.jacobian(program, [x[lo:hi] for x in xs], list(wrt), vector)
+        value, jac = forward.jacobian(program, [x[lo:hi] for x in xs], list(wrt), arrays)
         for r in range(q):
             values_[r][lo:hi] = value[r]
             for c in range(k):
