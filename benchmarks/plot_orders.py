@@ -17,7 +17,7 @@ EXPR = "sin(x)*exp(-x^2/4) + atan(x)^2"
 
 
 def in_process(program, order, samples, repeats):
-    from adcli.api import plotdata
+    from adcli.api import plot as plotdata
     times = []
     for _ in range(repeats):
         t = time.perf_counter()

@@ -11,7 +11,7 @@ import sympy as sp
 
 import adcli
 from adcli.engine import forward
-from adcli.api import plotdata
+from adcli.api import plot as plotdata
 from adcli.ops import scalar
 from adcli.numtext import tick as tick_text
 from adcli.render.plot import nice_ticks, render

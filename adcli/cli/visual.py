@@ -252,7 +252,7 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
     No batches: -f and --points are refused (a plot already runs over a range of
     points; for values at given points use adcli eval or grad --points).
     """
-    from ..api import plotdata
+    from ..api import plot as plotdata
     program = _program(expr, 'plot "sin(x)" --range -pi:pi', "plot")
     point = parse_point(at)
     var = wrt if wrt else (program.inputs[0] if program.inputs else None)

@@ -1,4 +1,4 @@
-"""Drawing PlotData (adcli.plotdata) in the terminal, by hand, with Rich for colour.
+"""Drawing PlotData (adcli.api.plot) in the terminal, by hand, with Rich for colour.
 
 With colour, curves are braille dots (2 x 4 per character cell), one colour per
 series. Without colour (piped, NO_COLOR) several braille curves would look alike, so
@@ -8,7 +8,7 @@ inf, or outside the y-range, are not drawn and never joined: gaps, not spikes.
 """
 import math
 
-from ..api.plotdata import series_name
+from ..api.plot import series_name
 from ..numtext import json_number, number
 from ..numtext import tick as tick_text
 
