@@ -24,13 +24,14 @@ class Run:
 def adcli(capsys, monkeypatch):
     """adcli(*argv, stdin=None) -> Run(code, out, err), through adcli.cli.main: the exit
     codes are the ones main() maps exceptions to, exactly as the console script returns
-    them. stdin text is fed as a pipe would be."""
+    them. stdin (text, encoded as UTF-8, or bytes as they are) is fed as a pipe would be."""
     from adcli.cli import main
 
     def run(*argv, stdin=None):
         if stdin is not None:
             import io
-            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
+            data = stdin if isinstance(stdin, bytes) else stdin.encode()
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
         capsys.readouterr()
         code = main(list(argv))
         out, err = capsys.readouterr()
