@@ -126,7 +126,7 @@ def test_batches_take_the_merged_options(adcli, tmp_path):
 import io  # noqa: E402
 import os  # noqa: E402
 
-from conftest import ROOT, subprocess_adcli  # noqa: E402
+from conftest import ROOT  # noqa: E402
 
 LET = os.path.join(ROOT, "examples", "let_bindings.adc")
 
@@ -232,12 +232,12 @@ def test_error_caret_points_into_the_right_line_of_a_file(adcli, tmp_path):
     assert lines[2].index("^") == lines[1].index("(b") + 2
 
 
-def test_a_100000_term_sum_from_a_file(tmp_path):
+def test_a_100000_term_sum_from_a_file(adcli, tmp_path):
     # Too long for argv (about 600 KB); the oracle sums the same terms in Python.
     n = 100_000
     path = tmp_path / "sum.adc"
     path.write_text(" + ".join(f"x^{k % 5}" for k in range(n)) + "\n", encoding="utf-8")
-    r = subprocess_adcli("grad", f"@{path}", "--at", "x=2", "--format", "json")
+    r = adcli("grad", f"@{path}", "--at", "x=2", "--format", "json")
     assert (r.code, r.err) == (0, "")
     rec = json.loads(r.out)
     assert rec["value"] == sum(2.0 ** (k % 5) for k in range(n))
