@@ -14,6 +14,7 @@ from adcli.engine import taylor, taylor_arrays
 from adcli.errors import EvalError
 
 import randexpr
+from conftest import same
 
 GRID = np.linspace(-2.0, 2.0, 41)   # holds 0, +-0.5, +-1 exactly: kinks, ties, ends of domains
 
@@ -38,10 +39,6 @@ def loop(program, points, direction, order):
         except EvalError:
             out.append(None)
     return out
-
-
-def same(a, b):
-    return a == b or (a != a and b != b)
 
 
 @pytest.mark.parametrize("order", [8, 20])
