@@ -17,6 +17,7 @@ from conftest import ROOT, close, jsonl, probe, subprocess_adcli, subprocess_env
 
 # -- a closed standard output ---------------------------------------------------------------
 
+@pytest.mark.slow  # 200,000 job lines through a real pipe
 def test_head_closing_the_pipe_ends_quietly_with_141(tmp_path):
     jobs = tmp_path / "bigjobs.txt"
     jobs.write_text("".join(f"x^2 @ x={i}\n" for i in range(200000)))

@@ -409,6 +409,7 @@ def test_control_characters_are_shown_escaped_not_dropped(adcli):
     assert "a\\x07b" in r.err, repr(r.err)
 
 
+@pytest.mark.slow  # a megabyte of input
 def test_a_megabyte_of_open_parentheses_is_a_clean_parse_error(adcli):
     r = adcli("eval", "(" * 1_000_000, "--at", "x=1")
     assert r.code == 2 and r.out == ""

@@ -14,6 +14,7 @@ from adcli.language.lower import lower
 from adcli.language.syntax import parenthesize, parse
 
 N = 100_000
+pytestmark = pytest.mark.slow  # every test here reads a 100,000-deep or 100,000-long input
 
 
 @pytest.fixture(autouse=True)

@@ -186,6 +186,7 @@ def test_max_nodes_says_what_was_left_out(adcli):
     assert lines[-1] == nfc("... 2 more nodes not shown (v₂ to v₃); raise --max-nodes to see them")
 
 
+@pytest.mark.slow  # 10,000 nodes
 def test_ten_thousand_nodes_render_as_a_listing(adcli):
     expr = "+".join(f"sin(x*{i})" for i in range(1, 3400))  # 10,197 nodes
     code, out, err = adcli("graph", expr, "--at", "x=1", "--max-nodes", "100000", "--width", "120")

@@ -96,6 +96,7 @@ def test_jvp_and_vjp_vectorized_equal_loop():
 
 # ---- Hessian --------------------------------------------------------------------------
 
+@pytest.mark.slow  # random expressions against SymPy: the longest fuzz
 @pytest.mark.parametrize("src,expr,pt", randexpr.cases(seed=2024, count=12))
 def test_hessian_matches_sympy(src, expr, pt):
     f = adcli.compile(src)
@@ -208,6 +209,7 @@ def test_dual_structural_integers_and_mixed_numbers():
     assert m.sin(2.0) == math.sin(2.0)  # no tangent: a plain number
 
 
+@pytest.mark.slow  # 20,000-deep and 20,000-term inputs
 def test_hessian_deep_chain_no_recursion():
     src = "(" * 20000 + "x" + "+1)" * 20000
     r = adcli.compile(f"({src})^2").hessian(x=1)

@@ -232,6 +232,7 @@ def test_error_caret_points_into_the_right_line_of_a_file(adcli, tmp_path):
     assert lines[2].index("^") == lines[1].index("(b") + 2
 
 
+@pytest.mark.slow  # a 100,000-term program
 def test_a_100000_term_sum_from_a_file(adcli, tmp_path):
     # Too long for argv (about 600 KB); the oracle sums the same terms in Python.
     n = 100_000

@@ -189,6 +189,7 @@ def test_taylor_needs_one_variable_or_a_direction():
         adcli.compile("x*y").taylor(x=1, y=2, wrt="x", dir={"x": 1})
 
 
+@pytest.mark.slow  # 20,000-deep and 20,000-term inputs
 def test_deep_expression_no_recursion():
     src = "(" * 20000 + "x" + "+1)" * 20000
     r = adcli.compile(f"sin({src})").taylor(x=0, order=3)

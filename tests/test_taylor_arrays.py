@@ -175,6 +175,7 @@ def test_api_taylor_at_many_points_gives_nan_where_one_point_refuses():
     assert any(w.startswith("taylor: abs at 0") and w.endswith(" at 1 point") for w in r.warnings)
 
 
+@pytest.mark.slow  # a 20,000-deep input
 def test_deep_expression_no_recursion():
     src = "(" * 20000 + "x" + "+1)" * 20000
     _, outs, _ = taylor_arrays.series(adcli.parse(f"sin({src})"), [np.array([0.0, 1.0])], [1.0], 3)

@@ -308,6 +308,7 @@ def test_piped_output_has_no_escape_codes(adcli):
     assert "\x1b" not in out
 
 
+@pytest.mark.slow  # a 10,000-deep input
 def test_deep_chain_traces_without_recursion(adcli):
     depth = 10_000
     expr = "sin(" * depth + "x" + ")" * depth
@@ -348,6 +349,7 @@ def test_long_traces_use_plain_columns_laid_out_like_the_table(monkeypatch, mode
     assert text_of(plain) == text_of(rich)
 
 
+@pytest.mark.slow  # 10,000 rows
 def test_ten_thousand_row_trace_table(adcli):
     expr = "+".join(f"sin(x*{i})" for i in range(1, 3400))  # 10,197 nodes
     code, out, err = adcli("trace", expr, "--at", "x=1", "--mode", "reverse")
