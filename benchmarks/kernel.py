@@ -16,7 +16,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 
-from adcli import api, vectorized  # noqa: E402
+from adcli import api  # noqa: E402
+from adcli.engine import chunked as vectorized  # noqa: E402
 from functions import F_A, F_B, F_C, f_a_by_hand, f_b_by_hand, f_c_by_hand, points  # noqa: E402
 
 
