@@ -5,14 +5,12 @@ import csv
 import io
 import json
 import math
-import os
 import subprocess
 import sys
 
 import pytest
 
 from conftest import ROOT, jsonl, probe, subprocess_env
-
 
 JOBS = """\
 (x+y)*(x-y) @ x=3, y=2
@@ -274,14 +272,16 @@ def test_points_output_round_trips_float64(adcli):
 
 def test_number_column_matches_output_number():
     import numpy as np
-    from adcli.render.text import number
+
     from adcli.batch.pointsfile import number_column
+    from adcli.render.text import number
     a = np.array([0.0, -0.0, 5.0, -3.0, 1e16, 1e300, 0.1, math.nan, math.inf, -math.inf, 2.5, 1e-320])
     assert number_column(a) == [number(v) for v in a.tolist()]
 
 
 def test_points_many_rows_in_several_chunks(adcli, monkeypatch):
     import numpy as np
+
     import adcli.batch.pointsfile as pf
     monkeypatch.setattr(pf, "READ_SIZE", 256)       # force many chunks, some with errors
     rng = np.random.default_rng(3)
@@ -390,7 +390,8 @@ def test_ctrl_c_leaves_whole_lines():
 def test_a_registered_one_point_command_runs_in_batches(capsys, monkeypatch):
     """A command that registers a job function taking one point only (many=False)
     gets job files and --points with its own record."""
-    from adcli.batch import jobfile as batch, kinds as jobs
+    from adcli.batch import jobfile as batch
+    from adcli.batch import kinds as jobs
     calls = []
 
     def run(f, point, options):

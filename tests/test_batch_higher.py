@@ -5,15 +5,12 @@ plot refuse batches clearly, and a reader that closes stdout early ends adcli qu
 import csv
 import io
 import json
-import math
-import os
 import subprocess
 import sys
 
 import pytest
 
 from conftest import ROOT, close, jsonl, probe, subprocess_adcli, subprocess_env
-
 
 # -- a closed standard output ---------------------------------------------------------------
 

@@ -5,7 +5,6 @@ conftest) calls adcli.cli.main(argv), which maps errors to the documented exit c
 exactly as the console script does; a few cases also run in a real process. No stderr
 may ever contain a Python traceback.
 """
-import json
 import math
 import pathlib
 
@@ -14,7 +13,6 @@ from click.testing import CliRunner
 
 from adcli import __version__
 from adcli.cli import COMMANDS, cli
-
 from conftest import ROOT, strict_json, subprocess_adcli
 
 BAYDIN = "log(x1) + x1*x2 - sin(x2)"

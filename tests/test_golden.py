@@ -14,6 +14,7 @@ import shlex
 import sys
 
 import pytest
+
 from conftest import ROOT
 
 GOLDEN = os.path.join(ROOT, "tests", "golden")

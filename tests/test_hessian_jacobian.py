@@ -8,14 +8,12 @@ import pytest
 import sympy as sp
 
 import adcli
-from adcli.ops import scalar
+import randexpr
 from adcli.engine.dual import Dual, DualMath
 from adcli.engine.hessian import hessian
+from adcli.ops import scalar
 from adcli.ops.table import PRIMS
-
-import randexpr
 from conftest import close
-
 
 # ---- Jacobian, jvp, vjp ---------------------------------------------------------------
 

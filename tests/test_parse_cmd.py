@@ -2,7 +2,6 @@
 import json
 
 
-
 def test_parse_shows_the_parenthesized_form_and_the_ir(adcli):
     code, out, err = adcli("parse", "-x^2")
     assert (code, err) == (0, "")

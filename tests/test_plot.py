@@ -10,8 +10,8 @@ import pytest
 import sympy as sp
 
 import adcli
-from adcli.engine import forward
 from adcli.api import plotdata
+from adcli.engine import forward
 from adcli.ops import scalar
 from adcli.render.plot import nice_ticks, render, tick_text
 from visual_helpers import stripped

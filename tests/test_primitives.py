@@ -13,10 +13,10 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from adcli.ops import scalar, arrays as vector
-from adcli.ops.table import FUNCTIONS, PRIMS
+from adcli.ops import arrays as vector
+from adcli.ops import scalar
 from adcli.ops.call import call_partials, call_value
-
+from adcli.ops.table import FUNCTIONS, PRIMS
 from conftest import close
 
 DPS = 60  # set per reference computation (mp.workdps), never globally: other modules use mpmath too

@@ -7,11 +7,10 @@ import pytest
 import sympy as sp
 
 import adcli
+import randexpr
+from adcli.engine.taylor import TAYLOR
 from adcli.errors import EvalError
 from adcli.ops.table import PRIMS
-from adcli.engine.taylor import TAYLOR
-
-import randexpr
 from conftest import close
 
 

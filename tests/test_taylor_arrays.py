@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 import adcli
-from adcli.ops import scalar, arrays as vector
+import randexpr
 from adcli.engine import taylor, taylor_arrays
 from adcli.errors import EvalError
-
-import randexpr
+from adcli.ops import arrays as vector
+from adcli.ops import scalar
 from conftest import same
 
 GRID = np.linspace(-2.0, 2.0, 41)   # holds 0, +-0.5, +-1 exactly: kinks, ties, ends of domains
@@ -26,7 +26,7 @@ def exact_namespace():
     for name in ("sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 "
                  "sqrt cbrt erf hypot atan2 pow").split():
         u = np.frompyfunc(getattr(scalar, name), 2 if name in ("hypot", "atan2", "pow") else 1, 1)
-        setattr(ns, name, (lambda u: lambda *a: np.asarray(u(*a), dtype=np.float64))(u))
+        setattr(ns, name, (lambda f: lambda *a: np.asarray(f(*a), dtype=np.float64))(u))
     return ns
 
 

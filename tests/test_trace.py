@@ -8,13 +8,13 @@ import random
 import pytest
 
 import adcli
-from adcli.engine import forward, reverse
-from adcli.render import notation
-from adcli.ops import scalar
 from adcli.api import trace
-from adcli.ops.table import PRIMS
-from adcli.render.trace import print_table
+from adcli.engine import forward, reverse
 from adcli.engine.sweep import call_partials
+from adcli.ops import scalar
+from adcli.ops.table import PRIMS
+from adcli.render import notation
+from adcli.render.trace import print_table
 from conftest import probe, subprocess_adcli
 from visual_helpers import fixed_console, nfc, stripped, text_of
 

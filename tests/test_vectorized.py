@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from adcli.api import function as api
-from adcli.engine import reverse, chunked as vectorized
+from adcli.engine import chunked as vectorized
+from adcli.engine import reverse
 from adcli.ops import arrays as vector
 from adcli.ops.table import FUNCTIONS, PRIMS
 

@@ -1,6 +1,5 @@
 """Helpers for the trace/graph/plot tests: a fixed-width colourless Rich console and text
 normalization. (They run the command line through conftest's adcli fixture.)"""
-import contextlib
 import io
 import unicodedata
 
