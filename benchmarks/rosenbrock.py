@@ -41,10 +41,10 @@ def point(n):
 
 
 def adcli_ratios(n, forward_cap):
-    from adcli.engine import forward, reverse
-    from adcli.ops import scalar
     from adcli.api import parse
+    from adcli.engine import forward, reverse
     from adcli.engine.sweep import values
+    from adcli.ops import scalar
     program = parse(rosenbrock_source(n))
     xs = point(n)
     cols = list(range(n))
@@ -110,7 +110,8 @@ def hessian_times(n):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--forward-cap", type=int, default=1000,
-                    help="skip forward mode above this n: it keeps n tangents per node, so time and memory grow as n * nodes (n = 10000 would hold ~9e8 tangent entries)")
+                    help="skip forward mode above this n: it keeps n tangents per node, so time and memory "
+                         "grow as n * nodes (n = 10000 would hold ~9e8 tangent entries)")
     ap.add_argument("--sizes", default="10,100,1000,10000")
     args = ap.parse_args()
     print("Rosenbrock gradient at one point: time(gradient) / time(value)")

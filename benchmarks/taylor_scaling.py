@@ -43,10 +43,10 @@ def expression():
 
 
 def main():
-    from adcli.ops import scalar
     from adcli.api import parse
     from adcli.engine.sweep import values
     from adcli.engine.taylor import series
+    from adcli.ops import scalar
     src = expression()
     program = parse(src)
     ops = sum(1 for n in program.nodes if n.op not in ("input", "const"))
@@ -72,10 +72,10 @@ def main():
 def vectorized(program, points=10_000):
     import numpy as np
 
-    from adcli.ops import arrays as vector
     from adcli.engine.sweep import values
     from adcli.engine.taylor import series
     from adcli.engine.taylor_arrays import series as series_arrays
+    from adcli.ops import arrays as vector
     xs = np.linspace(-0.5, 0.5, points)
     with np.errstate(all="ignore"):
         t0 = time.perf_counter()

@@ -16,7 +16,8 @@ UNARY = [
     ("log(1 + ({})^2)", lambda u: sp.log(1 + u ** 2)), ("sqrt(2 + ({})^2)", lambda u: sp.sqrt(2 + u ** 2)),
     ("({})^2", lambda u: u ** 2), ("({})^3", lambda u: u ** 3), ("-({})", lambda u: -u),
     ("cosh(({})/3)", lambda u: sp.cosh(u / 3)), ("expm1(({})/3)", lambda u: sp.exp(u / 3) - 1),
-    ("log1p(({})^2)", lambda u: sp.log(1 + u ** 2)), ("cbrt(3 + sigmoid({}))", lambda u: sp.cbrt(3 + 1 / (1 + sp.exp(-u)))),
+    ("log1p(({})^2)", lambda u: sp.log(1 + u ** 2)),
+    ("cbrt(3 + sigmoid({}))", lambda u: sp.cbrt(3 + 1 / (1 + sp.exp(-u)))),
 ]
 BINARY = [
     ("({}) + ({})", lambda a, b: a + b), ("({}) - ({})", lambda a, b: a - b),

@@ -5,31 +5,12 @@ import csv
 import io
 import json
 import math
-import os
 import subprocess
 import sys
 
 import pytest
 
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-@pytest.fixture
-def adcli(adcli):
-    """conftest's adcli(*argv, stdin=None), and never a traceback on stderr."""
-    def run(*argv, stdin=None):
-        r = adcli(*argv, stdin=stdin)
-        assert "Traceback" not in r.err
-        return r
-    return run
-
-
-def jsonl(text):
-    def bad(name):
-        raise ValueError(name)
-    return [json.loads(line, parse_constant=bad) for line in text.splitlines()]
-
+from conftest import ROOT, jsonl, probe, subprocess_env
 
 JOBS = """\
 (x+y)*(x-y) @ x=3, y=2
@@ -291,6 +272,7 @@ def test_points_output_round_trips_float64(adcli):
 
 def test_number_column_matches_output_number():
     import numpy as np
+
     from adcli.numtext import number, number_column
     a = np.array([0.0, -0.0, 5.0, -3.0, 1e16, 1e300, 0.1, math.nan, math.inf, -math.inf, 2.5, 1e-320])
     assert number_column(a) == [number(v) for v in a.tolist()]
@@ -298,6 +280,7 @@ def test_number_column_matches_output_number():
 
 def test_points_many_rows_in_several_chunks(adcli, monkeypatch):
     import numpy as np
+
     import adcli.batch.pointsfile as pf
     monkeypatch.setattr(pf, "READ_SIZE", 256)       # force many chunks, some with errors
     rng = np.random.default_rng(3)
@@ -318,7 +301,7 @@ def test_points_many_rows_in_several_chunks(adcli, monkeypatch):
 
 def test_output_streams_before_input_ends():
     """Write one job line, read its result while adcli's stdin is still open."""
-    env = dict(os.environ, PYTHONPATH=ROOT)
+    env = subprocess_env()
     p = subprocess.Popen([sys.executable, "-m", "adcli", "grad", "--format", "json"], cwd=ROOT, env=env,
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -340,7 +323,7 @@ def test_output_streams_before_input_ends():
 
 
 def test_points_stream_too():
-    env = dict(os.environ, PYTHONPATH=ROOT)
+    env = subprocess_env()
     p = subprocess.Popen([sys.executable, "-m", "adcli", "eval", "x+y", "--points", "-", "--format", "csv"],
                          cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
@@ -369,35 +352,21 @@ def test_no_progress_bar_unless_stderr_is_a_terminal():
 
 
 def test_batch_run_to_a_pipe_imports_no_rich():
-    code = ("import sys, io\n"
-            "sys.stdin = io.TextIOWrapper(io.BytesIO(b'x^2 @ x=3\\n' * 20))\n"
-            "from adcli.cli import main\n"
-            "rc = main(['grad', '--format', 'json'])\n"
-            "assert rc == 0, rc\n"
-            "assert 'rich' not in sys.modules, 'rich imported'\n")
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                       timeout=60)
-    assert p.returncode == 0, p.stderr
+    p = probe(["grad", "--format", "json"], stdin="x^2 @ x=3\n" * 20)
+    assert p.codes == [0] and not p.imported("rich"), p.codes
 
 
 def test_single_point_path_imports_no_numpy():
-    code = ("import sys\n"
-            "from adcli.cli import main\n"
-            "assert main(['grad', 'x*y', '--at', 'x=1,y=2', '--format', 'json']) == 0\n"
-            "bad = [m for m in ('numpy', 'rich', 'adcli.batch', 'adcli.engine.chunked') if m in sys.modules]\n"
-            "assert not bad, bad\n")
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                       timeout=60, stdin=subprocess.DEVNULL)
-    assert p.returncode == 0, p.stderr
+    p = probe(["grad", "x*y", "--at", "x=1,y=2", "--format", "json"])
+    assert p.codes == [0]
+    assert not [m for m in ("numpy", "rich", "adcli.batch", "adcli.engine.chunked") if p.imported(m)]
 
 
 def test_ctrl_c_leaves_whole_lines():
     """SIGINT in the middle of a batch: exit 130, and every line written is complete."""
     import signal
     import time
-    env = dict(os.environ, PYTHONPATH=ROOT)
+    env = subprocess_env()
     p = subprocess.Popen([sys.executable, "-m", "adcli", "grad", "--format", "json"], cwd=ROOT, env=env,
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -433,7 +402,6 @@ def test_a_registered_one_point_command_runs_in_batches(capsys, monkeypatch):
         at: dict
         twice: list
         warnings: list
-
     calls = []
 
     def run(f, point, options):

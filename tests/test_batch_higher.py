@@ -5,51 +5,28 @@ plot refuse batches clearly, and a reader that closes stdout early ends adcli qu
 import csv
 import io
 import json
-import math
-import os
 import subprocess
 import sys
 
 import pytest
 
-from conftest import ROOT
-
-
-def _subprocess(argv, stdin=None, shell=None):
-    env = dict(os.environ, PYTHONPATH=ROOT, ADCLI_NO_PROGRESS="1")
-    return subprocess.run(shell or [sys.executable, "-m", "adcli", *argv], input=stdin, cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
-
+from conftest import ROOT, close, jsonl, probe, subprocess_adcli, subprocess_env
 
 # -- a closed standard output ---------------------------------------------------------------
 
+@pytest.mark.slow  # 200,000 job lines through a real pipe
 def test_head_closing_the_pipe_ends_quietly_with_141(tmp_path):
     jobs = tmp_path / "bigjobs.txt"
     jobs.write_text("".join(f"x^2 @ x={i}\n" for i in range(200000)))
     cmd = (f"'{sys.executable}' -m adcli grad -f '{jobs}' --format csv | head -1; "
            "echo \"status=${PIPESTATUS[0]}\"")
-    p = _subprocess(None, shell=["bash", "-c", cmd])
+    p = subprocess.run(["bash", "-c", cmd], cwd=ROOT, env=subprocess_env(), capture_output=True, text=True,
+                       timeout=60)
     assert p.stdout == "line,expr,at,value,gradient,error\nstatus=141\n"
     assert p.stderr == ""
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def run(adcli):
-    """run(*argv, stdin=None) -> (code, out, err) through conftest's adcli; never a traceback."""
-    def go(*argv, stdin=None):
-        r = adcli(*argv, stdin=stdin)
-        assert "Traceback" not in r.err
-        return tuple(r)
-    return go
-
-
-def jsonl(text):
-    def bad(name):
-        raise ValueError(name)
-    return [json.loads(line, parse_constant=bad) for line in text.splitlines()]
 
 
 def numbered(out):
@@ -59,15 +36,15 @@ def numbered(out):
     return [int(m.group(1)) for m in map(re.compile(r"\s{0,4}(\d+)(\t|  )").match, out.splitlines()) if m]
 
 
-def close(a, b):
+def close_records(a, b):
     """Equal records, numbers to 1e-13 relative (numpy's and libm's sin may differ in
     the last bit); strings, keys and list lengths exactly."""
     if isinstance(a, dict):
-        return isinstance(b, dict) and list(a) == list(b) and all(close(a[k], b[k]) for k in a)
+        return isinstance(b, dict) and list(a) == list(b) and all(close_records(a[k], b[k]) for k in a)
     if isinstance(a, list):
-        return isinstance(b, list) and len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
+        return isinstance(b, list) and len(a) == len(b) and all(close_records(x, y) for x, y in zip(a, b))
     if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-13, abs_tol=1e-300)
+        return close(a, b, rel=1e-13, abs_=1e-300)
     return a == b
 
 
@@ -112,13 +89,13 @@ def job_numbers():
 _SINGLES = {}
 
 
-def singles(run, command):
+def singles(adcli, command):
     """Each job line run on its own: {line: (exit code, record or None, stderr)}."""
     if command not in _SINGLES:
         got = {}
         for n in job_numbers():
             expr, _, point = JOB_LINES[n - 1].partition("@")
-            code, out, err = run(command, expr.strip(), "--at", point.strip(), *COMMANDS[command],
+            code, out, err = adcli(command, expr.strip(), "--at", point.strip(), *COMMANDS[command],
                                  "--format", "json")
             got[n] = (code, json.loads(out) if out else None, err)
         _SINGLES[command] = got
@@ -135,14 +112,14 @@ def jobs_file(tmp_path):
 # -- job files: every command against the same lines run one by one --------------------------
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_job_file_json_lines_equal_single_runs(run, jobs_file, command):
-    code, out, err = run(command, "-f", jobs_file, *COMMANDS[command], "--format", "json")
+def test_job_file_json_lines_equal_single_runs(adcli, jobs_file, command):
+    code, out, err = adcli(command, "-f", jobs_file, *COMMANDS[command], "--format", "json")
     recs = jsonl(out)
     assert [r["line"] for r in recs] == job_numbers()   # every job, in input order
     failed = 0
     for rec in recs:
         n = rec.pop("line")
-        s_code, s_rec, s_err = singles(run, command)[n]
+        s_code, s_rec, s_err = singles(adcli, command)[n]
         if "error" in rec:
             # a line that fails alone fails in the batch, with the same message
             assert s_rec is None and s_code in (1, 2), (n, s_err)
@@ -150,7 +127,7 @@ def test_job_file_json_lines_equal_single_runs(run, jobs_file, command):
             assert rec["error"]["message"].split(" (")[0] in s_err
             failed += 1
         else:
-            assert s_rec is not None and close(rec, s_rec), (n, rec, s_rec)
+            assert s_rec is not None and close_records(rec, s_rec), (n, rec, s_rec)
             if s_code:   # check: a mismatch prints its record and exits 1, alone or in a batch
                 assert command == "check" and rec["ok"] is False
                 failed += 1
@@ -160,8 +137,8 @@ def test_job_file_json_lines_equal_single_runs(run, jobs_file, command):
     assert f"{failed} of {len(recs)} lines failed" in err
 
 
-def test_error_records_name_the_line_and_kind(run, jobs_file):
-    code, out, err = run("hessian", "-f", jobs_file, "--format", "json")
+def test_error_records_name_the_line_and_kind(adcli, jobs_file):
+    code, out, err = adcli("hessian", "-f", jobs_file, "--format", "json")
     errors = {r["line"]: r["error"] for r in jsonl(out) if "error" in r}
     assert code == 1
     assert errors == {
@@ -179,28 +156,28 @@ def test_error_records_name_the_line_and_kind(run, jobs_file):
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_file_dash_and_pipe_give_the_same_output(run, jobs_file, command):
+def test_file_dash_and_pipe_give_the_same_output(adcli, jobs_file, command):
     outs = set()
     for argv, stdin in ((["-f", jobs_file], None), (["-f", "-"], JOBS), ([], JOBS)):
-        code, out, _ = run(command, *argv, *COMMANDS[command], "--format", "json", stdin=stdin)
+        code, out, _ = adcli(command, *argv, *COMMANDS[command], "--format", "json", stdin=stdin)
         assert code == 1 and out
         outs.add(out)
     assert len(outs) == 1
 
 
-def test_check_mismatch_is_a_failed_line_that_keeps_its_record(run):
-    code, out, err = run("check", "--format", "json", stdin="x^2 @ x=3\nrelu(x) @ x=0\nx^3 @ x=2\n")
+def test_check_mismatch_is_a_failed_line_that_keeps_its_record(adcli):
+    code, out, err = adcli("check", "--format", "json", stdin="x^2 @ x=3\nrelu(x) @ x=0\nx^3 @ x=2\n")
     recs = jsonl(out)
     assert code == 1
     assert [r["ok"] for r in recs] == [True, False, True]
     assert recs[1]["rows"][0]["forward"] == 0.0 and recs[1]["rows"][0]["finite_difference"] > 0.4
     assert "1 of 3 lines failed; the first: line 2: check error: AD and finite differences disagree for x" in err
-    code, out, _ = run("check", "--format", "csv", stdin="x^2 @ x=3\nrelu(x) @ x=0\n")
+    code, out, _ = adcli("check", "--format", "csv", stdin="x^2 @ x=3\nrelu(x) @ x=0\n")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["line"], r["ok"], r["error"]) for r in rows] == [
         ("1", "true", ""), ("2", "false", "check: AD and finite differences disagree for x")]
     assert code == 1
-    assert run("check", "--format", "json", stdin="x^2 @ x=3\nx^3 @ x=2\n")[0] == 0
+    assert adcli("check", "--format", "json", stdin="x^2 @ x=3\nx^3 @ x=2\n")[0] == 0
 
 
 # -- CSV, plain and table of job files -----------------------------------------------------------
@@ -216,12 +193,12 @@ CSV_HEADERS = {
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_job_file_csv_one_header_one_row_per_job(run, jobs_file, command):
-    code, out, _ = run(command, "-f", jobs_file, *COMMANDS[command], "--format", "csv")
+def test_job_file_csv_one_header_one_row_per_job(adcli, jobs_file, command):
+    code, out, _ = adcli(command, "-f", jobs_file, *COMMANDS[command], "--format", "csv")
     assert out.splitlines()[0] == CSV_HEADERS[command]
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [int(r["line"]) for r in rows] == job_numbers()
-    _, jl, _ = run(command, "-f", jobs_file, *COMMANDS[command], "--format", "json")
+    _, jl, _ = adcli(command, "-f", jobs_file, *COMMANDS[command], "--format", "json")
     for row, rec in zip(rows, jsonl(jl)):
         assert bool(row["error"]) == ("error" in rec or rec.get("ok") is False)
         if "error" in rec:
@@ -229,41 +206,41 @@ def test_job_file_csv_one_header_one_row_per_job(run, jobs_file, command):
             assert row["expr"] == rec["input"]
 
 
-def test_job_csv_cells_name_matrix_entries(run):
-    _, out, _ = run("jacobian", "--format", "csv", stdin="x*y, x+y @ x=3, y=2\n")
+def test_job_csv_cells_name_matrix_entries(adcli):
+    _, out, _ = adcli("jacobian", "--format", "csv", stdin="x*y, x+y @ x=3, y=2\n")
     assert out == 'line,expr,at,value,jacobian,error\n1,"x*y, x+y",x=3;y=2,6;5,"J[1,x]=2;J[1,y]=3;J[2,x]=1;J[2,y]=1",\n'
-    _, out, _ = run("hessian", "--format", "csv", stdin="x^2*y @ x=3, y=2\n")
+    _, out, _ = adcli("hessian", "--format", "csv", stdin="x^2*y @ x=3, y=2\n")
     assert out.splitlines()[1] == '1,x^2*y,x=3;y=2,18,x=12;y=9,"H[x,x]=4;H[x,y]=6;H[y,x]=6;H[y,y]=0",'
-    _, out, _ = run("vjp", "--cotangent", "1,-1", "--format", "csv", stdin="x*y, x+y @ x=3, y=2\n")
+    _, out, _ = adcli("vjp", "--cotangent", "1,-1", "--format", "csv", stdin="x*y, x+y @ x=3, y=2\n")
     assert out.splitlines()[1] == '1,"x*y, x+y",x=3;y=2,1;-1,6;5,x=1;y=2,'
-    _, out, _ = run("taylor", "--order", "3", "--format", "csv", stdin="exp(2*x) @ x=0\n")
+    _, out, _ = adcli("taylor", "--order", "3", "--format", "csv", stdin="exp(2*x) @ x=0\n")
     assert out.splitlines()[1] == "1,exp(2*x),x=0,x,,1;2;4;8,1;2;2;1.3333333333333333,"
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_plain_and_table_show_every_line_number(run, jobs_file, command):
+def test_plain_and_table_show_every_line_number(adcli, jobs_file, command):
     for fmt in ("plain", "table"):
-        code, out, _ = run(command, "-f", jobs_file, *COMMANDS[command], "--format", fmt)
+        code, out, _ = adcli(command, "-f", jobs_file, *COMMANDS[command], "--format", fmt)
         assert code == 1
         starts = numbered(out)
         assert starts == job_numbers(), fmt
-    code, out, _ = run(command, "-f", jobs_file, *COMMANDS[command], "--format", "table")
+    code, out, _ = adcli(command, "-f", jobs_file, *COMMANDS[command], "--format", "table")
     assert "unknown function 'sinn'" in out and "missing operator before 'x'" in out
 
 
 # -- --strict -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_strict_stops_at_the_first_failed_line(run, jobs_file, command):
-    code, out, err = run(command, "-f", jobs_file, *COMMANDS[command], "--strict", "--format", "json")
+def test_strict_stops_at_the_first_failed_line(adcli, jobs_file, command):
+    code, out, err = adcli(command, "-f", jobs_file, *COMMANDS[command], "--strict", "--format", "json")
     recs = jsonl(out)
     assert code == 1 and recs[-1]["line"] == 9 and "error" in recs[-1]
     assert [r["line"] for r in recs] == [n for n in job_numbers() if n <= 9]
     assert "stopped at the first failure (--strict): line 9" in err
 
 
-def test_strict_stops_at_a_check_mismatch(run):
-    code, out, err = run("check", "--strict", "--format", "json", stdin="x^2 @ x=3\nrelu(x) @ x=0\nx^3 @ x=2\n")
+def test_strict_stops_at_a_check_mismatch(adcli):
+    code, out, err = adcli("check", "--strict", "--format", "json", stdin="x^2 @ x=3\nrelu(x) @ x=0\nx^3 @ x=2\n")
     assert code == 1 and [r["line"] for r in jsonl(out)] == [1, 2]
     assert "(--strict): line 2: check error" in err
 
@@ -293,16 +270,16 @@ def points_file(tmp_path):
 
 
 @pytest.mark.parametrize("command,expr", list(POINTS_HEADERS))
-def test_points_rows_equal_single_runs(run, points_file, command, expr):
+def test_points_rows_equal_single_runs(adcli, points_file, command, expr):
     opts = POINTS_OPTIONS[command]
-    code, out, err = run(command, expr, "--points", points_file, *opts, "--format", "csv")
+    code, out, err = adcli(command, expr, "--points", points_file, *opts, "--format", "csv")
     assert code == 1   # the row p3,oops,1
     lines = out.splitlines()
     assert lines[0] == POINTS_HEADERS[(command, expr)]
     rows = list(csv.reader(io.StringIO(out)))[1:]
     assert [r[0] for r in rows] == [line.split(",")[0] for line in POINTS.splitlines()[1:]]
     assert rows[2][-1] == "row: column x: 'oops' is not a number" and set(rows[2][3:-1]) == {""}
-    _, jl, _ = run(command, expr, "--points", points_file, *opts, "--format", "json")
+    _, jl, _ = adcli(command, expr, "--points", points_file, *opts, "--format", "json")
     recs = jsonl(jl)
     assert [r["line"] for r in recs] == list(range(2, 17))
     for rec, row, text in zip(recs, rows, POINTS.splitlines()[1:]):
@@ -311,18 +288,18 @@ def test_points_rows_equal_single_runs(run, points_file, command, expr):
         assert rec.pop("columns") == {"id": row[0]}
         n = rec.pop("line")
         x, y = text.split(",")[1:]
-        s_code, s_out, _ = run(command, expr, "--at", f"x={x},y={y}", *opts, "--format", "json")
-        assert close(rec, json.loads(s_out)), (n, rec)
+        s_code, s_out, _ = adcli(command, expr, "--at", f"x={x},y={y}", *opts, "--format", "json")
+        assert close_records(rec, json.loads(s_out)), (n, rec)
         assert s_code == 0
     # plain and table carry the same line numbers
     for fmt in ("plain", "table"):
-        _, out, _ = run(command, expr, "--points", points_file, *opts, "--format", fmt)
+        _, out, _ = adcli(command, expr, "--points", points_file, *opts, "--format", fmt)
         assert numbered(out) == list(range(2, 17)), fmt
 
 
-def test_points_csv_numbers_equal_the_json(run, points_file):
-    _, out, _ = run("hessian", "x^2*y + log(x)", "--points", points_file, "--format", "csv")
-    _, jl, _ = run("hessian", "x^2*y + log(x)", "--points", points_file, "--format", "json")
+def test_points_csv_numbers_equal_the_json(adcli, points_file):
+    _, out, _ = adcli("hessian", "x^2*y + log(x)", "--points", points_file, "--format", "csv")
+    _, jl, _ = adcli("hessian", "x^2*y + log(x)", "--points", points_file, "--format", "json")
     for row, rec in zip(csv.DictReader(io.StringIO(out)), jsonl(jl)):
         if "error" in rec:
             continue
@@ -332,22 +309,22 @@ def test_points_csv_numbers_equal_the_json(run, points_file):
         assert [repr(float(g)) for g in got] == [repr(float(w)) for w in want]
 
 
-def test_points_check_mismatch_fills_the_error_column(run, tmp_path):
+def test_points_check_mismatch_fills_the_error_column(adcli, tmp_path):
     p = tmp_path / "p.csv"
     p.write_text("x,y\n3,2\n1,0.5\n0.25,4\n")
-    code, out, err = run("check", "relu(x-1)*y", "--points", str(p), "--format", "csv")
+    code, out, err = adcli("check", "relu(x-1)*y", "--points", str(p), "--format", "csv")
     assert code == 1
     errors = [r["error"] for r in csv.DictReader(io.StringIO(out))]
     assert errors == ["", "check: AD and finite differences disagree for x", ""]
     assert "1 of 3 rows failed; the first: line 3: check error" in err
-    code, out, _ = run("check", "relu(x-1)*y", "--points", str(p), "--format", "json")
+    code, out, _ = adcli("check", "relu(x-1)*y", "--points", str(p), "--format", "json")
     assert [r["ok"] for r in jsonl(out)] == [True, False, True]
-    code, out, _ = run("check", "relu(x-1)*y", "--points", str(p), "--strict", "--format", "csv")
+    code, out, _ = adcli("check", "relu(x-1)*y", "--points", str(p), "--strict", "--format", "csv")
     assert code == 1 and len(out.splitlines()) == 3
 
 
-def test_points_from_stdin(run):
-    code, out, _ = run("jvp", "x*y", "--points", "-", "--dir", "y=1", "--format", "csv", stdin="x,y\n3,2\n5,1\n")
+def test_points_from_stdin(adcli):
+    code, out, _ = adcli("jvp", "x*y", "--points", "-", "--dir", "y=1", "--format", "csv", stdin="x,y\n3,2\n5,1\n")
     assert (code, out) == (0, "x,y,value,jvp,error\n3,2,6,3,\n5,1,5,5,\n")
 
 
@@ -364,21 +341,21 @@ def test_points_from_stdin(run):
     ["vjp", "x*y", "--cotangent", "1,0"],
     ["taylor", "x, y", "--wrt", "x"],
 ])
-def test_points_usage_errors_come_once_before_any_row(run, points_file, argv):
-    code, out, err = run(*argv, "--points", points_file, "--format", "csv")
+def test_points_usage_errors_come_once_before_any_row(adcli, points_file, argv):
+    code, out, err = adcli(*argv, "--points", points_file, "--format", "csv")
     assert (code, out) == (2, "")
     assert err.startswith("adcli: error: ") and err.count("adcli: error") == 1 and "line" not in err
 
 
-def test_wrt_with_a_default_value_is_fine(run, points_file):
-    code, out, _ = run("hessian", "x*y*z", "--points", points_file, "--wrt", "x,z", "--at", "z=2",
+def test_wrt_with_a_default_value_is_fine(adcli, points_file):
+    code, out, _ = adcli("hessian", "x*y*z", "--points", points_file, "--wrt", "x,z", "--at", "z=2",
                        "--format", "csv")
     assert code == 1 and out.splitlines()[1] == "p1,3,2,12,4,6,0,2,2,0,"
 
 
-def test_job_files_report_a_line_dependent_wrt_per_line(run):
+def test_job_files_report_a_line_dependent_wrt_per_line(adcli):
     # In a job file each line has its own expression: z may be a variable of some lines.
-    code, out, _ = run("hessian", "--wrt", "z", "--format", "json", stdin="x*z @ x=1, z=2\nx*y @ x=1, y=2\n")
+    code, out, _ = adcli("hessian", "--wrt", "z", "--format", "json", stdin="x*z @ x=1, z=2\nx*y @ x=1, y=2\n")
     recs = jsonl(out)
     assert code == 1 and "hessian" in recs[0] and recs[1]["error"]["type"] == "usage"
 
@@ -386,12 +363,12 @@ def test_job_files_report_a_line_dependent_wrt_per_line(run):
 # -- trace, graph and plot refuse batches --------------------------------------------------------
 
 @pytest.mark.parametrize("command", ["trace", "graph", "plot"])
-def test_visual_commands_refuse_batches(run, jobs_file, points_file, command):
+def test_visual_commands_refuse_batches(adcli, jobs_file, points_file, command):
     for argv in (["-f", jobs_file], ["x*y", "--points", points_file]):
-        code, out, err = run(command, *argv)
+        code, out, err = adcli(command, *argv)
         assert (code, out) == (2, "")
         assert f"{command} does not read job files, --points" in err
-    code, out, err = run(command, stdin=JOBS)
+    code, out, err = adcli(command, stdin=JOBS)
     assert (code, out) == (2, "") and "does not read job lines from standard input" in err
 
 
@@ -399,21 +376,20 @@ def test_visual_commands_refuse_batches(run, jobs_file, points_file, command):
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_single_point_still_imports_neither_numpy_nor_rich(command):
-    from test_startup import probe
     opts = {"jvp": ["--dir", "x=1"], "taylor": ["--wrt", "x"]}.get(command, [])
-    mods, out = probe(command, "x^2*y", "--at", "x=3,y=2", *opts, "--format", "json")
-    assert mods == {"numpy": False, "rich": False, "code": 0}, mods
-    assert json.loads(out)["expr"] == "x^2*y"
+    p = probe([command, "x^2*y", "--at", "x=3,y=2", *opts, "--format", "json"])
+    assert (p.codes, p.imported("numpy"), p.imported("rich")) == ([0], False, False)
+    assert json.loads(p.out)["expr"] == "x^2*y"
 
 
 def test_piped_jobs_through_a_real_process():
-    p = _subprocess(["hessian", "--format", "json"], stdin="x^2*y @ x=3, y=2\nx^3 @ x=0\n")
-    assert p.returncode == 0 and p.stderr == ""
-    assert [r["hessian"] for r in jsonl(p.stdout)] == [[[4.0, 6.0], [6.0, 0.0]], [[0.0]]]
+    r = subprocess_adcli("hessian", "--format", "json", stdin="x^2*y @ x=3, y=2\nx^3 @ x=0\n")
+    assert r.code == 0 and r.err == ""
+    assert [rec["hessian"] for rec in jsonl(r.out)] == [[[4.0, 6.0], [6.0, 0.0]], [[0.0]]]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_lines_sharing_an_expression_run_vectorized_where_the_command_can(run, jobs_file, monkeypatch,
+def test_lines_sharing_an_expression_run_vectorized_where_the_command_can(adcli, jobs_file, monkeypatch,
                                                                            command):
     from adcli.batch import kinds as jobs
     kind = jobs.KINDS[command]
@@ -424,16 +400,16 @@ def test_lines_sharing_an_expression_run_vectorized_where_the_command_can(run, j
         return inner(f, point, options)
     inner = kind.run
     monkeypatch.setattr(kind, "run", spy)
-    run(command, "-f", jobs_file, *COMMANDS[command], "--format", "json")
+    adcli(command, "-f", jobs_file, *COMMANDS[command], "--format", "json")
     # the twelve lines of x^2*y + sin(x*y) go as one call of 12 points, unless the
     # command takes one point at a time (taylor, check)
     assert (12 in sizes) == kind.many == (command not in ("taylor", "check"))
 
 
-def test_columns_of_errors_found_while_running_count_from_the_line(run):
+def test_columns_of_errors_found_while_running_count_from_the_line(adcli):
     # sqrt at 0 refuses Taylor mode; the column names sqrt in the job line, after its indent
-    code, out, _ = run("taylor", "--format", "json", stdin="x^2 @ x=1\n   2*sqrt(x) @ x=0\n")
+    code, out, _ = adcli("taylor", "--format", "json", stdin="x^2 @ x=1\n   2*sqrt(x) @ x=0\n")
     assert code == 1 and jsonl(out)[1]["error"]["column"] == 6
     # a points row holds no expression: its error has no column
-    code, out, err = run("taylor", "2*sqrt(x)", "--points", "-", "--format", "json", stdin="x\n1\n0\n")
+    code, out, err = adcli("taylor", "2*sqrt(x)", "--points", "-", "--format", "json", stdin="x\n1\n0\n")
     assert code == 1 and "column" not in jsonl(out)[1]["error"] and "line 3: value error" in err

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import adcli
-
 from conftest import same
 
 MODES = ("forward", "reverse")

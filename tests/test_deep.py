@@ -8,12 +8,13 @@ import sys
 import pytest
 
 import adcli
-from adcli.ops import scalar
 from adcli.api import BACKENDS
 from adcli.language.lower import lower
 from adcli.language.syntax import parenthesize, parse
+from adcli.ops import scalar
 
 N = 100_000
+pytestmark = pytest.mark.slow  # every test here reads a 100,000-deep or 100,000-long input
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +37,7 @@ def _both_backends(program, point):
     """Both evaluators on a program lowered from an already parsed tree (one parse per test)."""
     xs = [point[v] for v in program.inputs]
     out = []
-    for mode, backend in BACKENDS.items():
+    for backend in BACKENDS.values():
         value, rows = backend.jacobian(program, xs, list(range(len(xs))), scalar)
         out.append((value[0], dict(zip(program.inputs, rows[0]))))
     return out

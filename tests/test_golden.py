@@ -14,6 +14,7 @@ import shlex
 import sys
 
 import pytest
+
 from conftest import ROOT
 
 GOLDEN = os.path.join(ROOT, "tests", "golden")
@@ -80,17 +81,13 @@ def _no_terminal_size(fd=None):
 def run_case(line, adcli, monkeypatch):
     """Run one case in its fixed environment; returns conftest's Run."""
     env, argv, stdin = parse_case(line)
-    for name in UNSET:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in {**ENV, **env}.items():
-        monkeypatch.setenv(name, value)
     # Neither Rich nor shutil may ask the real terminal (pytest's own standard input may
     # be one): without COLUMNS the width is what a pipe gets, as in CI.
     monkeypatch.setattr(os, "get_terminal_size", _no_terminal_size)
     monkeypatch.chdir(ROOT)
     if stdin is None:
         monkeypatch.setattr(sys, "stdin", Terminal(io.BytesIO(b""), encoding="utf-8"))
-    return adcli(*argv, stdin=stdin)
+    return adcli(*argv, stdin=stdin, env={**dict.fromkeys(UNSET), **ENV, **env})
 
 
 def _expected():

@@ -10,7 +10,8 @@ import adcli
 from adcli.api import graph
 from adcli.render import graph as render_graph
 from adcli.render.notation import Notation
-from visual_helpers import fixed_console, nfc, run, stripped, text_of
+from conftest import probe
+from visual_helpers import fixed_console, nfc, stripped, text_of
 
 SEED = "(x + y) * (x - y)"
 
@@ -40,14 +41,14 @@ v̄ = ∂f/∂v, from one reverse sweep
 """
 
 
-def test_seed_graph_golden():
-    code, out, err = run("graph", SEED, "--width", "80")
+def test_seed_graph_golden(adcli):
+    code, out, err = adcli("graph", SEED, "--width", "80")
     assert (code, err) == (0, "")
     assert stripped(out) == nfc(SEED_UNICODE)
 
 
-def test_seed_graph_ascii_golden():
-    code, out, _ = run("graph", SEED, "--width", "80", "--ascii")
+def test_seed_graph_ascii_golden(adcli):
+    code, out, _ = adcli("graph", SEED, "--width", "80", "--ascii")
     assert code == 0
     assert stripped(out) == SEED_ASCII
     assert all(ord(c) < 128 for c in out)
@@ -159,8 +160,8 @@ def test_random_graphs_draw_every_edge_or_list():
 
 # -- fallbacks --------------------------------------------------------------------------
 
-def test_too_wide_becomes_a_numbered_listing():
-    code, out, _ = run("graph", "log(x1) + x1*x2 - sin(x2)", "--at", "x1=2,x2=5", "--width", "40")
+def test_too_wide_becomes_a_numbered_listing(adcli):
+    code, out, _ = adcli("graph", "log(x1) + x1*x2 - sin(x2)", "--at", "x1=2,x2=5", "--width", "40")
     assert code == 0
     assert stripped(out) == nfc("""\
 log(x1) + x1*x2 - sin(x2)  at x1 = 2, x2 = 5
@@ -176,8 +177,8 @@ v̄ = ∂y/∂v, from one reverse sweep
 """)
 
 
-def test_max_nodes_says_what_was_left_out():
-    code, out, _ = run("graph", "x*y + sin(x)", "--max-nodes", "3", "--width", "200")
+def test_max_nodes_says_what_was_left_out(adcli):
+    code, out, _ = adcli("graph", "x*y + sin(x)", "--max-nodes", "3", "--width", "200")
     assert code == 0
     lines = stripped(out).splitlines()
     assert lines[1] == "5 nodes, more than --max-nodes 3: listed instead"
@@ -185,9 +186,10 @@ def test_max_nodes_says_what_was_left_out():
     assert lines[-1] == nfc("... 2 more nodes not shown (v₂ to v₃); raise --max-nodes to see them")
 
 
-def test_ten_thousand_nodes_render_as_a_listing():
+@pytest.mark.slow  # 10,000 nodes
+def test_ten_thousand_nodes_render_as_a_listing(adcli):
     expr = "+".join(f"sin(x*{i})" for i in range(1, 3400))  # 10,197 nodes
-    code, out, err = run("graph", expr, "--at", "x=1", "--max-nodes", "100000", "--width", "120")
+    code, out, err = adcli("graph", expr, "--at", "x=1", "--max-nodes", "100000", "--width", "120")
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0].endswith("…")  # the expression is cut at the width, the point is not
@@ -195,17 +197,17 @@ def test_ten_thousand_nodes_render_as_a_listing():
     assert lines[2] == "the drawing is wider than 120 columns: listed instead (--format dot draws any graph " \
                        "with Graphviz)"
     assert len(lines) == 3 + 10197 + 1
-    code, out, _ = run("graph", expr, "--width", "120")
+    code, out, _ = adcli("graph", expr, "--width", "120")
     assert code == 0 and "10137 more nodes not shown" in out
     depth = 10_000
-    code, out, _ = run("graph", "exp(" * depth + "x" + ")" * depth, "--format", "json")
+    code, out, _ = adcli("graph", "exp(" * depth + "x" + ")" * depth, "--format", "json")
     assert code == 0 and len(json.loads(out)["nodes"]) == depth + 1
 
 
 # -- other formats ----------------------------------------------------------------------
 
-def test_json_is_nodes_and_edges_with_values():
-    code, out, _ = run("graph", "a = x + y; b = x - y; a * b", "--at", "x=3,y=2", "--format", "json")
+def test_json_is_nodes_and_edges_with_values(adcli):
+    code, out, _ = adcli("graph", "a = x + y; b = x - y; a * b", "--at", "x=3,y=2", "--format", "json")
     assert code == 0
     data = json.loads(out)
     assert [(nd["id"], nd["op"], nd["value"], nd["adjoint"]) for nd in data["nodes"]] == [
@@ -217,8 +219,8 @@ def test_json_is_nodes_and_edges_with_values():
     assert data["outputs"] == [{"label": "a * b", "node": "v_3"}]
 
 
-def test_mermaid_is_graph_lr():
-    code, out, _ = run("graph", SEED, "--format", "mermaid")
+def test_mermaid_is_graph_lr(adcli):
+    code, out, _ = adcli("graph", SEED, "--format", "mermaid")
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "graph LR"
@@ -229,41 +231,38 @@ def test_mermaid_is_graph_lr():
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
 @pytest.mark.parametrize("expr,at", [(SEED, "x=3,y=2"), ("log(x1) + x1*x2 - sin(x2)", "x1=2,x2=5"),
                                      ('x + 1 # "quoted" \\ [bold]', "x=1"), ("sin(x), x*2", None)])
-def test_dot_output_is_read_by_graphviz(expr, at):
-    code, out, _ = run("graph", expr, "--format", "dot", *(["--at", at] if at else []))
+def test_dot_output_is_read_by_graphviz(adcli, expr, at):
+    from adcli import parse  # the name adcli is the fixture here
+    code, out, _ = adcli("graph", expr, "--format", "dot", *(["--at", at] if at else []))
     assert code == 0
     res = subprocess.run(["dot", "-Tplain"], input=out, capture_output=True, text=True, timeout=30)
     assert res.returncode == 0, res.stderr
     nodes = [line for line in res.stdout.splitlines() if line.startswith("node ")]
     edges = [line for line in res.stdout.splitlines() if line.startswith("edge ")]
-    g = graph.build(adcli.parse(expr))
+    g = graph.build(parse(expr))
     assert len(nodes) == len(g.nodes) and len(edges) == len(true_edges(g))
 
 
-def test_dot_escapes_labels():
-    code, out, _ = run("graph", 'x + 1 # "quoted" \\ [bold]', "--format", "dot")
+def test_dot_escapes_labels(adcli):
+    code, out, _ = adcli("graph", 'x + 1 # "quoted" \\ [bold]', "--format", "dot")
     assert code == 0
     assert 'label="x + 1 # \\"quoted\\" \\\\ [bold]";' in out
 
 
-def test_markup_and_control_characters_in_the_source_are_shown_literally():
-    code, out, _ = run("graph", "x*2 # [red]x[/red] \x1b]0;title\x07", "--width", "80")
+def test_markup_and_control_characters_in_the_source_are_shown_literally(adcli):
+    code, out, _ = adcli("graph", "x*2 # [red]x[/red] \x1b]0;title\x07", "--width", "80")
     assert code == 0
     assert "[red]x[/red]" in out and "\x1b" not in out and "\x07" not in out
 
 
-def test_outputs_that_are_constants_or_inputs():
-    code, out, _ = run("graph", "2*3")
+def test_outputs_that_are_constants_or_inputs(adcli):
+    code, out, _ = adcli("graph", "2*3")
     assert code == 0 and "y = 6 (a constant)" in out
-    code, out, _ = run("graph", "x")
+    code, out, _ = adcli("graph", "x")
     assert code == 0 and stripped(out).splitlines()[1] == nfc("x v₀ → y")
 
 
 def test_dot_and_json_do_not_import_rich():
-    import sys
-    code = ("import sys; from adcli.cli import main; "
-            "main(['graph', 'x*y', '--format', 'dot']); main(['graph', 'x*y', '--format', 'mermaid']); "
-            "main(['graph', 'x*y', '--at', 'x=1,y=2', '--format', 'json']); "
-            "print('rich' in sys.modules, 'numpy' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().endswith("False False")
+    p = probe(["graph", "x*y", "--format", "dot"], ["graph", "x*y", "--format", "mermaid"],
+              ["graph", "x*y", "--at", "x=1,y=2", "--format", "json"])
+    assert (p.codes, p.imported("rich"), p.imported("numpy")) == ([0, 0, 0], False, False)

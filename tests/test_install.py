@@ -16,6 +16,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # installs, wheel builds and interpreters started from outside the checkout
+
 SEED = ["grad", "(x+y)*(x-y)", "--at", "x=3,y=2", "--format", "json"]
 EXPECTED = {"expr": "(x+y)*(x-y)", "at": {"x": 3.0, "y": 2.0}, "value": 5.0, "gradient": {"x": 6.0, "y": -4.0}}
 

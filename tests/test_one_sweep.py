@@ -7,12 +7,12 @@ import random
 from collections import Counter
 
 import pytest
-from randexpr import cases
 
 import adcli
 from adcli.api import trace
 from adcli.engine import reverse
 from adcli.ops import scalar
+from randexpr import cases
 
 
 @pytest.fixture

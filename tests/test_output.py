@@ -10,7 +10,8 @@ from adcli.numtext import constant, json_number, number
 @pytest.mark.parametrize("v,text", [
     (5.0, "5"), (-4.0, "-4"), (0.0, "0"), (-0.0, "-0"), (0.1, "0.1"), (1 / 3, "0.3333333333333333"),
     (1e16, "1e+16"), (123456789012345.0, "123456789012345"), (1e-300, "1e-300"),
-    (math.inf, "inf"), (-math.inf, "-inf"), (math.nan, "nan"), (2.5, "2.5"), (-1.7163378145367738, "-1.7163378145367738"),
+    (math.inf, "inf"), (-math.inf, "-inf"), (math.nan, "nan"), (2.5, "2.5"),
+    (-1.7163378145367738, "-1.7163378145367738"),
 ])
 def test_number_round_trips(v, text):
     assert number(v) == text

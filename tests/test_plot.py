@@ -10,12 +10,12 @@ import pytest
 import sympy as sp
 
 import adcli
-from adcli.engine import forward
 from adcli.api import plot as plotdata
-from adcli.ops import scalar
+from adcli.engine import forward
 from adcli.numtext import tick as tick_text
+from adcli.ops import scalar
 from adcli.render.plot import nice_ticks, render
-from visual_helpers import run, stripped
+from visual_helpers import stripped
 
 X, Y = sp.symbols("x y")
 CASES = [
@@ -62,10 +62,10 @@ def test_structural_zeros_and_constants():
     assert [g.tolist() for g in got] == [[1.0, 12.0], [-3.0, 16.0], [6.0, 14.0], [-6.0, 6.0]]
 
 
-def test_kinks_keep_the_first_derivative_convention_and_hide_higher_ones():
+def test_kinks_keep_the_first_derivative_convention_and_hide_higher_ones(adcli):
     """f′ is forward mode's (abs′(0) = 0, as 'adcli grad' says); f″ at the kink has no
     value: it is left out, with a warning naming abs and the number of such points."""
-    code, out, err = run("plot", "abs(x)", "--range", "-1:1", "--samples", "5", "--order", "2",
+    code, out, err = adcli("plot", "abs(x)", "--range", "-1:1", "--samples", "5", "--order", "2",
                          "--format", "csv")
     assert code == 0
     rows = list(csv.reader(io.StringIO(out)))
@@ -110,31 +110,31 @@ x^3 - 3*x
 """
 
 
-def test_golden_plot_ascii_markers():
-    code, out, err = run("plot", "x^3 - 3*x", "--range", "-2.5:2.5", "--order", "2", "--width", "50",
+def test_golden_plot_ascii_markers(adcli):
+    code, out, err = adcli("plot", "x^3 - 3*x", "--range", "-2.5:2.5", "--order", "2", "--width", "50",
                          "--height", "14", "--ascii")
     assert (code, err) == (0, "")
     assert stripped(out) == CUBIC
 
 
-def test_size_is_respected():
+def test_size_is_respected(adcli):
     for w, h in ((40, 10), (73, 21), (120, 30)):
-        code, out, _ = run("plot", "sin(x)", "--width", str(w), "--height", str(h), "--order", "3")
+        code, out, _ = adcli("plot", "sin(x)", "--width", str(w), "--height", str(h), "--order", "3")
         assert code == 0
         lines = out.splitlines()
         assert len(lines) == h
         assert max(len(line) for line in lines) <= w
 
 
-def test_default_size_is_the_terminal_size():
-    code, out, _ = run("plot", "sin(x)", env={"COLUMNS": "66", "LINES": "20"})
+def test_default_size_is_the_terminal_size(adcli):
+    code, out, _ = adcli("plot", "sin(x)", env={"COLUMNS": "66", "LINES": "20"})
     assert code == 0
     lines = out.splitlines()
     assert len(lines) == 18 and max(len(line) for line in lines) <= 66
 
 
-def test_nan_and_inf_are_gaps_not_crashes():
-    code, out, err = run("plot", "log(x)", "--range", "-1:3", "--width", "44", "--height", "12", "--ascii")
+def test_nan_and_inf_are_gaps_not_crashes(adcli):
+    code, out, err = adcli("plot", "log(x)", "--range", "-1:3", "--width", "44", "--height", "12", "--ascii")
     assert code == 0
     # f' is left out where f itself is nan (the rule 1/x alone would give a value there)
     assert "log(-1) = nan" in err
@@ -147,52 +147,52 @@ def test_nan_and_inf_are_gaps_not_crashes():
     # nothing is drawn left of x = 0 (log is nan there)
     for line in lines[1:-3]:
         assert not re.search(r"[*o]", line[corner + 1:zero_col - 1]), line
-    code, out, err = run("plot", "1/x + tan(x)", "--range", "-3:3", "--order", "2", "--width", "60",
+    code, out, err = adcli("plot", "1/x + tan(x)", "--range", "-3:3", "--order", "2", "--width", "60",
                          "--height", "15")
     assert code == 0 and "Traceback" not in err
 
 
-def test_csv_and_json_samples():
-    code, out, _ = run("plot", "sqrt(x)", "--range", "-1:1", "--format", "csv", "--samples", "5")
+def test_csv_and_json_samples(adcli):
+    code, out, _ = adcli("plot", "sqrt(x)", "--range", "-1:1", "--format", "csv", "--samples", "5")
     assert code == 0
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["x", "f", "f'"]
     assert rows[1] == ["-1", "nan", "nan"]
     assert rows[3] == ["0", "0", "inf"]
     assert float(rows[5][2]) == 0.5
-    code, out, _ = run("plot", "x^2*y", "--at", "y=3", "--format", "json", "--samples", "3", "--order", "2",
+    code, out, _ = adcli("plot", "x^2*y", "--at", "y=3", "--format", "json", "--samples", "3", "--order", "2",
                        "--range", "-1:1")
     data = json.loads(out)
     assert data["x"] == [-1.0, 0.0, 1.0] and data["at"] == {"y": 3.0}
     assert [s["y"] for s in data["series"]] == [[3.0, 0.0, 3.0], [-6.0, 0.0, 6.0], [6.0, 6.0, 6.0]]
 
 
-def test_colour_only_on_a_terminal_and_never_with_no_color():
-    code, out, _ = run("plot", "sin(x)", "--width", "40", "--height", "10")
+def test_colour_only_on_a_terminal_and_never_with_no_color(adcli):
+    code, out, _ = adcli("plot", "sin(x)", "--width", "40", "--height", "10")
     assert "\x1b" not in out
-    code, out, _ = run("plot", "sin(x)", "--width", "40", "--height", "10", env={"FORCE_COLOR": "1"})
+    code, out, _ = adcli("plot", "sin(x)", "--width", "40", "--height", "10", env={"FORCE_COLOR": "1"})
     assert "\x1b[36m" in out and "⠀" <= max(out) and re.search("[\u2801-\u28ff]", out)
-    code, out, _ = run("plot", "sin(x)", "--order", "2", "--width", "40", "--height", "10",
+    code, out, _ = adcli("plot", "sin(x)", "--order", "2", "--width", "40", "--height", "10",
                        env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert not re.search(r"\x1b\[3\dm", out)  # no foreground colours
     assert "∘" in out  # the series are told apart by their markers instead
 
 
-def test_usage_errors():
-    assert run("plot", "x*y", "--range", "3:-3")[0] == 2
-    assert run("plot", "x*y", "--range", "1")[0] == 2
-    code, _, err = run("plot", "x*y")
+def test_usage_errors(adcli):
+    assert adcli("plot", "x*y", "--range", "3:-3")[0] == 2
+    assert adcli("plot", "x*y", "--range", "1")[0] == 2
+    code, _, err = adcli("plot", "x*y")
     assert code == 1 and "--at" in err
-    code, _, err = run("plot", "x*y", "--wrt", "z", "--at", "y=1")
+    code, _, err = adcli("plot", "x*y", "--wrt", "z", "--at", "y=1")
     assert code == 2 and "'z' does not appear" in err
-    code, _, err = run("plot", "x*y", "--at", "x=1,y=1")
+    code, _, err = adcli("plot", "x*y", "--at", "x=1,y=1")
     assert code == 2 and "plotted variable" in err
-    assert run("plot", "x, y", "--at", "y=1")[0] == 2
+    assert adcli("plot", "x, y", "--at", "y=1")[0] == 2
 
 
-def test_range_ends_may_be_constant_expressions():
+def test_range_ends_may_be_constant_expressions(adcli):
     assert plotdata.parse_range("-pi:pi/2") == (-math.pi, math.pi / 2)
-    code, out, _ = run("plot", "sin(x)", "--range", "-pi:pi", "--width", "40", "--height", "10")
+    code, out, _ = adcli("plot", "sin(x)", "--range", "-pi:pi", "--width", "40", "--height", "10")
     assert code == 0
 
 
@@ -208,15 +208,15 @@ def test_renderer_reads_a_plain_plotdata():
                                       ("-exp(x)*1e300", "0:20"), ("x", "1:1.0000000000000002"),
                                       ("1e-320*x", "0:1"), ("0*x", "-1:1"), ("log(x)", "-2:-1"),
                                       ("1/(x-x)", "-1:1"), ("sign(x)", "-1:1"), ("tan(x)", "-10:10")])
-def test_extreme_values_never_crash(expr, rng):
-    code, out, err = run("plot", expr, "--range", rng, "--width", "40", "--height", "9", "--order", "3")
+def test_extreme_values_never_crash(adcli, expr, rng):
+    code, out, err = adcli("plot", expr, "--range", rng, "--width", "40", "--height", "9", "--order", "3")
     assert code in (0, 2) and "Traceback" not in err and "internal error" not in err
     if code == 0:
         assert len(out.splitlines()) == 9
 
 
-def test_orders_above_four_as_data_not_drawn():
-    code, out, err = run("plot", "sin(x)*exp(x)", "--range", "0:1", "--order", "8", "--format", "csv",
+def test_orders_above_four_as_data_not_drawn(adcli):
+    code, out, err = adcli("plot", "sin(x)*exp(x)", "--range", "0:1", "--order", "8", "--format", "csv",
                          "--samples", "3")
     assert code == 0 and err == ""
     rows = list(csv.reader(io.StringIO(out)))
@@ -225,9 +225,9 @@ def test_orders_above_four_as_data_not_drawn():
         x = float(row[0])
         want = [2 ** (k / 2) * math.exp(x) * math.sin(x + k * math.pi / 4) for k in range(9)]
         assert [float(v) for v in row[1:]] == pytest.approx(want, rel=1e-13, abs=1e-13)
-    code, out, err = run("plot", "sin(x)", "--order", "12", "--format", "json", "--samples", "2")
+    code, out, err = adcli("plot", "sin(x)", "--order", "12", "--format", "json", "--samples", "2")
     assert code == 0 and [s["name"] for s in json.loads(out)["series"]][-1] == "f(12)"
-    code, out, err = run("plot", "sin(x)", "--order", "5")
+    code, out, err = adcli("plot", "sin(x)", "--order", "5")
     assert code == 2 and out == ""
     assert "derivatives up to order 4" in err and "csv or json" in err
-    assert run("plot", "sin(x)", "--order", "171", "--format", "csv")[0] == 2
+    assert adcli("plot", "sin(x)", "--order", "171", "--format", "csv")[0] == 2

@@ -12,7 +12,6 @@ import random
 import mpmath as mp
 import numpy as np
 import pytest
-from conftest import close
 
 import adcli
 from adcli.engine.dual import DualMath
@@ -21,6 +20,7 @@ from adcli.ops import arrays as vector
 from adcli.ops import scalar
 from adcli.ops.call import call_partials, call_value
 from adcli.ops.table import FUNCTIONS, OPERATORS, PRIMS
+from conftest import close
 
 DPS = 60  # set per reference computation (mp.workdps), never globally: other modules use mpmath too
 

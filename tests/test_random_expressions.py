@@ -16,7 +16,6 @@ import pytest
 
 import adcli
 from adcli.ops.table import FUNCTIONS
-
 from conftest import close
 
 DPS = 40  # per computation (mp.workdps), never globally
@@ -266,7 +265,7 @@ def test_the_random_expressions_are_not_trivial():
 @pytest.mark.parametrize("mode", ["forward", "reverse"])
 def test_vectorized_equals_a_loop_of_single_points(mode):
     checked = 0
-    for seed, text, points in CASES[::3]:
+    for _seed, text, points in CASES[::3]:
         f = adcli.compile(text)
         names = f.program.inputs
         if not names:
@@ -274,7 +273,7 @@ def test_vectorized_equals_a_loop_of_single_points(mode):
         arrays = {v: np.array([p[v] for p, _, _ in points]) for v in names}
         vec = f.grad(arrays, mode=mode)
         assert vec.value[0].shape == (len(points),)
-        for k, (point, _, g) in enumerate(points):
+        for k, (point, _, _) in enumerate(points):
             one = f.grad(point, mode=mode)
             scale = _scale([one.value[0], *one.gradient.values()])
             assert close(vec.value[0][k], one.value[0], rel=1e-13, abs_=1e-15 * scale), (text, point)
@@ -292,7 +291,7 @@ def test_reverse_mode_satisfies_the_inner_product_identity():
     from adcli.engine import forward, reverse
     from adcli.ops import scalar
     rng = random.Random(7)
-    for seed, text, points in CASES[:60]:
+    for _seed, text, points in CASES[:60]:
         program = adcli.parse(text.replace("\n", "; ") + ", " + build(rng, 2, ["x"])[0]) \
             if "x" in adcli.parse(text).inputs else adcli.parse(text)
         xs = [points[0][0].get(v, 0.7) for v in program.inputs]
@@ -311,7 +310,7 @@ def test_reverse_mode_satisfies_the_inner_product_identity():
 def test_parenthesized_text_reads_back_as_the_same_program():
     # What --explain prints ("read as: ...") must mean exactly what the user typed.
     from adcli.language.syntax import parenthesize, parse
-    for seed, text, _ in CASES:
+    for _seed, text, _ in CASES:
         shown = parenthesize(parse(text))
         assert adcli.parse(shown).listing() == adcli.parse(text).listing(), (text, shown)
         assert parenthesize(parse(shown)) == shown

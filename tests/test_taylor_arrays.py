@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 import adcli
-from adcli.ops import scalar, arrays as vector
+import randexpr
 from adcli.engine import taylor, taylor_arrays
 from adcli.errors import EvalError
-
-import randexpr
+from adcli.ops import arrays as vector
+from adcli.ops import scalar
+from conftest import same
 
 GRID = np.linspace(-2.0, 2.0, 41)   # holds 0, +-0.5, +-1 exactly: kinks, ties, ends of domains
 
@@ -25,7 +26,7 @@ def exact_namespace():
     for name in ("sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 "
                  "sqrt cbrt erf hypot atan2 pow").split():
         u = np.frompyfunc(getattr(scalar, name), 2 if name in ("hypot", "atan2", "pow") else 1, 1)
-        setattr(ns, name, (lambda u: lambda *a: np.asarray(u(*a), dtype=np.float64))(u))
+        setattr(ns, name, (lambda f: lambda *a: np.asarray(f(*a), dtype=np.float64))(u))
     return ns
 
 
@@ -38,10 +39,6 @@ def loop(program, points, direction, order):
         except EvalError:
             out.append(None)
     return out
-
-
-def same(a, b):
-    return a == b or (a != a and b != b)
 
 
 @pytest.mark.parametrize("order", [8, 20])
@@ -178,6 +175,7 @@ def test_api_taylor_at_many_points_gives_nan_where_one_point_refuses():
     assert any(w.startswith("taylor: abs at 0") and w.endswith(" at 1 point") for w in r.warnings)
 
 
+@pytest.mark.slow  # a 20,000-deep input
 def test_deep_expression_no_recursion():
     src = "(" * 20000 + "x" + "+1)" * 20000
     _, outs, _ = taylor_arrays.series(adcli.parse(f"sin({src})"), [np.array([0.0, 1.0])], [1.0], 3)

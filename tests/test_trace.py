@@ -6,16 +6,17 @@ import math
 import random
 
 import pytest
-from visual_helpers import fixed_console, nfc, run, stripped, text_of
 
 import adcli
 from adcli.api import trace
 from adcli.engine import forward, reverse
-from adcli.engine.sweep import call_partials
 from adcli.ops import scalar
+from adcli.ops.call import call_partials
 from adcli.ops.table import PRIMS
 from adcli.render import notation
 from adcli.render.trace import print_table
+from conftest import probe, subprocess_adcli
+from visual_helpers import fixed_console, nfc, stripped, text_of
 
 BAYDIN = "log(x1) + x1*x2 - sin(x2)"
 AT = {"x1": 2.0, "x2": 5.0}
@@ -122,14 +123,14 @@ step              adjoint trace (sweep order)   value
 """
 
 
-def test_golden_forward_three_decimals_as_printed():
-    code, out, err = run("trace", BAYDIN, "--at", "x1=2,x2=5", "--decimals", "3")
+def test_golden_forward_three_decimals_as_printed(adcli):
+    code, out, err = adcli("trace", BAYDIN, "--at", "x1=2,x2=5", "--decimals", "3")
     assert (code, err) == (0, "")
     assert stripped(out) == nfc(BAYDIN_FORWARD_3)
 
 
-def test_golden_reverse_full_precision():
-    code, out, err = run("trace", BAYDIN, "--at", "x1=2,x2=5", "--mode", "reverse")
+def test_golden_reverse_full_precision(adcli):
+    code, out, err = adcli("trace", BAYDIN, "--at", "x1=2,x2=5", "--mode", "reverse")
     assert (code, err) == (0, "")
     assert stripped(out) == nfc(BAYDIN_REVERSE_FULL)
 
@@ -152,29 +153,30 @@ def test_ascii_when_the_encoding_is_not_utf8():
     assert wants_ascii(True, file=type("U", (io.StringIO,), {"encoding": "utf-8"})())
 
 
-def test_let_names_beside_their_node():
-    code, out, _ = run("trace", "a = x + y; b = x - y; a * b", "--at", "x=3,y=2")
+def test_let_names_beside_their_node(adcli):
+    code, out, _ = adcli("trace", "a = x + y; b = x - y; a * b", "--at", "x=3,y=2")
     assert code == 0
     lines = stripped(out).splitlines()
     assert lines[5].startswith("a   v₁  =  v₋₁ + v₀")
     assert lines[6].startswith("b   v₂  =  v₋₁ − v₀")
 
 
-def test_wrt_and_dir_choose_the_seed():
-    p = adcli.parse(BAYDIN)
+def test_wrt_and_dir_choose_the_seed(adcli):
+    from adcli import parse  # the name adcli is the fixture here
+    p = parse(BAYDIN)
     t = trace.build(p, AT, "forward", {"x2": 1.0})
     assert t.output_tangents[0] == pytest.approx(1.7163378145367738, rel=1e-15)
     t = trace.build(p, AT, "forward", {"x1": 2.0, "x2": -1.0})
     assert t.output_tangents[0] == pytest.approx(2 * 5.5 - 1.7163378145367738, rel=1e-14)
-    code, out, _ = run("trace", BAYDIN, "--at", "x1=2,x2=5", "--dir", "x1=2,x2=-1", "--format", "json")
+    code, out, _ = adcli("trace", BAYDIN, "--at", "x1=2,x2=5", "--dir", "x1=2,x2=-1", "--format", "json")
     assert code == 0
     data = json.loads(out)
     assert data["direction"] == {"x1": 2.0, "x2": -1.0}
     assert data["outputs"][0]["tangent"] == pytest.approx(9.283662185463226, rel=1e-14)
 
 
-def test_json_trace_is_data():
-    code, out, err = run("trace", BAYDIN, "--at", "x1=2,x2=5", "--format", "json", "--decimals", "3")
+def test_json_trace_is_data(adcli):
+    code, out, err = adcli("trace", BAYDIN, "--at", "x1=2,x2=5", "--format", "json", "--decimals", "3")
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert [r["name"] for r in data["rows"]] == ["v_-1", "v_0", "v_1", "v_2", "v_3", "v_4", "v_5"]
@@ -183,7 +185,7 @@ def test_json_trace_is_data():
     assert data["rows"][2]["value"] == math.log(2)  # --decimals never touches JSON
     assert [r["tangent"] for r in data["rows"]] == pytest.approx([1, 0, 0.5, 5, 0, 5.5, 5.5])
 
-    code, out, _ = run("trace", BAYDIN, "--at", "x1=2,x2=5", "--format", "json", "--mode", "reverse")
+    code, out, _ = adcli("trace", BAYDIN, "--at", "x1=2,x2=5", "--format", "json", "--mode", "reverse")
     data = json.loads(out)
     steps = data["adjoint_steps"]
     assert [s["kind"] for s in steps] == ["seed"] + ["assign"] * 6 + ["add"] * 2
@@ -193,21 +195,21 @@ def test_json_trace_is_data():
     assert [r["adjoint"] for r in data["rows"]][:2] == [5.5, 1.7163378145367738]
 
 
-def test_csv_trace_is_data():
-    code, out, _ = run("trace", "a = x*x; a + sin(x)", "--at", "x=0.5", "--format", "csv")
+def test_csv_trace_is_data(adcli):
+    code, out, _ = adcli("trace", "a = x*x; a + sin(x)", "--at", "x=0.5", "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["name"] for r in rows] == ["v_0", "v_1", "v_2", "v_3"]
     assert rows[1]["let"] == "a" and rows[1]["args"] == "v_0 v_0"
     assert float(rows[3]["value"]) == 0.25 + math.sin(0.5)
     assert float(rows[3]["tangent"]) == pytest.approx(1 + math.cos(0.5), rel=1e-15)
-    code, out, _ = run("trace", "x*y", "--at", "x=3,y=2", "--format", "csv", "--mode", "reverse")
+    code, out, _ = adcli("trace", "x*y", "--at", "x=3,y=2", "--format", "csv", "--mode", "reverse")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [float(r["adjoint"]) for r in rows] == [2.0, 3.0, 1.0]
 
 
-def test_non_finite_values_are_strings_in_json_and_warned():
-    code, out, err = run("trace", "log(x)", "--at", "x=-1", "--format", "json")
+def test_non_finite_values_are_strings_in_json_and_warned(adcli):
+    code, out, err = adcli("trace", "log(x)", "--at", "x=-1", "--format", "json")
     assert code == 0
     assert json.loads(out)["rows"][1]["value"] == "nan"
     assert "log(-1) = nan" in err and "Traceback" not in err
@@ -275,65 +277,58 @@ def test_partial_texts_match_the_rules(op):
                 assert shown == pytest.approx(float(rule[k]), rel=1e-12, abs=1e-12), (op, k, text)
 
 
-def test_usage_errors():
-    code, _, err = run("trace", "x, y", "--at", "x=1,y=2", "--mode", "reverse")
+def test_usage_errors(adcli):
+    code, _, err = adcli("trace", "x, y", "--at", "x=1,y=2", "--mode", "reverse")
     assert code == 2 and "one output" in err
-    code, _, err = run("trace", "x*y", "--at", "x=1,y=2", "--wrt", "z")
+    code, _, err = adcli("trace", "x*y", "--at", "x=1,y=2", "--wrt", "z")
     assert code == 2 and "'z' is not a variable" in err
-    code, _, err = run("trace", "x*y", "--at", "x=1")
+    code, _, err = adcli("trace", "x*y", "--at", "x=1")
     assert code == 1 and "no value for variable y" in err
-    code, _, err = run("trace", "x*y", "--at", "x=1,y=2", "--wrt", "x", "--dir", "x=1")
+    code, _, err = adcli("trace", "x*y", "--at", "x=1,y=2", "--wrt", "x", "--dir", "x=1")
     assert code == 2
-    code, _, err = run("trace", "2x", "--at", "x=1")
+    code, _, err = adcli("trace", "2x", "--at", "x=1")
     assert code == 2 and "^" in err and "Traceback" not in err
 
 
-def test_hostile_source_text_is_shown_literally():
+def test_hostile_source_text_is_shown_literally(adcli):
     expr = "x + 1 # [bold red]hi[/] \x1b[31m"
-    code, out, err = run("trace", expr, "--at", "x=1")
+    code, out, err = adcli("trace", expr, "--at", "x=1")
     assert code == 0
     assert "[bold red]hi[/]" in out
     assert "\x1b" not in out and "\\x1b[31m" in out
 
 
-def test_piped_output_has_no_escape_codes():
-    code, out, _ = run("trace", BAYDIN, "--at", "x1=2,x2=5", "--mode", "reverse")
+def test_piped_output_has_no_escape_codes(adcli):
+    code, out, _ = adcli("trace", BAYDIN, "--at", "x1=2,x2=5", "--mode", "reverse")
     assert "\x1b" not in out
 
 
-def test_deep_chain_traces_without_recursion():
+@pytest.mark.slow  # a 10,000-deep input
+def test_deep_chain_traces_without_recursion(adcli):
     depth = 10_000
     expr = "sin(" * depth + "x" + ")" * depth
-    p = adcli.parse(expr)
+    from adcli import grad, parse  # the name adcli is the fixture here
+    p = parse(expr)
     t = trace.build(p, {"x": 0.5}, "reverse")
     assert len(t.rows) == depth + 1 and len(t.steps) == depth + 1
-    assert t.gradient["x"] == pytest.approx(adcli.grad(expr, x=0.5).gradient["x"], rel=1e-12)
-    code, out, _ = run("trace", expr, "--at", "x=0.5", "--format", "csv")
+    assert t.gradient["x"] == pytest.approx(grad(expr, x=0.5).gradient["x"], rel=1e-12)
+    code, out, _ = adcli("trace", expr, "--at", "x=0.5", "--format", "csv")
     assert code == 0 and out.count("\n") == depth + 2
 
 
 def test_json_and_csv_do_not_import_rich():
-    import subprocess
-    import sys
-    code = ("import sys; from adcli.cli import main; "
-            "main(['trace', 'x*y', '--at', 'x=1,y=2', '--format', 'json']); "
-            "main(['trace', 'x*y', '--at', 'x=1,y=2', '--format', 'csv', '--mode', 'reverse']); "
-            "main(['parse', '-x^2']); "
-            "print('rich' in sys.modules, 'numpy' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().endswith("False False")
+    p = probe(["trace", "x*y", "--at", "x=1,y=2", "--format", "json"],
+              ["trace", "x*y", "--at", "x=1,y=2", "--format", "csv", "--mode", "reverse"], ["parse", "-x^2"])
+    assert (p.codes, p.imported("rich"), p.imported("numpy")) == ([0, 0, 0], False, False)
 
 
 def test_a_non_utf8_terminal_gets_ascii():
-    import os
-    import subprocess
-    import sys
-    env = dict(os.environ, PYTHONIOENCODING="latin-1")
+    # A real process: the interpreter picks the stream's encoding at start-up.
     for args in (["trace", BAYDIN, "--at", "x1=2,x2=5", "--mode", "reverse"], ["graph", "(x+y)*(x-y)"]):
-        res = subprocess.run([sys.executable, "-m", "adcli", *args], capture_output=True, env=env)
-        assert res.returncode == 0, res.stderr
-        assert all(b < 128 for b in res.stdout), res.stdout
-        assert b"vbar_-1" in res.stdout or b"v_-1" in res.stdout
+        r = subprocess_adcli(*args, env={"PYTHONIOENCODING": "latin-1"})
+        assert r.code == 0, r.err
+        assert r.out.isascii(), r.out
+        assert "vbar_-1" in r.out or "v_-1" in r.out
 
 
 @pytest.mark.parametrize("mode", ["forward", "reverse"])
@@ -349,10 +344,12 @@ def test_long_traces_use_plain_columns_laid_out_like_the_table(monkeypatch, mode
     assert text_of(plain) == text_of(rich)
 
 
-def test_ten_thousand_row_trace_table():
+@pytest.mark.slow  # 10,000 rows
+def test_ten_thousand_row_trace_table(adcli):
     expr = "+".join(f"sin(x*{i})" for i in range(1, 3400))  # 10,197 nodes
-    code, out, err = run("trace", expr, "--at", "x=1", "--mode", "reverse")
+    code, out, err = adcli("trace", expr, "--at", "x=1", "--mode", "reverse")
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert len(lines) > 2 * 10_197
-    assert float(lines[-1].split()[-1]) == pytest.approx(adcli.grad(expr, x=1).gradient["x"], rel=1e-12)
+    from adcli import grad  # the name adcli is the fixture here
+    assert float(lines[-1].split()[-1]) == pytest.approx(grad(expr, x=1).gradient["x"], rel=1e-12)

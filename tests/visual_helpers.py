@@ -1,28 +1,7 @@
-"""Helpers for the trace/graph/plot tests: run the command line in-process with captured
-streams, and a fixed-width colourless Rich console."""
-import contextlib
+"""Helpers for the trace/graph/plot tests: a fixed-width colourless Rich console and text
+normalization. (They run the command line through conftest's adcli fixture.)"""
 import io
 import unicodedata
-
-from adcli.cli import main
-
-
-def run(*args, env=None):
-    """(exit code, stdout, stderr) of `adcli ARGS`, with COLUMNS/LINES unset (as when
-    piped) unless `env` sets them."""
-    import os
-    saved = {k: os.environ.pop(k, None) for k in ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR")}
-    os.environ.update(env or {})
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(list(args))
-    finally:
-        for k in ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR"):
-            os.environ.pop(k, None)
-            if saved[k] is not None:
-                os.environ[k] = saved[k]
-    return code, out.getvalue(), err.getvalue()
 
 
 def fixed_console(width=100):

@@ -57,8 +57,8 @@ def main():
         env = dict(os.environ, ADCLI_GOLDEN_RECORD=record,
                    PYTHONPATH=source + os.pathsep + os.environ.get("PYTHONPATH", ""))
         # cwd=source puts its adcli first on sys.path, ahead of an editable install of this one.
-        p = subprocess.run([sys.executable, "-m", "pytest", os.path.join(ROOT, "tests", "test_golden.py") + "::test_golden",
-                            "-q", "-p", "no:cacheprovider"], cwd=source, env=env)
+        test = os.path.join(ROOT, "tests", "test_golden.py") + "::test_golden"
+        p = subprocess.run([sys.executable, "-m", "pytest", test, "-q", "-p", "no:cacheprovider"], cwd=source, env=env)
         if p.returncode != 0:
             sys.exit(f"regen: pytest failed (exit {p.returncode}); expected.json is unchanged")
         with open(record, encoding="utf-8") as f:
