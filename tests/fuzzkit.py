@@ -1,0 +1,493 @@
+"""Strategies and checks shared by tests/test_fuzz.py (CI sizes) and benchmarks/fuzz.py
+(10^5 inputs, run by hand): expressions generated from the grammar, hostile raw text,
+an in-process runner that needs no pytest fixture, and one check function per property.
+
+A check takes what a strategy draws and raises AssertionError with the evidence on a
+violation; it returns nothing. Nothing here depends on pytest, so the benchmark script
+can drive the same checks through hypothesis' own runner.
+"""
+import io
+import json
+import math
+import os
+import sys
+import unicodedata
+from typing import NamedTuple
+
+from hypothesis import strategies as st
+
+from adcli.ops.table import FUNCTIONS
+
+# ---------------------------------------------------------------- the runner
+
+
+class Run(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+
+TERMINAL_ENV = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "ADCLI_TRACEBACK")
+
+
+def run_adcli(argv, stdin=b""):
+    """adcli.cli.main(argv) in this process, standard streams swapped for pipes (not
+    terminals); stdin is text (sent as UTF-8) or bytes. Returns (code, out, err), the
+    output decoded as UTF-8 with any undecodable byte kept visible as U+FFFD."""
+    from adcli.cli import main
+    data = stdin if isinstance(stdin, bytes) else stdin.encode("utf-8", "surrogatepass")
+    saved = sys.stdin, sys.stdout, sys.stderr
+    saved_env = {name: os.environ.pop(name) for name in TERMINAL_ENV if name in os.environ}
+    out_b, err_b = io.BytesIO(), io.BytesIO()
+    sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    # kept referenced here: a wrapper collected after the swap back would close its buffer
+    out_w = sys.stdout = io.TextIOWrapper(out_b, encoding="utf-8", newline="\n", write_through=True)
+    err_w = sys.stderr = io.TextIOWrapper(err_b, encoding="utf-8", newline="\n", write_through=True)
+    try:
+        code = main(list(argv))
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+        os.environ.update(saved_env)
+    out_w.flush()
+    err_w.flush()
+    return Run(code, out_b.getvalue().decode("utf-8", "replace"), err_b.getvalue().decode("utf-8", "replace"))
+
+
+# ---------------------------------------------------------------- commands and formats
+
+COMMANDS = ("eval", "grad", "jacobian", "hessian", "jvp", "vjp", "taylor", "check",
+            "trace", "graph", "parse", "plot")
+FORMATS = {
+    "eval": ("table", "json", "csv", "plain"), "grad": ("table", "json", "csv", "plain"),
+    "jacobian": ("table", "json", "csv", "plain"), "hessian": ("table", "json", "csv", "plain"),
+    "jvp": ("table", "json", "csv", "plain"), "vjp": ("table", "json", "csv", "plain"),
+    "taylor": ("table", "json", "csv", "plain"), "check": ("table", "json", "csv", "plain"),
+    "trace": ("table", "json", "csv"), "graph": ("ascii", "dot", "mermaid", "json"),
+    "parse": ("text", "json"), "plot": ("text", "csv", "json"),
+}
+BATCH_COMMANDS = COMMANDS[:8]  # trace, graph, parse and plot take no batches
+EXIT_CODES = {0, 1, 2}
+
+
+def extra_options(command, variables, n_outputs):
+    """The options a command needs besides EXPR and --at, for these variables."""
+    first = variables[0] if variables else "x"
+    if command == "jvp":
+        return ["--dir", ",".join(f"{v}=1" for v in variables) or "x=1"]
+    if command == "vjp":
+        return ["--cotangent", ",".join(["1"] * max(n_outputs, 1))]
+    if command == "taylor":
+        return ["--wrt", first, "--order", "3"]
+    if command == "trace":
+        return ["--wrt", first]
+    if command == "plot":
+        return ["--wrt", first, "--range", "-2:2", "--width", "40", "--height", "10", "--samples", "41"]
+    if command == "graph":
+        return ["--width", "100"]
+    return []
+
+
+# ---------------------------------------------------------------- grammar-generated expressions
+
+VARIABLES = ("x", "y", "z", "x1", "rate_2")
+NUMBERS = ("0", "1", "2", "3", "0.5", ".5", "3.0", "1e-3", "2.5E+4", "1e300", "1e-300", "0.0", "10", "7")
+LEVEL_ADD, LEVEL_MUL, LEVEL_UNARY, LEVEL_POW, LEVEL_ATOM = range(5)
+
+
+def _wrap(node, level, paren):
+    """The text of node (text, level) where the grammar needs at least `level`."""
+    text, have = node
+    return f"({text})" if have < level or paren else text
+
+
+def _leaf(names):
+    return st.one_of(st.sampled_from(NUMBERS), st.sampled_from(names), st.sampled_from(names),
+                     st.sampled_from(("pi", "e"))).map(
+        lambda t: (t, LEVEL_ATOM))
+
+
+def _extend(children):
+    """One grammar construct over smaller expressions, with parentheses where the
+    precedence ladder needs them (and sometimes where it does not)."""
+    binary = st.tuples(st.sampled_from(("+", "-", "*", "/", "^", "**")), children, children,
+                       st.sampled_from((False, False, False, True)))
+
+    def bin_text(t):
+        op, a, b, p = t
+        if op in "+-":
+            return (f"{_wrap(a, LEVEL_ADD, p)} {op} {_wrap(b, LEVEL_MUL, p)}", LEVEL_ADD)
+        if op in "*/":
+            return (f"{_wrap(a, LEVEL_MUL, p)}{op}{_wrap(b, LEVEL_UNARY, p)}", LEVEL_MUL)
+        return (f"{_wrap(a, LEVEL_ATOM, p)}{op}{_wrap(b, LEVEL_UNARY, p)}", LEVEL_POW)
+
+    unary = st.tuples(st.sampled_from(("-", "+", "-")), children).map(
+        lambda t: (f"{t[0]}{_wrap(t[1], LEVEL_UNARY, False)}", LEVEL_UNARY))
+    calls = st.sampled_from(sorted(FUNCTIONS)).flatmap(
+        lambda name: st.lists(children, min_size=FUNCTIONS[name].arity, max_size=FUNCTIONS[name].arity).map(
+            lambda args: (f"{name}({', '.join(a[0] for a in args)})", LEVEL_ATOM)))
+    parens = children.map(lambda c: (f"({c[0]})", LEVEL_ATOM))
+    return st.one_of(binary.map(bin_text), binary.map(bin_text), unary, calls, calls, parens)
+
+
+def expression(names=VARIABLES, max_leaves=10):
+    """(text, level) of one expression over `names`."""
+    return st.recursive(_leaf(names), _extend, max_leaves=max_leaves)
+
+
+@st.composite
+def programs(draw, max_leaves=10, max_lets=2, max_outputs=2):
+    """A whole program: let-bindings `a = ...; b = ...;` then one or more outputs. The
+    let-bound names may be used by later statements. Returns the source text."""
+    names = list(draw(st.lists(st.sampled_from(VARIABLES), min_size=1, max_size=3, unique=True)))
+    stmts = []
+    for k in range(draw(st.integers(0, max_lets))):
+        let = "abc"[k]
+        stmts.append(f"{let} = {draw(expression(tuple(names), max_leaves))[0]}")
+        names.append(let)
+    n_out = draw(st.integers(1, max_outputs)) if draw(st.integers(0, 3)) == 0 else 1
+    outputs = [draw(expression(tuple(names), max_leaves))[0] for _ in range(n_out)]
+    stmts.append(", ".join(outputs))
+    sep = draw(st.sampled_from(("; ", ";", "\n")))
+    return sep.join(stmts)
+
+
+SPECIAL_VALUES = (0.0, -0.0, 1.0, -1.0, 2.0, 0.5, -2.5, 3.0, 1e300, -1e300, 1e-300, -1e-300, math.pi, 1e-8, 100.0)
+values = st.one_of(st.sampled_from(SPECIAL_VALUES), st.floats(-10, 10),
+                   st.floats(allow_nan=False, allow_infinity=False))
+
+
+def variables_of(text):
+    """The program's inputs, in adcli's order (first appearance)."""
+    import adcli
+    return adcli.parse(text).inputs
+
+
+@st.composite
+def cases(draw, max_leaves=10):
+    """(program text, {variable: float}) with every variable given a value."""
+    text = draw(programs(max_leaves=max_leaves))
+    names = variables_of(text)
+    return text, {v: draw(values) for v in names}
+
+
+def at_text(point):
+    return ",".join(f"{v}={value!r}" for v, value in point.items())
+
+
+# ---------------------------------------------------------------- hostile raw text
+
+FORBIDDEN = frozenset(
+    [chr(c) for c in range(0x20) if c != 0x0A] + [chr(0x7F)] + [chr(c) for c in range(0x80, 0xA0)]
+    + ["\u2028", "\u2029"] + [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)])
+
+FRAGMENTS = (
+    "x", "y", "1", "1e300", "sin(", ")", "(", "^", "**", "-", "+", "*", "/", ",", ";", "=", "@", "#", " ", "\n",
+    "\r\n", "\r", "\t", "\x00", "\x1b", "\x1b[31m", "\x1b[2J", "\x1b]0;title\x07", "\x1b[0m", "\x7f", "\x85",
+    "\x9b", "\u202e", "\u202a", "\u2066", "\u2069", "\u2028", "\u2029", "\ufeff", "\u200b", "\u0301", "\u4e00",
+    "\uff21", "\U0001f600", "\U0001d465", "\U00010000", "[bold]", "[/]", "x=", "x=1", "@ x=1", "nan", "inf",
+    "\"", "'", "\\", "x" * 300, "9" * 400, "é", "\u00a0",
+)
+any_char = st.characters(exclude_categories=("Cs",))
+raw_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(any_char, max_size=8)), max_size=12).map("".join)
+# argv cannot carry NUL (execve ends a string there), so command-line text has none
+argv_text = raw_text.map(lambda s: s.replace("\x00", ""))
+long_token = st.sampled_from(("x", "9", "\U0001f600", "\u4e00", "(", "-", "sin(")).flatmap(
+    lambda tok: st.integers(1000, 40000).map(lambda n: tok * n))
+
+
+# ---------------------------------------------------------------- checks
+
+
+def strict_json(text):
+    def bad(name):
+        raise ValueError(f"non-standard JSON constant {name}")
+    return json.loads(text, parse_constant=bad)
+
+
+def json_documents(out):
+    """stdout of a JSON format: one document, or one a line (JSON Lines)."""
+    if not out.strip():
+        return []
+    try:
+        return [strict_json(out)]
+    except ValueError:
+        return [strict_json(line) for line in out.splitlines() if line.strip()]
+
+
+def _cells(s):
+    width = 0
+    for c in s:
+        if unicodedata.combining(c):
+            continue
+        width += 2 if unicodedata.east_asian_width(c) in "WF" else 1
+    return width
+
+
+# Failures in areas other engineers are fixing in parallel (the lead's list): each is an
+# xfail(strict=False) case in tests/test_fuzz.py with its minimal example, and the
+# properties note it here and go on checking everything else, so that CI stays green and
+# any other failure still fails. ADCLI_FUZZ_STRICT=1 turns them back into failures.
+KNOWN_ISSUES = {
+    "json-escaping": "JSON output writes DEL, C1 controls, U+2028/2029 and bidi overrides raw "
+                     "(json.dumps(ensure_ascii=False) escapes only C0) -- adcli/render/text.py dumps()",
+    "points-cr": "--points: a bare CR in the CSV is an exit 70 (csv.Error 'new-line character seen in "
+                 "unquoted field' escapes as an internal error) -- adcli/batch/pointsfile.py",
+    "batch-escaping": "batch CSV output (job files, --points) writes user text with raw control "
+                      "characters (NUL, ...) -- adcli/render/batch.py",
+}
+KNOWN_SEEN = {}  # issue -> [count, first example]
+STRICT = os.environ.get("ADCLI_FUZZ_STRICT") == "1"
+
+
+def _known(issue, evidence):
+    if STRICT:
+        raise AssertionError(f"known issue {issue}: {KNOWN_ISSUES[issue]}\n{evidence}")
+    seen = KNOWN_SEEN.setdefault(issue, [0, evidence])
+    seen[0] += 1
+
+
+def _raw_issue(name, fmt, argv, raw):
+    """Which known issue a raw character in a stream is, if any."""
+    batch = "-f" in argv or "--points" in argv
+    if name == "stdout" and fmt == "json":
+        return "json-escaping"
+    if name == "stdout" and batch and fmt in ("csv", "plain"):
+        return "batch-escaping"
+    return None
+
+
+def check_streams(r, argv, stdin=None, codes=EXIT_CODES):
+    """The properties every run must have: a documented exit code that is not a bug,
+    no traceback, stderr made of adcli's messages, no raw control or bidi characters in
+    either stream, and a caret that points inside the line it is under."""
+    where = f"argv={argv!r} stdin={stdin!r}\ncode={r.code}\nstdout={r.out[:2000]!r}\nstderr={r.err[:2000]!r}"
+    if r.code == 70 and "--points" in argv and "internal error: Error: new-line character" in r.err:
+        _known("points-cr", "exit 70\n" + where)
+        return
+    assert r.code != 70, "exit 70 (internal error)\n" + where
+    assert r.code in codes, f"exit {r.code} not in {sorted(codes)}\n" + where
+    assert "Traceback (most recent call last)" not in r.out + r.err, "traceback\n" + where
+    fmt = argv[argv.index("--format") + 1] if "--format" in argv[:-1] else None
+    for name, text in (("stdout", r.out), ("stderr", r.err)):
+        # plain batch output is tab-separated: adcli's own tabs (user text has its tabs escaped)
+        allowed = {"\t"} if name == "stdout" and fmt == "plain" else set()
+        raw = sorted({c for c in text if c in FORBIDDEN and c not in allowed})
+        message = f"raw control/bidi characters {raw!r} in {name}\n" + where
+        issue = _raw_issue(name, fmt, argv, raw) if raw else None
+        if issue:
+            _known(issue, message)
+            continue
+        assert not raw, message
+    if r.err:
+        assert r.err.startswith(("adcli: error:", "adcli: warning:")), "stderr not an adcli message\n" + where
+        assert r.err.endswith("\n"), "stderr does not end a line\n" + where
+    lines = r.err.split("\n")
+    for k, line in enumerate(lines):
+        if k > 0 and line.strip() and set(line) <= {" ", "^"}:
+            echoed = lines[k - 1]
+            col = line.index("^")
+            assert col <= _cells(echoed), f"caret at column {col} beyond the echoed line (width " \
+                                          f"{_cells(echoed)})\n" + where
+    if r.code == 0 and fmt == "json":
+        try:
+            json_documents(r.out)
+        except ValueError as e:
+            raise AssertionError(f"JSON output does not parse strictly: {e}\n" + where) from None
+
+
+def cli_argv(command, fmt, text, point, n_outputs=1):
+    names = list(point)
+    argv = [command, text]
+    if command == "plot":
+        point = dict(list(point.items())[1:])  # the plotted variable takes --range, not --at
+    if point and command != "parse":
+        argv += ["--at", at_text(point)]
+    argv += extra_options(command, names, n_outputs)
+    argv += ["--format", fmt]
+    return argv
+
+
+def check_cli_on_program(text, point, command, fmt):
+    """Grammar-generated program: never 70, no traceback, clean streams, strict JSON;
+    valid text always parses."""
+    import adcli
+    n_out = len(adcli.parse(text).outputs)
+    argv = cli_argv(command, fmt, text, point, n_out)
+    r = run_adcli(argv)
+    check_streams(r, argv)
+    if command == "parse":
+        assert r.code == 0, f"grammar-generated text does not parse: {text!r}\n{r.err}"
+
+
+def _close(a, b, rel):
+    a, b = float(a), float(b)
+    if a != a or b != b:
+        return a != a and b != b
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return a == b or abs(a - b) <= rel * max(abs(a), abs(b))
+
+
+def check_forward_reverse(text, point):
+    """Forward and reverse mode give the same Jacobian, exactly or to 1e-12 relative
+    (nan equals nan). The one documented exception (README, 'Correctness'): where an
+    intermediate partial is infinite, IEEE arithmetic may give inf in one mode and nan
+    in the other; adcli warns about it, so a non-finite disagreement is accepted only
+    with that warning."""
+    import adcli
+    f = adcli.compile(text)
+    fw = f.derivatives(point, mode="forward")
+    rv = f.derivatives(point, mode="reverse")
+    assert [repr(v) for v in fw.value] == [repr(v) for v in rv.value], (text, point, fw.value, rv.value)
+    inf_partial = any("is inf" in w or "derivative" in w for w in fw.warnings + rv.warnings)
+    for i, (row_f, row_r) in enumerate(zip(fw.jacobian, rv.jacobian)):
+        for v, a, b in zip(f.variables, row_f, row_r):
+            if _close(a, b, 1e-12):
+                continue
+            if inf_partial and not (math.isfinite(a) and math.isfinite(b)):
+                continue
+            raise AssertionError(f"forward {a!r} != reverse {b!r} for d(output {i + 1})/d{v}\n"
+                                 f"text={text!r} point={point!r} warnings={fw.warnings}")
+
+
+def ulps_apart(a, b):
+    a, b = float(a), float(b)
+    if a != a or b != b:
+        return 0 if (a != a and b != b) else math.inf
+    if a == b:
+        return 0
+    if math.isinf(a) or math.isinf(b):
+        return math.inf
+    return abs(a - b) / math.ulp(max(abs(a), abs(b), 1.0))
+
+
+def check_one_vs_many(text, points, mode):
+    """Many points at once (numpy arrays) give what each point gives alone (Python
+    floats), to a few ulps of max(|result|, 1) -- the tolerance tests/test_vectorized.py
+    documents for numpy's transcendental functions against libm's."""
+    import numpy as np
+
+    import adcli
+    f = adcli.compile(text)
+    names = f.variables
+    cols = {v: np.array([p[v] for p in points]) for v in names}
+    many = f.derivatives(cols, mode=mode)
+    for k, p in enumerate(points):
+        one = f.derivatives(p, mode=mode)
+        pairs = [("value", a, b) for a, b in zip(one.value, many.value)]
+        pairs += [(f"d{i + 1}/d{v}", a, b) for i, (ro, rm) in enumerate(zip(one.jacobian, many.jacobian))
+                  for v, a, b in zip(names, ro, rm)]
+        for what, a, col in pairs:
+            b = np.broadcast_to(np.asarray(col, dtype=float), (len(points),))[k]
+            d = ulps_apart(a, b)
+            assert d <= 4, (f"{what}: one point {a!r}, many points {float(b)!r} ({d} ulps apart)\n"
+                            f"text={text!r} point={p!r} mode={mode} all points={points!r}")
+
+
+def check_parse_roundtrip(text):
+    """`adcli parse` prints the expression fully parenthesized; reading that text back
+    gives the same IR listing."""
+    import adcli
+    r = run_adcli(["parse", text, "--format", "json"])
+    assert r.code == 0, (text, r.err)
+    doc = strict_json(r.out)
+    again = str(adcli.parse(doc["parenthesized"]))
+    assert again == str(adcli.parse(text)), f"text={text!r}\nread as {doc['parenthesized']!r}\n" \
+                                            f"IR: {str(adcli.parse(text))!r}\nre-read IR: {again!r}"
+
+
+# ---------------------------------------------------------------- raw-text checks
+
+
+def _raw_at(command):
+    return {"parse": [], "plot": ["--at", "y=2"]}.get(command, ["--at", "x=1,y=2"])
+
+
+def check_raw_expr(command, fmt, text):
+    argv = [command, text] + _raw_at(command) + extra_options(command, ["x"], 1) + ["--format", fmt]
+    check_streams(run_adcli(argv), argv)
+
+
+def check_raw_at(command, fmt, text, with_name):
+    at = f"{'y' if command == 'plot' else 'x'}={text}" if with_name else text
+    argv = [command, "x + y", "--at", at] + extra_options(command, ["x", "y"], 1) + ["--format", fmt]
+    check_streams(run_adcli(argv), argv)
+
+
+def check_raw_expr_stdin(command, fmt, data):
+    """EXPR as @-: the text on stdin, NUL and invalid UTF-8 included."""
+    argv = [command, "@-"] + _raw_at(command) + extra_options(command, ["x"], 1) + ["--format", fmt]
+    check_streams(run_adcli(argv, stdin=data), argv, data)
+
+
+def check_raw_jobs(command, fmt, data):
+    argv = [command, "-f", "-"] + _batch_options(command) + ["--format", fmt]
+    check_streams(run_adcli(argv, stdin=data), argv, data)
+
+
+def check_raw_points(command, fmt, data):
+    argv = [command, "x*y + x", "--points", "-"] + _batch_options(command) + ["--format", fmt]
+    check_streams(run_adcli(argv, stdin=data), argv, data)
+
+
+def _batch_options(command):
+    return {"jvp": ["--dir", "x=1"], "vjp": ["--cotangent", "1"], "taylor": ["--order", "2"]}.get(command, [])
+
+
+@st.composite
+def job_files(draw):
+    """Job-file text: lines that are mostly `EXPR @ POINT` with hostile parts, joined by
+    a drawn line ending; sometimes raw bytes that are not UTF-8."""
+    part = st.one_of(raw_text, st.sampled_from(("x + y", "sin(x)", "x^2", "sqrt(x)", "2x", "")))
+    point = st.one_of(raw_text, st.sampled_from(("x=1", "x=1,y=2", "x=-1", "x=1e300,y=0", "")))
+    line = st.one_of(st.tuples(part, point).map(lambda t: f"{t[0]} @ {t[1]}"), raw_text)
+    lines = draw(st.lists(line, min_size=1, max_size=6))
+    text = draw(st.sampled_from(("\n", "\r\n", "\r"))).join(lines)
+    if draw(st.integers(0, 7)) == 0:
+        return draw(st.binary(max_size=40)) + text.encode("utf-8", "surrogatepass")
+    return text
+
+
+@st.composite
+def points_files(draw):
+    """CSV content for --points: a header naming x and y (and hostile columns), rows of
+    hostile cells; sometimes a BOM, CRLF, or bytes that are not UTF-8."""
+    cell = st.one_of(raw_text, st.sampled_from(("1", "2.5", "-0", "1e300", "nan", "inf", "", "x", "\"a,b\"")))
+    header = draw(st.one_of(st.just(["x", "y"]), st.just(["id", "x", "y"]),
+                            st.lists(st.one_of(st.sampled_from(("x", "y", "id")), raw_text), max_size=4)))
+    rows = draw(st.lists(st.lists(cell, min_size=0, max_size=len(header) + 1), max_size=5))
+    nl = draw(st.sampled_from(("\n", "\r\n", "\r")))
+    text = nl.join([",".join(header)] + [",".join(r) for r in rows]) + draw(st.sampled_from(("", nl)))
+    if draw(st.booleans()):
+        text = "\ufeff" + text
+    if draw(st.integers(0, 7)) == 0:
+        return text.encode("utf-8", "surrogatepass") + draw(st.binary(max_size=20))
+    return text
+
+
+commands = st.sampled_from(COMMANDS)
+# a valid program with hostile text in a comment: the text reaches every echo of EXPR
+commented_programs = st.tuples(programs(max_leaves=4), raw_text).map(lambda t: f"{t[0]} # {t[1]}")
+batch_commands = st.sampled_from(BATCH_COMMANDS)
+
+
+def command_and_format(cmds=COMMANDS):
+    return st.sampled_from(cmds).flatmap(lambda c: st.tuples(st.just(c), st.sampled_from(FORMATS[c])))
+
+
+def point_lists(names):
+    point = st.fixed_dictionaries({v: values for v in names})
+    return st.integers(2, 5).flatmap(lambda k: st.lists(point, min_size=k, max_size=k))
+
+
+def check_commented_program(text, command, fmt):
+    """A valid program whose comment holds hostile text: every echo of EXPR (headers,
+    JSON "expr", graph labels) must show it escaped."""
+    try:
+        names = variables_of(text)
+    except Exception:  # noqa: BLE001 - a newline in the comment may have made it invalid
+        names = ("x",)
+    argv = cli_argv(command, fmt, text, {v: 1.5 for v in names}, 1)
+    check_streams(run_adcli(argv), argv)

@@ -1,0 +1,158 @@
+"""Property-based tests (hypothesis) over the grammar and over raw text, for every command.
+
+Sized for CI: each property runs a fixed, derandomized set of examples (the same ones on
+every run), the whole module in well under a minute. benchmarks/fuzz.py runs the same
+checks (tests/fuzzkit.py) at 10^5 inputs by hand.
+
+Grammar-generated programs (numbers down to 1e-300 and up to 1e300, names, every function
+of adcli.ops.table.FUNCTIONS with its arity, every operator, parentheses, let-bindings,
+several outputs) at random points:
+  - every command in every format exits 0, 1 or 2, never 70, with no traceback, clean
+    streams and strict JSON;
+  - forward == reverse (to 1e-12 relative, nan-aware) through the Python API;
+  - one point == many points (numpy arrays) to a few ulps;
+  - `adcli parse` output re-parses to the same IR.
+Raw text (control characters, escape sequences, bidi overrides, U+2028, NUL, astral
+characters, long tokens) as EXPR, as @- on stdin, as --at values, as job files and as
+--points CSV, for every command: exit 0, 1 or 2, never a traceback, stderr made of adcli
+messages, no raw control or bidi characters in either stream, the caret on its line.
+"""
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import fuzzkit as fk
+
+CI = settings(max_examples=100, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+
+
+def small(n):
+    return settings(CI, max_examples=n)
+
+
+# ---------------------------------------------------------------- grammar-generated programs
+
+
+@CI
+@given(fk.cases(), fk.command_and_format())
+def test_program_every_command(case, cmd_fmt):
+    text, point = case
+    fk.check_cli_on_program(text, point, *cmd_fmt)
+
+
+@small(150)
+@given(fk.cases())
+def test_program_forward_equals_reverse(case):
+    fk.check_forward_reverse(*case)
+
+
+@small(80)
+@given(st.data(), st.sampled_from(("forward", "reverse")))
+def test_program_one_point_equals_many(data, mode):
+    text = data.draw(fk.programs())
+    names = fk.variables_of(text)
+    points = data.draw(fk.point_lists(names))
+    fk.check_one_vs_many(text, points, mode)
+
+
+@small(150)
+@given(fk.programs())
+def test_parse_output_reparses_to_the_same_ir(text):
+    fk.check_parse_roundtrip(text)
+
+
+# ---------------------------------------------------------------- raw text
+
+
+@CI
+@given(fk.command_and_format(), fk.argv_text)
+def test_raw_text_as_expr(cmd_fmt, text):
+    fk.check_raw_expr(*cmd_fmt, text)
+
+
+@small(60)
+@given(fk.command_and_format(), fk.raw_text)
+def test_raw_text_as_expr_on_stdin(cmd_fmt, text):
+    fk.check_raw_expr_stdin(*cmd_fmt, text)
+
+
+@CI
+@given(fk.command_and_format(), fk.commented_programs)
+def test_hostile_comment_every_command(cmd_fmt, text):
+    fk.check_commented_program(text, *cmd_fmt)
+
+
+@small(20)
+@given(fk.command_and_format(), fk.long_token)
+def test_long_token_as_expr(cmd_fmt, text):
+    fk.check_raw_expr(*cmd_fmt, text)
+
+
+@CI
+@given(fk.command_and_format([c for c in fk.COMMANDS if c != "parse"]), fk.argv_text, st.booleans())
+def test_raw_text_as_at_value(cmd_fmt, text, with_name):
+    fk.check_raw_at(*cmd_fmt, text, with_name)
+
+
+@CI
+@given(fk.command_and_format(fk.BATCH_COMMANDS), fk.job_files())
+def test_raw_job_file_on_stdin(cmd_fmt, data):
+    fk.check_raw_jobs(*cmd_fmt, data)
+
+
+@CI
+@given(fk.command_and_format(fk.BATCH_COMMANDS), fk.points_files())
+def test_raw_points_csv_on_stdin(cmd_fmt, data):
+    fk.check_raw_points(*cmd_fmt, data)
+
+
+# ---------------------------------------------------------------- known failures, minimal examples
+# Areas other engineers are fixing in parallel: strict=False, so a fix shows as XPASS.
+# The properties above note these (fuzzkit.KNOWN_ISSUES) and go on checking the rest.
+
+KNOWN = [
+    pytest.param(["eval", "x # \x7f", "--at", "x=1", "--format", "json"], "",
+                 marks=pytest.mark.xfail(strict=False, reason=fk.KNOWN_ISSUES["json-escaping"]),
+                 id="json-DEL-raw"),
+    pytest.param(["parse", "x # \u202e\u2028", "--format", "json"], "",
+                 marks=pytest.mark.xfail(strict=False, reason=fk.KNOWN_ISSUES["json-escaping"]),
+                 id="json-bidi-raw"),
+    pytest.param(["eval", "x*y + x", "--points", "-", "--format", "json"], "x,y\n\x7f",
+                 marks=pytest.mark.xfail(strict=False, reason=fk.KNOWN_ISSUES["json-escaping"]),
+                 id="points-json-DEL-raw"),
+    pytest.param(["eval", "x*y + x", "--points", "-", "--format", "table"], "x,y\r,",
+                 marks=pytest.mark.xfail(strict=False, reason=fk.KNOWN_ISSUES["points-cr"]),
+                 id="points-bare-CR-exit-70"),
+    pytest.param(["eval", "-f", "-", "--format", "csv"], " @ \x00",
+                 marks=pytest.mark.xfail(strict=False, reason=fk.KNOWN_ISSUES["batch-escaping"]),
+                 id="jobs-csv-NUL-raw"),
+]
+
+
+@pytest.mark.parametrize("argv,stdin", KNOWN)
+def test_known_failure(argv, stdin, monkeypatch):
+    monkeypatch.setattr(fk, "STRICT", True)
+    fk.check_streams(fk.run_adcli(argv, stdin=stdin), argv, stdin)
+
+
+# ---------------------------------------------------------------- the runner itself
+
+
+def test_runner_runs_in_process():
+    r = fk.run_adcli(["eval", "x^2", "--at", "x=3", "--format", "plain"])
+    assert r == fk.Run(0, "9\n", "")
+    r = fk.run_adcli(["grad", "-f", "-", "--format", "json"], stdin="x^2 @ x=3\n")
+    assert r.code == 0 and fk.json_documents(r.out)[0]["gradient"] == {"x": 6.0}
+
+
+def test_checks_catch_what_they_claim_to():
+    with pytest.raises(AssertionError, match="exit 70"):
+        fk.check_streams(fk.Run(70, "", "adcli: error: internal error\n"), ["eval"])
+    r = fk.Run(0, "\x1b[31mred\n", "")
+    with pytest.raises(AssertionError, match="raw control"):
+        fk.check_streams(r, ["eval"])
+    with pytest.raises(AssertionError, match="not an adcli message"):
+        fk.check_streams(fk.Run(2, "", "Error: no\n"), ["eval"])
+    with pytest.raises(AssertionError, match="caret"):
+        fk.check_streams(fk.Run(2, "", "adcli: error: bad\n  ab\n      ^\n"), ["eval"])
