@@ -1,0 +1,117 @@
+"""The properties of tests/test_fuzz.py at 10^5 inputs each, run by hand.
+
+    python benchmarks/fuzz.py                          # 100,000 inputs per property
+    python benchmarks/fuzz.py --examples 10000 --seconds 120 --only program_every_command
+
+Same strategies and checks as the tests (tests/fuzzkit.py), random (not derandomized)
+unless --seed is given. A failing input is recorded and the run goes on, so one bug does
+not stop the search for others; no shrinking (it would cost the budget), so the examples
+shown are the shortest failing inputs found. Known failures in areas being fixed in
+parallel (fuzzkit.KNOWN_ISSUES) are counted apart. Prints per property: inputs tried,
+failures, inputs/s, and the first few shortest failing examples.
+"""
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
+
+from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import fuzzkit as fk  # noqa: E402
+
+
+def _one_vs_many(data, mode):
+    text = data.draw(fk.programs())
+    points = data.draw(fk.point_lists(fk.variables_of(text)))
+    fk.check_one_vs_many(text, points, mode)
+    return text, points, mode
+
+
+PROPERTIES = {
+    # name: (strategies, check)
+    "program_every_command": ((fk.cases(), fk.command_and_format()), lambda c, cf: fk.check_cli_on_program(*c, *cf)),
+    "program_forward_equals_reverse": ((fk.cases(),), lambda c: fk.check_forward_reverse(*c)),
+    "program_one_point_equals_many": ((st.data(), st.sampled_from(("forward", "reverse"))), _one_vs_many),
+    "parse_reparses": ((fk.programs(),), fk.check_parse_roundtrip),
+    "raw_expr": ((fk.command_and_format(), fk.argv_text), lambda cf, t: fk.check_raw_expr(*cf, t)),
+    "raw_expr_stdin": ((fk.command_and_format(), fk.raw_text), lambda cf, t: fk.check_raw_expr_stdin(*cf, t)),
+    "hostile_comment": ((fk.command_and_format(), fk.commented_programs),
+                        lambda cf, t: fk.check_commented_program(t, *cf)),
+    "long_token": ((fk.command_and_format(), fk.long_token), lambda cf, t: fk.check_raw_expr(*cf, t)),
+    "raw_at": ((fk.command_and_format([c for c in fk.COMMANDS if c != "parse"]), fk.argv_text, st.booleans()),
+               lambda cf, t, b: fk.check_raw_at(*cf, t, b)),
+    "raw_jobs": ((fk.command_and_format(fk.BATCH_COMMANDS), fk.job_files()), lambda cf, d: fk.check_raw_jobs(*cf, d)),
+    "raw_points": ((fk.command_and_format(fk.BATCH_COMMANDS), fk.points_files()),
+                   lambda cf, d: fk.check_raw_points(*cf, d)),
+}
+
+
+class OutOfTime(Exception):
+    pass
+
+
+def run_property(name, examples, seconds, the_seed):
+    strategies, check = PROPERTIES[name]
+    stats = {"tried": 0, "failures": [], "start": time.perf_counter()}
+    known_before = {k: v[0] for k, v in fk.KNOWN_SEEN.items()}
+
+    def body(args):
+        if time.perf_counter() - stats["start"] > seconds:
+            raise OutOfTime()
+        stats["tried"] += 1
+        try:
+            check(*args)
+        except AssertionError as e:
+            shown = repr(args) if name != "program_one_point_equals_many" else str(e).splitlines()[-1]
+            stats["failures"].append((len(shown), shown, str(e).splitlines()[0]))
+
+    test = settings(max_examples=examples, deadline=None, database=None, phases=[Phase.generate],
+                    suppress_health_check=list(HealthCheck))(given(st.tuples(*strategies))(body))
+    if the_seed is not None:
+        test = seed(the_seed)(test)
+    try:
+        test()
+    except OutOfTime:
+        pass
+    except Exception as e:  # noqa: BLE001 - hypothesis may wrap OutOfTime; report anything else
+        if "OutOfTime" not in repr(e) and time.perf_counter() - stats["start"] <= seconds:
+            print(f"  runner stopped: {type(e).__name__}: {str(e)[:300]}")
+    elapsed = time.perf_counter() - stats["start"]
+    known = {k: v[0] - known_before.get(k, 0) for k, v in fk.KNOWN_SEEN.items()}
+    known = {k: n for k, n in known.items() if n}
+    return stats["tried"], sorted(stats["failures"]), elapsed, known
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--examples", type=int, default=100_000, help="inputs per property (default 100000)")
+    ap.add_argument("--seconds", type=float, default=float("inf"), help="time budget per property")
+    ap.add_argument("--only", action="append", choices=sorted(PROPERTIES), help="run these properties only")
+    ap.add_argument("--seed", type=int, default=None, help="a fixed seed (default: random)")
+    ap.add_argument("--show", type=int, default=3, help="failing examples shown per property")
+    args = ap.parse_args(argv)
+    total_failures = 0
+    for name in args.only or PROPERTIES:
+        tried, failures, elapsed, known = run_property(name, args.examples, args.seconds, args.seed)
+        total_failures += len(failures)
+        rate = tried / elapsed if elapsed else 0.0
+        print(f"{name}: {tried} inputs, {len(failures)} failures, {rate:.0f} inputs/s ({elapsed:.0f} s)"
+              + (f"; known issues: {known}" if known else ""), flush=True)
+        seen_kinds = set()
+        for _, shown, first_line in failures:
+            if len(seen_kinds) >= args.show:
+                break
+            if first_line in seen_kinds:
+                continue
+            seen_kinds.add(first_line)
+            print(f"    {first_line}\n      {shown[:400]}", flush=True)
+    for issue, (count, evidence) in fk.KNOWN_SEEN.items():
+        print(f"known issue {issue}: {count} inputs; first:\n    " + evidence.replace("\n", "\n    ")[:600])
+    return 1 if total_failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
