@@ -156,3 +156,14 @@ def test_checks_catch_what_they_claim_to():
         fk.check_streams(fk.Run(2, "", "Error: no\n"), ["eval"])
     with pytest.raises(AssertionError, match="caret"):
         fk.check_streams(fk.Run(2, "", "adcli: error: bad\n  ab\n      ^\n"), ["eval"])
+
+
+def test_the_benchmark_script_runs():
+    """benchmarks/fuzz.py runs by hand only; this keeps it from rotting (a few inputs each)."""
+    import importlib.util
+    import os
+    spec = importlib.util.spec_from_file_location("fuzz_bench", os.path.join(os.path.dirname(fk.__file__),
+                                                                             "..", "benchmarks", "fuzz.py"))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--examples", "3", "--seed", "1", "--only", "raw_expr", "--only", "parse_reparses"]) == 0
