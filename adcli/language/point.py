@@ -33,9 +33,13 @@ def parse_point(texts, point=None):
     """{name: float} from one or more POINT strings (the repeated --at options)."""
     point = {} if point is None else point
     for text in texts:
-        for offset, piece in split_top(text):
+        read = text
+        if not text.isascii():   # Unicode spaces are spaces; positions stay the user's
+            from .syntax import normalize
+            read = normalize(text)
+        for offset, piece in split_top(read):
             if not piece.strip():
-                if piece or len(text.strip()) == 0:
+                if piece or len(read.strip()) == 0:
                     raise UsageError("empty point: give values as name=value, as in x=3,y=2",
                                      text, offset)
                 continue
@@ -60,8 +64,8 @@ def constant_value(text, where=None, offset=0):
         return float(text)
     except ValueError:
         pass
-    from . import parse
     from ..errors import AdcliError
+    from . import parse
     src = text.strip()
     shift = offset + len(text) - len(text.lstrip())
     try:
@@ -74,6 +78,6 @@ def constant_value(text, where=None, offset=0):
         what = f"variable '{program.inputs[0]}'" if program.inputs else "several values"
         raise UsageError(f"a value must be a number or a constant expression, not one with {what}",
                          where if where is not None else text, shift)
-    from ..ops import scalar
     from ..engine.sweep import values
+    from ..ops import scalar
     return values(program, [], scalar)[program.outputs[0]]

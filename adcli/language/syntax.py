@@ -110,25 +110,57 @@ def _get_parser():
     return _parser
 
 
+# Read as a space: Unicode spaces (no-break, narrow no-break, thin, ideographic, ...) and
+# the invisible ones a web page or a word processor leaves behind (zero-width space, word
+# joiner, a byte-order mark inside the text). Read as an operator: the symbols adcli
+# prints in traces and graphs, so that a printed line can be pasted back. One character
+# for one character, so every position (a caret under an error) is the same in the text
+# the parser reads and in the user's.
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+          "\u202f\u205f\u3000\u200b\u2060\ufeff"
+_READ_AS = {**{ord(c): " " for c in _SPACES}, ord("×"): "*", ord("·"): "*", ord("−"): "-"}
+
+
+def normalize(text):
+    """text with Unicode spaces read as spaces and adcli's printed symbols (× · −) as
+    operators, position for position."""
+    return text if text.isascii() else text.translate(_READ_AS)
+
+
+def _no_power_of_symbols(source, text):
+    """'**' is a power only as typed: x ×× 2 or x *· 2 is a slip, refused as x * * 2 is."""
+    i = text.find("**")
+    while i >= 0:
+        if source[i:i + 2] != "**":
+            from ..errors import printable
+            raise ExprError(f"unexpected '{printable(source[i + 1])}'", source, i + 1,
+                            "expected a number, a name or '('")
+        i = text.find("**", i + 2)
+
+
 def parse(source):
     """Parse `source` into a list of statements (let nodes, then one outputs node)."""
-    if not source.strip():
+    text = normalize(source)
+    if not text.strip():
         raise ExprError("empty expression", source, 0, "give an expression such as 'x^2 + y'")
     import lark.exceptions as lx
     try:
-        stmts = _get_parser().parse(source)
+        stmts = _get_parser().parse(text)
     except lx.UnexpectedCharacters as e:
         raise _bad_character(source, e.pos_in_stream) from None
     except lx.UnexpectedToken as e:
-        raise _unexpected(source, e) from None
+        raise _unexpected(source, e, text) from None
     except lx.UnexpectedEOF:  # pragma: no cover - LALR reports $END as a token
         raise ExprError("unexpected end of input", source, len(source)) from None
+    if text is not source:
+        _no_power_of_symbols(source, text)
     _check_statements(source, stmts)
     return stmts
 
 
-_LOOKALIKES = {"×": "*", "·": "*", "÷": "/", "−": "-", "–": "-", "²": "^2", "³": "^3", "√": "sqrt",
-               "π": "pi"}
+# Symbols that look like an operator or a name adcli knows (× · − are read as * * -).
+_LOOKALIKES = {"÷": "/", "∕": "/", "⋅": "*", "∗": "*", "–": "-", "—": "-", "²": "^2", "³": "^3",
+               "√": "sqrt", "π": "pi"}
 
 
 def _bad_character(source, pos):
@@ -149,7 +181,9 @@ _FRIENDLY = {"NUMBER": "a number", "NAME": "a name", "LPAR": "'('", "RPAR": "')'
              "EQUAL": "'='", "_NL": "a new line", "$END": "the end of the input"}
 
 
-def _unexpected(source, e):
+def _unexpected(source, e, text):
+    """The error for an unexpected token: the message shows the user's source, the
+    analysis reads the text the parser read (the same positions, see normalize)."""
     tok = e.token
     at_end = tok.type == "$END"
     pos = len(source) if at_end else tok.start_pos
@@ -166,8 +200,8 @@ def _unexpected(source, e):
     if tok.type == "_NL":
         return ExprError("unexpected line break: the expression is incomplete", source, pos,
                          "a line break ends a statement; expected " + _describe(expected))
-    shown = printable(str(tok))
-    prev = source[:pos].rstrip()
+    shown = printable(source[tok.start_pos:tok.end_pos])
+    prev = text[:pos].rstrip()
     before = prev[-1:]
     if tok.type in operand and (before.isalnum() or before in "._)"):
         word = _last_number(prev)
@@ -181,7 +215,7 @@ def _unexpected(source, e):
         return ExprError(f"missing operator before '{shown}'", source, pos,
                          "put an operator such as * or + between the two")
     if tok.type == "RPAR" and "RPAR" not in expected:
-        if source.count("(", 0, pos) <= source.count(")", 0, pos):
+        if text.count("(", 0, pos) <= text.count(")", 0, pos):
             return ExprError("unmatched ')'", source, pos, "remove it or add the '(' it closes")
         if before == "(":
             return ExprError("empty parentheses", source, pos,
