@@ -1,7 +1,13 @@
 """Hints for the slips people make: each through the command line (conftest's `adcli`
 runner), with the exact message and exit code."""
+import io
 
 import pytest
+
+
+def _stdin(monkeypatch, text):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8")), encoding="utf-8"))
+
 
 # -- Unicode spaces and adcli's own symbols --------------------------------------------------
 
@@ -61,3 +67,91 @@ def test_other_symbols_keep_their_hints(adcli, expr, char, col, hint):
     r = adcli("eval", expr, "--at", "x=1")
     assert (r.code, r.out) == (2, "")
     assert r.err == f"adcli: error: unexpected character '{char}'\n  {expr}\n  {' ' * col}^\n{hint}\n"
+
+
+# -- the number syntax -------------------------------------------------------------------------
+
+def test_digits_of_other_scripts_are_refused_in_an_expression(adcli):
+    r = adcli("eval", "٣*x", "--at", "x=1")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: unexpected character '٣'\n"
+                     "  ٣*x\n"
+                     "  ^\n"
+                     "numbers are written with the digits 0-9: write 3 instead of '٣'\n")
+
+
+def test_fullwidth_digits_are_refused_with_a_wide_caret(adcli):
+    r = adcli("eval", "x + ３", "--at", "x=1")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: unexpected character '３'\n"
+                     "  x + ３\n"
+                     "      ^^\n"
+                     "numbers are written with the digits 0-9: write 3 instead of '３'\n")
+
+
+def test_digit_separators_are_refused_in_an_expression(adcli):
+    r = adcli("eval", "1_000_000*x", "--at", "x=1")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: '_' cannot separate digits\n"
+                     "  1_000_000*x\n"
+                     "   ^\n"
+                     "write the number as 1000000\n")
+
+
+def test_a_name_after_a_number_still_asks_for_an_operator(adcli):
+    r = adcli("eval", "2_x", "--at", "_x=1")
+    assert r.code == 2
+    assert r.err.endswith("adcli has no implicit multiplication: write 2*_x\n")
+
+
+@pytest.mark.parametrize("value,message,col,hint", [
+    ("1_000", "bad value: '_' cannot separate digits", 3, "write the number as 1000"),
+    ("٣", "bad value: unexpected character '٣'", 2,
+     "numbers are written with the digits 0-9: write 3 instead of '٣'"),
+    ("infinity", "bad value: 'infinity' is not a number in adcli's syntax", 2,
+     "infinity and not-a-number are written inf, -inf and nan"),
+    ("NaN", "bad value: 'NaN' is not a number in adcli's syntax", 2,
+     "infinity and not-a-number are written inf, -inf and nan"),
+    ("-Infinity", "bad value: '-Infinity' is not a number in adcli's syntax", 2,
+     "infinity and not-a-number are written inf, -inf and nan"),
+])
+def test_python_number_spellings_are_refused_in_a_point(adcli, value, message, col, hint):
+    r = adcli("eval", "x", "--at", f"x={value}")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == f"adcli: error: {message}\n  x={value}\n  {' ' * col}^\n{hint}\n"
+
+
+@pytest.mark.parametrize("value,want", [
+    ("3", "3"), ("-2.5e1", "-25"), ("+.5", "0.5"), ("1E2", "100"), (" 4 ", "4"), ("inf", "inf"),
+    ("-inf", "-inf"), ("nan", "nan"), ("1e400", "inf"), ("pi/4", "0.7853981633974483"), ("−1", "-1"),
+])
+def test_the_documented_number_syntax_is_read_in_a_point(adcli, value, want):
+    r = adcli("eval", "x", "--at", f"x={value}", "--format", "plain")
+    assert (r.code, r.err, r.out) == (0, "", want + "\n")
+
+
+def test_job_file_points_take_only_the_number_syntax(adcli, monkeypatch):
+    _stdin(monkeypatch, "x @ x=1_000\nx @ x=٣\nx @ x=Infinity\nx @ x=inf\nx @ x=2\n")
+    r = adcli("eval", "--format", "csv")
+    assert r.code == 1
+    assert r.out == ("line,expr,at,value,error\n"
+                     "1,x @ x=1_000,,,point: bad value: '_' cannot separate digits (write the number as 1000)\n"
+                     "2,x @ x=٣,,,point: bad value: unexpected character '٣' (numbers are written with the "
+                     "digits 0-9: write 3 instead of '٣')\n"
+                     "3,x @ x=Infinity,,,\"point: bad value: 'Infinity' is not a number in adcli's syntax "
+                     "(infinity and not-a-number are written inf, -inf and nan)\"\n"
+                     "4,x,x=inf,inf,\n"
+                     "5,x,x=2,2,\n")
+    assert r.err == ("adcli: error: 3 of 5 lines failed; the first: line 1, column 8: point error: bad value: "
+                     "'_' cannot separate digits (write the number as 1000)\n")
+
+
+def test_points_cells_refuse_separators_and_other_scripts(adcli, monkeypatch):
+    # The quoted cell sends the chunk row by row, where float() alone would take both.
+    _stdin(monkeypatch, 'x,y\n1_000,1\n٣,2\n"3",4\n')
+    r = adcli("eval", "x*y", "--points", "-", "--format", "csv")
+    assert r.code == 1
+    assert r.out == ("x,y,value,error\n"
+                     "1_000,1,,row: column x: '1_000' is not a number\n"
+                     "٣,2,,row: column x: '٣' is not a number\n"
+                     "\"3\",4,12,\n")

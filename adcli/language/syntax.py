@@ -6,6 +6,7 @@ between parses. Syntax nodes compare and hash by identity, so deep trees never
 recurse in __eq__ or __hash__ either.
 """
 import os
+import re
 import sys
 
 from ..errors import ExprError
@@ -169,6 +170,9 @@ def _bad_character(source, pos):
     hint = None
     if ch in _LOOKALIKES:
         hint = f"write {_LOOKALIKES[ch]!r} instead of {ch!r}"
+    elif ch.isdecimal():   # a digit of another script: ٣, ３, ...
+        import unicodedata
+        hint = f"numbers are written with the digits 0-9: write {unicodedata.decimal(ch)} instead of {ch!r}"
     elif ch in "[{":
         hint = "use ( ) for grouping"
     elif ch == "@":
@@ -203,6 +207,9 @@ def _unexpected(source, e, text):
     shown = printable(source[tok.start_pos:tok.end_pos])
     prev = text[:pos].rstrip()
     before = prev[-1:]
+    if tok.type == "NAME" and before.isdigit() and len(prev) == pos and _SEPARATED.match(str(tok)):
+        digits = _last_number(prev) + str(tok).replace("_", "")
+        return ExprError("'_' cannot separate digits", source, pos, f"write the number as {digits}")
     if tok.type in operand and (before.isalnum() or before in "._)"):
         word = _last_number(prev)
         if word in FUNCTIONS and tok.type != "LPAR":
@@ -224,6 +231,9 @@ def _unexpected(source, e, text):
         return ExprError("'=' can only follow a name at the start of a statement", source, pos,
                          "a let-binding looks like 'a = x + y; a * a'")
     return ExprError(f"unexpected '{shown}'", source, pos, "expected " + _describe(expected))
+
+
+_SEPARATED = re.compile(r"(_[0-9]+)+\Z")   # the '_000' of 1_000
 
 
 def _describe(expected):
