@@ -155,3 +155,21 @@ def test_points_cells_refuse_separators_and_other_scripts(adcli, monkeypatch):
                      "1_000,1,,row: column x: '1_000' is not a number\n"
                      "٣,2,,row: column x: '٣' is not a number\n"
                      "\"3\",4,12,\n")
+
+
+# -- adcli is real-valued ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("value,col", [("1+2i", 5), ("2i", 3), ("3 + 4j", 7), ("i", 2)])
+def test_a_complex_value_is_told_adcli_is_real_valued(adcli, value, col):
+    r = adcli("eval", "x", "--at", f"x={value}")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == (f"adcli: error: bad value: '{value}' is a complex number\n"
+                     f"  x={value}\n"
+                     f"  {' ' * col}^\n"
+                     "adcli is real-valued: every variable, value and derivative is a real number\n")
+
+
+def test_pi_is_not_mistaken_for_a_complex_number(adcli):
+    r = adcli("eval", "x", "--at", "x=2pi")
+    assert r.code == 2
+    assert r.err.startswith("adcli: error: bad value: missing operator before 'pi'\n")

@@ -82,9 +82,11 @@ def constant_value(text, where=None, offset=0):
     try:
         program = parse(src)
     except AdcliError as e:
+        _not_complex(src, where, shift)
         hint = "separate name=value pairs with commas, as in x=1,y=2" if "=" in src else e.hint
         raise UsageError(f"bad value: {e.message}", where, shift + (e.pos or 0), hint) from None
     if program.inputs or len(program.outputs) != 1:
+        _not_complex(src, where, shift)
         if program.inputs and program.inputs[0].lower() in ("inf", "infinity", "nan"):
             raise UsageError(f"bad value: '{src}' is not a number in adcli's syntax", where, shift,
                              "infinity and not-a-number are written inf, -inf and nan")
@@ -95,3 +97,16 @@ def constant_value(text, where=None, offset=0):
     from ..ops import scalar
     return values(program, [], scalar)[program.outputs[0]]
 
+
+def _not_complex(src, where, shift):
+    """A complex number (1+2i, 3j) gets its own message: adcli's values are real."""
+    s = src.replace(" ", "")
+    if "i" not in s and "j" not in s:
+        return
+    try:
+        complex(s.replace("i", "j"))
+    except ValueError:
+        return
+    at = min(k for k in (src.find("i"), src.find("j")) if k >= 0)
+    raise UsageError(f"bad value: '{src}' is a complex number", where, shift + at,
+                     "adcli is real-valued: every variable, value and derivative is a real number")
