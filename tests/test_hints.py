@@ -173,3 +173,27 @@ def test_pi_is_not_mistaken_for_a_complex_number(adcli):
     r = adcli("eval", "x", "--at", "x=2pi")
     assert r.code == 2
     assert r.err.startswith("adcli: error: bad value: missing operator before 'pi'\n")
+
+
+# -- functions by their names in other languages ---------------------------------------------
+
+@pytest.mark.parametrize("typed,want", [
+    ("ln", "did you mean log()? (log is the natural logarithm)"),
+    ("LN", "did you mean log()? (log is the natural logarithm)"),
+    ("arcsin", "did you mean asin()?"),
+    ("asn", "did you mean asin()?"),
+    ("arctan", "did you mean atan()?"),
+    ("power", "did you mean pow()?"),
+    ("exponential", "did you mean exp()?"),
+    ("sqr", "did you mean sqrt()?"),
+])
+def test_unknown_function_names_its_adcli_spelling(adcli, typed, want):
+    r = adcli("eval", f"{typed}(x)", "--at", "x=0.5")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == f"adcli: error: unknown function '{typed}'\n  {typed}(x)\n  ^\n{want}\n"
+
+
+def test_every_alias_names_a_function():
+    from adcli.language.lower import ALIASES
+    from adcli.ops.table import FUNCTIONS
+    assert all(want in FUNCTIONS and name not in FUNCTIONS for name, (want, _) in ALIASES.items())
