@@ -197,3 +197,47 @@ def test_every_alias_names_a_function():
     from adcli.language.lower import ALIASES
     from adcli.ops.table import FUNCTIONS
     assert all(want in FUNCTIONS and name not in FUNCTIONS for name, (want, _) in ALIASES.items())
+
+
+# -- a variable given in another case ---------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["eval", "grad", "hessian", "trace", "graph"])
+def test_a_variable_given_in_another_case_is_named(adcli, command):
+    r = adcli(command, "x*y", "--at", "X=1.5,y=2")
+    assert (r.code, r.out) == (1, "")
+    assert r.err == ("adcli: error: no value for variable x: the point gives X, and names are case-sensitive\n"
+                     "write x=1.5 instead of X=1.5\n")
+
+
+def test_plot_names_a_fixed_variable_given_in_another_case(adcli):
+    r = adcli("plot", "exp(-x^2/s)", "--at", "S=2", "--format", "csv")
+    assert (r.code, r.out) == (1, "")
+    assert r.err == ("adcli: error: no value for variable s: the point gives S, and names are case-sensitive\n"
+                     "write s=2 instead of S=2\n")
+
+
+def test_wrt_in_another_case_is_named(adcli):
+    r = adcli("grad", "x*y", "--at", "x=1,y=2", "--wrt", "X")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: cannot differentiate with respect to 'X': the expression has x, and names "
+                     "are case-sensitive\nwrite --wrt x\n")
+
+
+def test_a_direction_in_another_case_is_named(adcli):
+    r = adcli("jvp", "x*y", "--at", "x=1,y=2", "--dir", "X=1")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: the direction names 'X': the expression has x, and names are "
+                     "case-sensitive\nwrite --dir x=...\n")
+
+
+def test_taylor_wrt_in_another_case_is_named(adcli):
+    r = adcli("taylor", "exp(x)", "--at", "x=0", "--wrt", "X")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: cannot differentiate with respect to 'X': the expression has x, and names "
+                     "are case-sensitive\nwrite --wrt x\n")
+
+
+def test_a_missing_value_without_a_case_slip_is_unchanged(adcli):
+    r = adcli("grad", "x*y", "--at", "x=1")
+    assert (r.code, r.out) == (1, "")
+    assert r.err == "adcli: error: no value for variable y\ngive every variable a value, as in --at x=1,y=1\n"

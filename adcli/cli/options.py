@@ -7,6 +7,7 @@ from .. import __version__
 from ..errors import UsageError, warn
 from ..render.text import FORMATS
 
+
 class ExprCommand(click.Command):
     """Accepts an expression that starts with '-' (such as "-x^2") where click would
     read an option: any word that starts with '-' and is not one of this command's
@@ -257,9 +258,39 @@ def _stdin_has_jobs():
 
 
 def warn_unused(program, point, wrt=()):
+    case_slips(program, point, wrt)
     for name in point:
         if name not in program.inputs and name not in (wrt or ()):
             warn(f"'{name}' has a value but does not appear in the expression")
+
+
+def case_slips(program, point, named=(), skip=None):
+    """A variable without a value, or a name given by --wrt or --dir that is not in the
+    expression, that differs only in case from one that is (x in the expression, --at X=1):
+    the error says so, rather than 'no value for x' beside a warning that X is unused."""
+    from ..errors import EvalError
+    from ..numtext import number
+    given = [n for n in point if n not in program.inputs]
+    for v in program.inputs:
+        if v == skip or v in point:
+            continue
+        for n in given:
+            if n.lower() == v.lower():
+                value = number(point[n])
+                raise EvalError(f"no value for variable {v}: the point gives {n}, and names are case-sensitive",
+                                hint=f"write {v}={value} instead of {n}={value}")
+    ctx = click.get_current_context(silent=True)
+    wrt = (ctx.params.get("wrt") if ctx is not None else None) or ()
+    for w in named or ():
+        if w in program.inputs or w in point:
+            continue
+        for v in program.inputs:
+            if v.lower() == w.lower():
+                if w == wrt or w in wrt:
+                    raise UsageError(f"cannot differentiate with respect to '{w}': the expression has "
+                                     f"{v}, and names are case-sensitive", hint=f"write --wrt {v}")
+                raise UsageError(f"the direction names '{w}': the expression has {v}, and names are "
+                                 "case-sensitive", hint=f"write --dir {v}=...")
 
 
 def read_as(f):

@@ -6,8 +6,7 @@ import click
 from ..api import MAX_ORDER
 from ..errors import UsageError
 from ..language.point import parse_point
-from .options import command, dir_option, expr_argument, one_var_option, point_option, warn_unused
-
+from .options import case_slips, command, dir_option, expr_argument, one_var_option, point_option, warn_unused
 
 # Why trace, graph and plot take no batches (-f FILE, --points CSV, job lines on stdin).
 NO_BATCH = {
@@ -258,6 +257,7 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
     var = wrt if wrt else (program.inputs[0] if program.inputs else None)
     if var is None:
         raise UsageError("the expression has no variable to plot against")
+    case_slips(program, point, skip=var)
     for name in point:
         if name == var:
             raise UsageError(f"'{var}' is the plotted variable: give its range with --range, not --at")
