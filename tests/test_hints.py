@@ -241,3 +241,55 @@ def test_a_missing_value_without_a_case_slip_is_unchanged(adcli):
     r = adcli("grad", "x*y", "--at", "x=1")
     assert (r.code, r.out) == (1, "")
     assert r.err == "adcli: error: no value for variable y\ngive every variable a value, as in --at x=1,y=1\n"
+
+
+# -- the command line: a forgotten --at, '-' for standard input --------------------------------
+
+def test_a_point_without_at_is_told_to_use_at(adcli):
+    r = adcli("grad", "x^2", "x=1")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: Got unexpected extra argument (x=1)\n"
+                     "give the point with --at: adcli grad \"x^2\" --at x=1\n")
+
+
+def test_several_pairs_without_at(adcli):
+    r = adcli("eval", "x*y", "x=1", "y=2")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: Got unexpected extra arguments (x=1 y=2)\n"
+                     "give the point with --at: adcli eval \"x*y\" --at x=1,y=2\n")
+
+
+def test_a_pair_after_at_without_its_comma(adcli):
+    r = adcli("grad", "x*y", "--at", "x=1", "y=2")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: Got unexpected extra argument (y=2)\n"
+                     "give every value in one --at, pairs separated by commas: --at x=1,y=2\n")
+
+
+def test_an_unquoted_expression_is_still_told_to_quote_it(adcli):
+    r = adcli("grad", "x", "+", "y", "--at", "x=1,y=2")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: Got unexpected extra arguments (+ y)\n"
+                     "quote the expression so that the shell passes it as one argument, "
+                     "as in adcli grad \"x + y\" --at x=1,y=2\n")
+
+
+def test_functions_takes_no_arguments(adcli):
+    r = adcli("functions", "sin")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: Got unexpected extra argument (sin)\n"
+                     "adcli functions takes no arguments; try 'adcli functions --help'\n")
+
+
+def test_minus_as_expr_reads_standard_input(adcli, monkeypatch):
+    _stdin(monkeypatch, "a = x * y\nsin(a) + a\n")
+    r = adcli("grad", "-", "--at", "x=0,y=2", "--format", "plain")
+    assert (r.code, r.err, r.out) == (0, "", "value 0\nd/dx 4\nd/dy 0\n")
+
+
+def test_minus_as_expr_cannot_share_standard_input_with_points(adcli, monkeypatch):
+    _stdin(monkeypatch, "x^2")
+    r = adcli("grad", "-", "--points", "-")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: standard input holds the expression (@-), so it cannot also hold the points\n"
+                     "give the expression as @FILE, or the points or jobs in a file\n")

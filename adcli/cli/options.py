@@ -1,4 +1,5 @@
 """Options shared by commands, and the code that prints a result in any format."""
+import re
 import sys
 
 import click
@@ -38,11 +39,48 @@ class ExprCommand(click.Command):
             i += 1
         if moved:
             out = out + ["--"] + moved if "--" not in out else out + moved
-        return super().parse_args(ctx, out)
+        # Extra arguments are refused below, as click would, but with a hint that fits them.
+        allow, ctx.allow_extra_args = ctx.allow_extra_args, True
+        try:
+            rest = super().parse_args(ctx, out)
+        finally:
+            ctx.allow_extra_args = allow
+        if rest and not allow and not ctx.resilient_parsing:
+            raise ExtraArguments(ctx, rest)
+        return rest
+
+
+class ExtraArguments(click.UsageError):
+    """Arguments left over: click's message, and a hint for the usual slip that left them
+    (adcli grad "x^2" x=1 forgot --at; adcli grad x + y forgot the quotes)."""
+
+    def __init__(self, ctx, extra):
+        s = "" if len(extra) == 1 else "s"
+        super().__init__(f"Got unexpected extra argument{s} ({' '.join(extra)})", ctx)
+        self.hint = extra_hint(ctx, extra)
+
+
+_PAIR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def extra_hint(ctx, extra):
+    names = {p.name for p in ctx.command.params}
+    path = ctx.command_path
+    if "at" in names and all(_PAIR.match(a) for a in extra):
+        given = list(ctx.params.get("at") or ())
+        if given:
+            return f"give every value in one --at, pairs separated by commas: --at {','.join(given + extra)}"
+        expr = ctx.params.get("expr")
+        shown = f'"{expr}"' if expr and len(expr) <= 40 and expr.isprintable() and '"' not in expr else "..."
+        return f"give the point with --at: {path} {shown} --at {','.join(extra)}"
+    if "expr" in names:
+        return ("quote the expression so that the shell passes it as one argument, "
+                f"as in {path} \"x + y\" --at x=1,y=2")
+    return f"{path} takes no arguments; try '{path} --help'"
 
 
 EPILOG_EXIT = "Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error."
-EPILOG_EXPR = "EXPR as @FILE or @- is read from FILE (UTF-8) or from standard input."
+EPILOG_EXPR = "EXPR as @FILE is read from FILE (UTF-8); as - or @-, from standard input."
 
 
 def command(name, **kw):
@@ -58,13 +96,15 @@ def command(name, **kw):
 
 
 class ExprText(click.ParamType):
-    """EXPR as typed, or read from a file (@FILE) or standard input (@-). No expression
-    starts with '@', so the two cannot be confused; a long program cannot pass through
-    argv (the kernel refuses arguments above about 128 KB) and a multi-line one is
-    awkward to quote."""
+    """EXPR as typed, or read from a file (@FILE) or standard input (@-, or - as other
+    commands take it). No expression starts with '@' or is a lone '-', so these cannot be
+    confused; a long program cannot pass through argv (the kernel refuses arguments above
+    about 128 KB) and a multi-line one is awkward to quote."""
     name = "expr"
 
     def convert(self, value, param, ctx):
+        if value == "-":
+            return read_expr("-", ctx)
         if not isinstance(value, str) or not value.startswith("@"):
             return value
         return read_expr(value[1:], ctx)
