@@ -293,3 +293,36 @@ def test_minus_as_expr_cannot_share_standard_input_with_points(adcli, monkeypatc
     assert (r.code, r.out) == (2, "")
     assert r.err == ("adcli: error: standard input holds the expression (@-), so it cannot also hold the points\n"
                      "give the expression as @FILE, or the points or jobs in a file\n")
+
+
+# -- one name for one thing: --format, --precision ---------------------------------------------
+
+@pytest.mark.parametrize("command,argv", [
+    ("eval", ["x", "--at", "x=1"]), ("grad", ["x", "--at", "x=1"]), ("trace", ["x", "--at", "x=1"]),
+    ("graph", ["x*y"]), ("parse", ["x"]), ("plot", ["x", "--width", "30", "--height", "8"]),
+    ("functions", []),
+])
+def test_text_is_the_default_format_of_every_command_and_table_an_alias(adcli, command, argv):
+    default = adcli(command, *argv)
+    assert default.code == 0
+    for name in ("text", "table"):
+        assert adcli(command, *argv, "--format", name) == default
+    assert "[default: text]" in adcli(command, "--help").out
+
+
+def test_graph_keeps_ascii_as_an_alias_of_text(adcli):
+    assert adcli("graph", "x*y", "--format", "ascii") == adcli("graph", "x*y", "--format", "text")
+
+
+def test_aliases_are_not_listed(adcli):
+    r = adcli("graph", "x*y", "--format", "svg")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: Invalid value for '--format': 'svg' is not one of 'text', 'dot', 'mermaid', "
+                     "'json'.\ntry 'adcli graph --help'\n")
+
+
+def test_trace_takes_precision_or_decimals_not_both(adcli):
+    r = adcli("trace", "x", "--at", "x=1", "--precision", "3", "--decimals", "2")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: give either --precision (significant digits) or --decimals "
+                     "(places after the point), not both\n")

@@ -154,12 +154,34 @@ def at_option(f):
                         "as pi/4). In a batch: values for the variables a line or row does not give.")(f)
 
 
+class FormatChoice(click.Choice):
+    """--format's choices, the same names in every command: `text` is the default output
+    for reading (a table, a drawing, a listing). Old names still work as aliases, neither
+    listed nor completed: `table` (every command), `ascii` (graph). `internal` maps a
+    choice to the name the command's code uses (the renderers call text `table`)."""
+
+    def __init__(self, choices, aliases=None, internal=None):
+        super().__init__(choices)
+        self.aliases = {"table": "text", **(aliases or {})}
+        self.internal = internal or {}
+
+    def convert(self, value, param, ctx):
+        value = super().convert(self.aliases.get(value, value), param, ctx)
+        return self.internal.get(value, value)
+
+
+def format_option(choices, help, aliases=None, internal=None):
+    return click.option("--format", "fmt", type=FormatChoice(choices, aliases, internal), default=choices[0],
+                        show_default=True, help=help)
+
+
 def format_options(f):
     f = click.option("--precision", type=click.IntRange(1, 17), default=None, metavar="N",
-                     help="Significant digits in table and plain output (default: all that "
+                     help="Significant digits in text and plain output (default: all that "
                           "round-trip). Never applied to JSON or CSV.")(f)
-    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                     help="Output format. json and csv are for programs; plain is one value a line.")(f)
+    choices = ["text" if name == "table" else name for name in FORMATS]
+    f = format_option(choices, "Output format. text is a table for reading; json and csv are for programs; "
+                               "plain is one value a line.", internal={"text": "table"})(f)
     return f
 
 
