@@ -1,8 +1,12 @@
 """Hints for the slips people make: each through the command line (conftest's `adcli`
 runner), with the exact message and exit code."""
 import io
+import os
+import subprocess
+import sys
 
 import pytest
+from conftest import ROOT
 
 
 def _stdin(monkeypatch, text):
@@ -326,3 +330,30 @@ def test_trace_takes_precision_or_decimals_not_both(adcli):
     assert (r.code, r.out) == (2, "")
     assert r.err == ("adcli: error: give either --precision (significant digits) or --decimals "
                      "(places after the point), not both\n")
+
+
+# -- shell completion (click's), as the README documents it -----------------------------------
+
+def _complete(env):
+    p = subprocess.run([sys.executable, "-m", "adcli"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "PYTHONPATH": ROOT, **env})
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_bash_completion_script_is_produced():
+    code, out, err = _complete({"_ADCLI_COMPLETE": "bash_source"})
+    assert (code, err) == (0, "")
+    assert "_adcli_completion()" in out and "complete -o nosort -F _adcli_completion adcli" in out
+
+
+def test_completing_a_command_name_offers_it():
+    code, out, err = _complete({"_ADCLI_COMPLETE": "bash_complete", "COMP_WORDS": "adcli gr", "COMP_CWORD": "1"})
+    assert (code, err) == (0, "")
+    assert out.split() == ["plain,grad", "plain,graph"]
+
+
+def test_completing_format_offers_the_one_name_for_each_format():
+    code, out, _ = _complete({"_ADCLI_COMPLETE": "bash_complete", "COMP_WORDS": "adcli grad --format ",
+                              "COMP_CWORD": "3"})
+    assert code == 0
+    assert out.split() == ["plain,text", "plain,json", "plain,csv", "plain,plain"]
