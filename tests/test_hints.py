@@ -2,6 +2,7 @@
 runner), with the exact message and exit code."""
 import io
 import os
+import pickle
 import subprocess
 import sys
 
@@ -357,3 +358,81 @@ def test_completing_format_offers_the_one_name_for_each_format():
                               "COMP_CWORD": "3"})
     assert code == 0
     assert out.split() == ["plain,text", "plain,json", "plain,csv", "plain,plain"]
+
+
+# -- the parser cache: a pickle, so only a private one is loaded ------------------------------
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    """A cache home of its own, and a parser built again from the grammar."""
+    from adcli.language import syntax
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(syntax, "_parser", None)
+    return tmp_path / "adcli"
+
+
+def _cache_path(folder):
+    import lark
+
+    from adcli.language import syntax
+    with open(syntax.grammar_path(), encoding="utf-8") as f:
+        return syntax._cache_file(lark.__version__, f.read()), folder
+
+
+needs_owners = pytest.mark.skipif(not hasattr(os, "getuid"), reason="file owners and modes as on POSIX")
+
+
+@needs_owners
+def test_cache_folder_is_created_private(adcli, fresh_cache):
+    r = adcli("eval", "x", "--at", "x=1", "--format", "plain")
+    assert (r.code, r.out) == (0, "1\n")
+    assert oct(fresh_cache.stat().st_mode & 0o777) == "0o700"
+    assert [p.name.startswith("parser-") for p in fresh_cache.iterdir()] == [True]
+
+
+class _Marker:
+    """A pickle that creates a file when it is loaded: a stand-in for a hostile cache."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (os.mkdir, (str(self.path),))
+
+
+@needs_owners
+@pytest.mark.parametrize("where", ["file", "folder"])
+def test_a_cache_others_can_write_is_not_loaded(adcli, fresh_cache, tmp_path, where):
+    fresh_cache.mkdir(mode=0o700)
+    path, _ = _cache_path(fresh_cache)
+    marker = tmp_path / "loaded"
+    with open(path, "wb") as f:
+        f.write(b"0\n" + pickle.dumps(_Marker(marker)))
+    target = path if where == "file" else fresh_cache
+    os.chmod(target, 0o666 if where == "file" else 0o777)
+    r = adcli("eval", "2*x", "--at", "x=3", "--format", "plain")
+    assert (r.code, r.err, r.out) == (0, "", "6\n")
+    assert not marker.exists()
+
+
+@needs_owners
+def test_a_private_cache_is_used(adcli, fresh_cache, tmp_path):
+    # The same hostile file, but private: it is loaded (which is why the checks above matter).
+    fresh_cache.mkdir(mode=0o700)
+    path, _ = _cache_path(fresh_cache)
+    marker = tmp_path / "loaded"
+    with open(path, "wb") as f:
+        f.write(b"0\n" + pickle.dumps(_Marker(marker)))
+    os.chmod(path, 0o600)
+    adcli("eval", "2*x", "--at", "x=3", "--format", "plain")
+    assert marker.exists()
+
+
+@needs_owners
+def test_a_cache_file_that_is_a_symlink_is_not_used(fresh_cache, tmp_path):
+    fresh_cache.mkdir(mode=0o700)
+    path, _ = _cache_path(fresh_cache)
+    other = tmp_path / "elsewhere"
+    other.write_bytes(b"")
+    os.symlink(other, path)
+    assert _cache_path(fresh_cache)[0] is False

@@ -39,17 +39,34 @@ def grammar_path():
 
 
 def _cache_file(lark_version, text):
+    """The path of the parser cache, or False for no cache. Lark's cache is a pickle, and
+    loading a pickle runs code: the folder is created private (0700), never the shared
+    temp dir, and a folder or file that someone else owns or could write is not used."""
     import hashlib
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "adcli")
+    py = f"{sys.version_info[0]}{sys.version_info[1]}"
+    path = os.path.join(folder, f"parser-{digest}-lark{lark_version}-py{py}.cache")
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
+        if not _private(os.stat(folder)):
+            return False
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            return path    # Lark writes it, inside the private folder
     except OSError:
         return False
-    # A private folder, never the shared temp dir: Lark's cache is a pickle.
-    py = f"{sys.version_info[0]}{sys.version_info[1]}"
-    return os.path.join(folder, f"parser-{digest}-lark{lark_version}-py{py}.cache")
+    import stat
+    return path if stat.S_ISREG(info.st_mode) and _private(info) else False
+
+
+def _private(info):
+    """Owned by this user and writable by no one else (where there are owners)."""
+    if not hasattr(os, "getuid"):
+        return True
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 _parser = None
