@@ -360,6 +360,20 @@ def test_completing_format_offers_the_one_name_for_each_format():
     assert out.split() == ["plain,text", "plain,json", "plain,csv", "plain,plain"]
 
 
+@pytest.mark.parametrize("expr", ["-", "@-"])
+def test_completing_after_a_stdin_expr_does_not_read_standard_input(expr):
+    # Completion runs with the terminal as standard input: reading it would hang the shell.
+    r, w = os.pipe()
+    try:
+        p = subprocess.run([sys.executable, "-m", "adcli"], cwd=ROOT, stdin=r, capture_output=True, text=True,
+                           timeout=60, env={**os.environ, "PYTHONPATH": ROOT, "_ADCLI_COMPLETE": "bash_complete",
+                                            "COMP_WORDS": f"adcli grad {expr} --fo", "COMP_CWORD": "3"})
+    finally:
+        os.close(r)
+        os.close(w)
+    assert (p.returncode, p.stdout.split()) == (0, ["plain,--format"])
+
+
 # -- the parser cache: a pickle, so only a private one is loaded ------------------------------
 
 @pytest.fixture

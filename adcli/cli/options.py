@@ -103,6 +103,8 @@ class ExprText(click.ParamType):
     name = "expr"
 
     def convert(self, value, param, ctx):
+        if ctx is not None and ctx.resilient_parsing:
+            return value   # shell completion: read nothing (standard input is the terminal)
         if value == "-":
             return read_expr("-", ctx)
         if not isinstance(value, str) or not value.startswith("@"):
