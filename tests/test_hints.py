@@ -61,6 +61,15 @@ def test_caret_after_a_zero_width_space(adcli):
                      "adcli has no implicit multiplication: write 2*y\n")
 
 
+def test_an_invisible_character_inside_a_name_is_named(adcli):
+    r = adcli("eval", "si\u200bn(x)", "--at", "x=1")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: missing operator before 'n'\n"
+                     "  si\\u200bn(x)\n"
+                     "          ^\n"
+                     "an invisible character (\\u200b) stands before it: delete it\n")
+
+
 @pytest.mark.parametrize("expr,char,col,hint", [
     ("x ÷ 2", "÷", 2, "write '/' instead of '÷'"),
     ("x²", "²", 1, "write '^2' instead of '²'"),

@@ -137,6 +137,7 @@ def _get_parser():
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
           "\u202f\u205f\u3000\u200b\u2060\ufeff"
 _READ_AS = {**{ord(c): " " for c in _SPACES}, ord("×"): "*", ord("·"): "*", ord("−"): "-"}
+_INVISIBLE = "\u200b\u2060\ufeff"
 
 
 def normalize(text):
@@ -228,6 +229,10 @@ def _unexpected(source, e, text):
         digits = _last_number(prev) + str(tok).replace("_", "")
         return ExprError("'_' cannot separate digits", source, pos, f"write the number as {digits}")
     if tok.type in operand and (before.isalnum() or before in "._)"):
+        gap = source[len(prev):pos]
+        if gap and all(c in _INVISIBLE for c in gap):   # si\u200bn(x): nothing to see between them
+            return ExprError(f"missing operator before '{shown}'", source, pos,
+                             f"an invisible character ({printable(gap)}) stands before it: delete it")
         word = _last_number(prev)
         if word in FUNCTIONS and tok.type != "LPAR":
             return ExprError(f"missing parentheses after '{word}'", source, pos,
