@@ -345,12 +345,13 @@ def case_slips(program, point, named=(), skip=None):
                                 hint=f"write {v}={value} instead of {n}={value}")
     ctx = click.get_current_context(silent=True)
     wrt = (ctx.params.get("wrt") if ctx is not None else None) or ()
+    wrt = [wrt] if isinstance(wrt, str) else wrt     # taylor's one variable, or grad's list
     for w in named or ():
         if w in program.inputs or w in point:
             continue
         for v in program.inputs:
             if v.lower() == w.lower():
-                if w == wrt or w in wrt:
+                if w in wrt:
                     raise UsageError(f"cannot differentiate with respect to '{w}': the expression has "
                                      f"{v}, and names are case-sensitive", hint=f"write --wrt {v}")
                 raise UsageError(f"the direction names '{w}': the expression has {v}, and names are "
