@@ -200,8 +200,8 @@ def test_help_of_every_expr_command_documents_at_file_once(adcli):
     from adcli.cli import COMMANDS
     for name in COMMANDS:
         out = adcli(name, "--help").out
-        note = "EXPR as @FILE or @- is read from FILE (UTF-8) or from standard input.\n"
-        assert out.count(note) == (name != "functions"), name
+        epilog = "EXPR as @FILE is read from FILE (UTF-8); as - or @-, from standard input.\n"
+        assert out.count(epilog) == (name != "functions"), name
 
 
 @pytest.mark.parametrize("arg,message", [

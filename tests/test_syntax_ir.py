@@ -219,7 +219,7 @@ def error_of(src):
     ("pi = 3; pi", 0, "cannot bind 'pi'", None),
     ("x; y", 0, "only the last statement may be an expression", None),
     ("a = x; a(2)", 7, "'a' is a variable, not a function", None),
-    ("x × y", 2, "unexpected character '×'", "write '*' instead of '×'"),
+    ("x ÷ y", 2, "unexpected character '÷'", "write '/' instead of '÷'"),
     ("x @ y", 2, "unexpected character '@'", "--at"),
     ("x + [y]", 4, "unexpected character '['", "use ( ) for grouping"),
     ("3 = x", 2, "'=' can only follow a name", None),

@@ -10,6 +10,7 @@ failed.
 import re
 
 from ..errors import AdcliError, UsageError
+from ..language.point import read_number
 from .records import Failure, judge, nonfinite, split
 
 VECTOR_MIN = 8        # groups smaller than this take the one-point path
@@ -17,8 +18,9 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def read_point(text):
-    """POINT text to {name: float}: a quick path for plain numbers, adcli.points for
-    the rest (constant expressions, and the error messages)."""
+    """POINT text to {name: float}: a quick path for plain numbers (adcli's number
+    syntax, not all that float() reads), parse_point for the rest (constant expressions,
+    and the error messages)."""
     point = {}
     try:
         for piece in text.split(","):
@@ -26,7 +28,7 @@ def read_point(text):
             name = name.strip()
             if not eq or name in point or not _NAME.match(name):
                 raise ValueError
-            point[name] = float(value)
+            point[name] = read_number(value)
         return point
     except ValueError:
         from ..language.point import parse_point

@@ -92,7 +92,7 @@ def parse_chunk(header, first, block):
             for v in header.variables:
                 cell = cells[header.index[v]]
                 try:
-                    got.append(float(cell))
+                    got.append(float(cell if cell.isascii() and "_" not in cell else "-"))  # as numpy: no 1_000, ٣
                 except ValueError:
                     what = "empty" if not cell.strip() else f"'{printable(cell.strip())}' is not a number"
                     raise UsageError(f"column {v}: {what}") from None

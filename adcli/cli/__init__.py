@@ -169,10 +169,7 @@ def _main(argv):
     except click.UsageError as e:
         # In adcli's own style: one line saying what is wrong, then where to read more.
         where = e.ctx.command_path if e.ctx is not None else "adcli"
-        hint = f"try '{where} --help'"
-        if e.format_message().startswith("Got unexpected extra argument"):
-            hint = ("quote the expression so that the shell passes it as one argument, "
-                    f"as in {where} \"x + y\" --at x=1,y=2")
+        hint = getattr(e, "hint", None) or f"try '{where} --help'"   # ExtraArguments has its own
         error(f"{e.format_message()}\n{hint}")
         return e.exit_code or ExitCode.USAGE
     except click.ClickException as e:

@@ -12,6 +12,7 @@ from .options import (
     emit,
     explain_option,
     expr_argument,
+    format_option,
     format_options,
     mode_option,
     read_as,
@@ -92,8 +93,7 @@ def grad_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, expl
 
 
 @command("functions")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "plain"]), default="table",
-              show_default=True, help="Output format.")
+@format_option(["text", "json", "plain"], "Output format.")
 def functions_cmd(fmt):
     """List the functions and operators, their domains and the conventions at points
     where a derivative does not exist.

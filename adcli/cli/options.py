@@ -1,4 +1,5 @@
 """Options shared by commands, and the code that prints a result in any format."""
+import re
 import sys
 
 import click
@@ -6,6 +7,7 @@ import click
 from .. import __version__
 from ..errors import UsageError, warn
 from ..render.text import FORMATS
+
 
 class ExprCommand(click.Command):
     """Accepts an expression that starts with '-' (such as "-x^2") where click would
@@ -37,11 +39,48 @@ class ExprCommand(click.Command):
             i += 1
         if moved:
             out = out + ["--"] + moved if "--" not in out else out + moved
-        return super().parse_args(ctx, out)
+        # Extra arguments are refused below, as click would, but with a hint that fits them.
+        allow, ctx.allow_extra_args = ctx.allow_extra_args, True
+        try:
+            rest = super().parse_args(ctx, out)
+        finally:
+            ctx.allow_extra_args = allow
+        if rest and not allow and not ctx.resilient_parsing:
+            raise ExtraArguments(ctx, rest)
+        return rest
+
+
+class ExtraArguments(click.UsageError):
+    """Arguments left over: click's message, and a hint for the usual slip that left them
+    (adcli grad "x^2" x=1 forgot --at; adcli grad x + y forgot the quotes)."""
+
+    def __init__(self, ctx, extra):
+        s = "" if len(extra) == 1 else "s"
+        super().__init__(f"Got unexpected extra argument{s} ({' '.join(extra)})", ctx)
+        self.hint = extra_hint(ctx, extra)
+
+
+_PAIR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def extra_hint(ctx, extra):
+    names = {p.name for p in ctx.command.params}
+    path = ctx.command_path
+    if "at" in names and all(_PAIR.match(a) for a in extra):
+        given = list(ctx.params.get("at") or ())
+        if given:
+            return f"give every value in one --at, pairs separated by commas: --at {','.join(given + extra)}"
+        expr = ctx.params.get("expr")
+        shown = f'"{expr}"' if expr and len(expr) <= 40 and expr.isprintable() and '"' not in expr else "..."
+        return f"give the point with --at: {path} {shown} --at {','.join(extra)}"
+    if "expr" in names:
+        return ("quote the expression so that the shell passes it as one argument, "
+                f"as in {path} \"x + y\" --at x=1,y=2")
+    return f"{path} takes no arguments; try '{path} --help'"
 
 
 EPILOG_EXIT = "Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error."
-EPILOG_EXPR = "EXPR as @FILE or @- is read from FILE (UTF-8) or from standard input."
+EPILOG_EXPR = "EXPR as @FILE is read from FILE (UTF-8); as - or @-, from standard input."
 
 
 def command(name, **kw):
@@ -57,13 +96,17 @@ def command(name, **kw):
 
 
 class ExprText(click.ParamType):
-    """EXPR as typed, or read from a file (@FILE) or standard input (@-). No expression
-    starts with '@', so the two cannot be confused; a long program cannot pass through
-    argv (the kernel refuses arguments above about 128 KB) and a multi-line one is
-    awkward to quote."""
+    """EXPR as typed, or read from a file (@FILE) or standard input (@-, or - as other
+    commands take it). No expression starts with '@' or is a lone '-', so these cannot be
+    confused; a long program cannot pass through argv (the kernel refuses arguments above
+    about 128 KB) and a multi-line one is awkward to quote."""
     name = "expr"
 
     def convert(self, value, param, ctx):
+        if ctx is not None and ctx.resilient_parsing:
+            return value   # shell completion: read nothing (standard input is the terminal)
+        if value == "-":
+            return read_expr("-", ctx)
         if not isinstance(value, str) or not value.startswith("@"):
             return value
         return read_expr(value[1:], ctx)
@@ -113,12 +156,34 @@ def at_option(f):
                         "as pi/4). In a batch: values for the variables a line or row does not give.")(f)
 
 
+class FormatChoice(click.Choice):
+    """--format's choices, the same names in every command: `text` is the default output
+    for reading (a table, a drawing, a listing). Old names still work as aliases, neither
+    listed nor completed: `table` (every command), `ascii` (graph). `internal` maps a
+    choice to the name the command's code uses (the renderers call text `table`)."""
+
+    def __init__(self, choices, aliases=None, internal=None):
+        super().__init__(choices)
+        self.aliases = {"table": "text", **(aliases or {})}
+        self.internal = internal or {}
+
+    def convert(self, value, param, ctx):
+        value = super().convert(self.aliases.get(value, value), param, ctx)
+        return self.internal.get(value, value)
+
+
+def format_option(choices, help, aliases=None, internal=None):
+    return click.option("--format", "fmt", type=FormatChoice(choices, aliases, internal), default=choices[0],
+                        show_default=True, help=help)
+
+
 def format_options(f):
     f = click.option("--precision", type=click.IntRange(1, 17), default=None, metavar="N",
-                     help="Significant digits in table and plain output (default: all that "
+                     help="Significant digits in text and plain output (default: all that "
                           "round-trip). Never applied to JSON or CSV.")(f)
-    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                     help="Output format. json and csv are for programs; plain is one value a line.")(f)
+    choices = ["text" if name == "table" else name for name in FORMATS]
+    f = format_option(choices, "Output format. text is a table for reading; json and csv are for programs; "
+                               "plain is one value a line.", internal={"text": "table"})(f)
     return f
 
 
@@ -257,9 +322,40 @@ def _stdin_has_jobs():
 
 
 def warn_unused(program, point, wrt=()):
+    case_slips(program, point, wrt)
     for name in point:
         if name not in program.inputs and name not in (wrt or ()):
             warn(f"'{name}' has a value but does not appear in the expression")
+
+
+def case_slips(program, point, named=(), skip=None):
+    """A variable without a value, or a name given by --wrt or --dir that is not in the
+    expression, that differs only in case from one that is (x in the expression, --at X=1):
+    the error says so, rather than 'no value for x' beside a warning that X is unused."""
+    from ..errors import EvalError
+    from ..numtext import number
+    given = [n for n in point if n not in program.inputs]
+    for v in program.inputs:
+        if v == skip or v in point:
+            continue
+        for n in given:
+            if n.lower() == v.lower():
+                value = number(point[n])
+                raise EvalError(f"no value for variable {v}: the point gives {n}, and names are case-sensitive",
+                                hint=f"write {v}={value} instead of {n}={value}")
+    ctx = click.get_current_context(silent=True)
+    wrt = (ctx.params.get("wrt") if ctx is not None else None) or ()
+    wrt = [wrt] if isinstance(wrt, str) else wrt     # taylor's one variable, or grad's list
+    for w in named or ():
+        if w in program.inputs or w in point:
+            continue
+        for v in program.inputs:
+            if v.lower() == w.lower():
+                if w in wrt:
+                    raise UsageError(f"cannot differentiate with respect to '{w}': the expression has "
+                                     f"{v}, and names are case-sensitive", hint=f"write --wrt {v}")
+                raise UsageError(f"the direction names '{w}': the expression has {v}, and names are "
+                                 "case-sensitive", hint=f"write --dir {v}=...")
 
 
 def read_as(f):

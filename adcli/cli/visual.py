@@ -6,8 +6,16 @@ import click
 from ..api import MAX_ORDER
 from ..errors import UsageError
 from ..language.point import parse_point
-from .options import command, dir_option, expr_argument, one_var_option, point_option, warn_unused
-
+from .options import (
+    case_slips,
+    command,
+    dir_option,
+    expr_argument,
+    format_option,
+    one_var_option,
+    point_option,
+    warn_unused,
+)
 
 # Why trace, graph and plot take no batches (-f FILE, --points CSV, job lines on stdin).
 NO_BATCH = {
@@ -68,8 +76,8 @@ AT_ONE = "repeatable; values may be constant expressions such as pi/4"
 
 def precision_options(f):
     f = click.option("--decimals", type=click.IntRange(0, 17), default=None, metavar="N",
-                     help="Round printed values to N decimal places, as textbooks do "
-                          "(--decimals 3 gives 0.693). Never applied to JSON or CSV.")(f)
+                     help="Instead of --precision: round printed values to N places after the point, "
+                          "as textbooks do (--decimals 3 gives 0.693). Never applied to JSON or CSV.")(f)
     f = click.option("--precision", type=click.IntRange(1, 17), default=None, metavar="N",
                      help="Significant digits in the table (default: all that round-trip).")(f)
     return f
@@ -83,9 +91,8 @@ def precision_options(f):
                    "then the adjoint trace in the order the reverse sweep runs it.")
 @one_var_option("Forward mode: seed the tangent of VAR with 1 (default: the first variable).")
 @dir_option("Forward mode: the seed direction, as x=1,y=0.5 (variables left out are 0).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True, help="table for reading; json (the whole trace, with the adjoint "
-                                      "steps) and csv (one line per variable) for programs.")
+@format_option(["text", "json", "csv"], "text, a table, for reading; json (the whole trace, with the adjoint "
+                                         "steps) and csv (one line per variable) for programs.")
 @precision_options
 @ascii_option("v_-1, vdot, vbar")
 @no_batch("trace")
@@ -107,6 +114,9 @@ def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
     not one record per line); run it once per point.
     """
     from ..api import trace
+    if precision is not None and decimals is not None:
+        raise UsageError("give either --precision (significant digits) or --decimals (places after the point), "
+                         "not both")
     program = _program(expr, command="trace")
     point = parse_point(at)
     warn_unused(program, point)
@@ -135,8 +145,7 @@ def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
 
 @command("parse")
 @expr_argument
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@format_option(["text", "json"], "Output format.")
 def parse_cmd(expr, fmt):
     """Show how adcli reads EXPR: fully parenthesized, then the IR (a flat list of
     operations, common subexpressions merged, constants inline).
@@ -168,13 +177,13 @@ def parse_cmd(expr, fmt):
 @expr_argument
 @point_option(f"The point, as x=3,y=2 ({AT_ONE}): label every node with its value and "
               "adjoint.")
-@click.option("--format", "fmt", type=click.Choice(["ascii", "dot", "mermaid", "json"]), default="ascii",
-              show_default=True, help="ascii: drawn in the terminal (box-drawing lines, or pure ASCII "
-                                      "with --ascii); dot for Graphviz; mermaid; json (nodes and edges).")
-@click.option("--max-nodes", type=click.IntRange(1), default=60, show_default=True,
+@format_option(["text", "dot", "mermaid", "json"],
+               "text: drawn in the terminal (box-drawing lines, or pure ASCII with --ascii); dot for "
+               "Graphviz; mermaid; json (nodes and edges).", aliases={"ascii": "text"})
+@click.option("--max-nodes", type=click.IntRange(1), default=60, show_default=True, metavar="N",
               help="Draw at most this many nodes; a larger graph is listed, up to this many.")
 @click.option("--listing", is_flag=True, help="A numbered listing instead of a drawing.")
-@click.option("--width", type=click.IntRange(20), default=None,
+@click.option("--width", type=click.IntRange(20), default=None, metavar="N",
               help="Columns available for the drawing (default: the terminal's).")
 @click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True, metavar="N",
               help="Significant digits of values and adjoints in labels.")
@@ -224,15 +233,15 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
               help="The x range; ends may be constant expressions (-pi:pi).")
 @point_option(f"Values of the other variables, as s=2 ({AT_ONE}); the plotted one takes "
               "its values from --range.")
-@click.option("--order", type=click.IntRange(0, MAX_ORDER), default=1, show_default=True,
+@click.option("--order", type=click.IntRange(0, MAX_ORDER), default=1, show_default=True, metavar="N",
               help="Plot f and its derivatives up to this order (0: f alone). A drawing tells "
                    f"5 curves apart, so up to 4; csv and json give up to {MAX_ORDER}.")
-@click.option("--width", type=click.IntRange(20), default=None, help="Columns (default: the terminal's).")
-@click.option("--height", type=click.IntRange(8), default=None, help="Lines (default: the terminal's).")
+@click.option("--width", type=click.IntRange(20), default=None, metavar="N",
+              help="Columns (default: the terminal's).")
+@click.option("--height", type=click.IntRange(8), default=None, metavar="N", help="Lines (default: the terminal's).")
 @click.option("--ylim", metavar="LOW:HIGH", help="The y range (default: fitted to the curves).")
-@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text",
-              show_default=True, help="text draws the plot; csv and json give the samples.")
-@click.option("--samples", type=click.IntRange(2, 100_000), default=None,
+@format_option(["text", "csv", "json"], "text draws the plot; csv and json give the samples.")
+@click.option("--samples", type=click.IntRange(2, 100_000), default=None, metavar="N",
               help="Sample points (default: two per column, or 201 for csv/json).")
 @ascii_option("curves drawn with * o + x #, axes with - | +")
 @no_batch("plot")
@@ -258,6 +267,7 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
     var = wrt if wrt else (program.inputs[0] if program.inputs else None)
     if var is None:
         raise UsageError("the expression has no variable to plot against")
+    case_slips(program, point, skip=var)
     for name in point:
         if name == var:
             raise UsageError(f"'{var}' is the plotted variable: give its range with --range, not --at")

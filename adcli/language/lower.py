@@ -102,10 +102,26 @@ def _unknown_function(name, source, pos, env, used_inputs):
     if name in env or name in used_inputs:
         return ExprError(f"'{name}' is a variable, not a function", source, pos,
                          f"write {name}*(...) to multiply", kind="name")
-    # Most similar first; on a tie the longer shared prefix wins: 'cosine' -> cos, not sin.
     low = name.lower()
+    if low in ALIASES:
+        want, note = ALIASES[low]
+        return ExprError(f"unknown function '{name}'", source, pos,
+                         f"did you mean {want}()?" + (f" ({note})" if note else ""), kind="name")
+    # Most similar first; on a tie the longer shared prefix wins: 'cosine' -> cos, not sin.
     scored = [(difflib.SequenceMatcher(None, low, f).ratio(), len(os.path.commonprefix([low, f])), f)
               for f in FUNCTIONS]
     best = max(scored)
     hint = f"did you mean {best[2]}()?" if best[0] >= 0.6 else "run 'adcli functions' for the list"
     return ExprError(f"unknown function '{name}'", source, pos, hint, kind="name")
+
+
+# Other names of adcli's functions, from other languages and textbooks: name -> (adcli's
+# name, a note or None). Looked up before the similarity search, which misses some of them
+# (ln is not like log, nor exponential like exp). Small and obvious on purpose.
+ALIASES = {
+    "ln": ("log", "log is the natural logarithm"),
+    "arcsin": ("asin", None), "arccos": ("acos", None), "arctan": ("atan", None), "asn": ("asin", None),
+    "arcsinh": ("asinh", None), "arccosh": ("acosh", None), "arctanh": ("atanh", None),
+    "power": ("pow", None), "exponential": ("exp", None), "sgn": ("sign", None),
+    "logistic": ("sigmoid", None),
+}

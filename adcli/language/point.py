@@ -5,6 +5,18 @@ from ..errors import UsageError
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
+# A number given as a value (--at, job files): the expression's number syntax with a sign,
+# or inf, -inf and nan as adcli writes them. Only this: float() alone would also take
+# 1_000, infinity, NaN and digits of other scripts (٣).
+_NUMBER = re.compile(r"[ \t]*(?:[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf)|nan)[ \t]*\Z")
+
+
+def read_number(text):
+    """The float of a number written in adcli's syntax; ValueError for anything else."""
+    if _NUMBER.match(text):
+        return float(text)
+    raise ValueError(f"not a number in adcli's syntax: {text!r}")
+
 
 def split_top(text, sep=","):
     """(offset, piece) for each piece of text between separators outside parentheses."""
@@ -33,9 +45,13 @@ def parse_point(texts, point=None):
     """{name: float} from one or more POINT strings (the repeated --at options)."""
     point = {} if point is None else point
     for text in texts:
-        for offset, piece in split_top(text):
+        read = text
+        if not text.isascii():   # Unicode spaces are spaces; positions stay the user's
+            from .syntax import normalize
+            read = normalize(text)
+        for offset, piece in split_top(read):
             if not piece.strip():
-                if piece or len(text.strip()) == 0:
+                if piece or len(read.strip()) == 0:
                     raise UsageError("empty point: give values as name=value, as in x=3,y=2",
                                      text, offset)
                 continue
@@ -56,24 +72,41 @@ def parse_point(texts, point=None):
 
 def constant_value(text, where=None, offset=0):
     """A number, or an expression without variables such as pi/4 or -2^0.5."""
-    try:
+    if _NUMBER.match(text):
         return float(text)
-    except ValueError:
-        pass
-    from . import parse
     from ..errors import AdcliError
+    from . import parse
     src = text.strip()
     shift = offset + len(text) - len(text.lstrip())
+    where = where if where is not None else text
     try:
         program = parse(src)
     except AdcliError as e:
+        _not_complex(src, where, shift)
         hint = "separate name=value pairs with commas, as in x=1,y=2" if "=" in src else e.hint
-        raise UsageError(f"bad value: {e.message}", where if where is not None else text,
-                         shift + (e.pos or 0), hint) from None
+        raise UsageError(f"bad value: {e.message}", where, shift + (e.pos or 0), hint) from None
     if program.inputs or len(program.outputs) != 1:
+        _not_complex(src, where, shift)
+        if program.inputs and program.inputs[0].lower() in ("inf", "infinity", "nan"):
+            raise UsageError(f"bad value: '{src}' is not a number in adcli's syntax", where, shift,
+                             "infinity and not-a-number are written inf, -inf and nan")
         what = f"variable '{program.inputs[0]}'" if program.inputs else "several values"
         raise UsageError(f"a value must be a number or a constant expression, not one with {what}",
-                         where if where is not None else text, shift)
-    from ..ops import scalar
+                         where, shift)
     from ..engine.sweep import values
+    from ..ops import scalar
     return values(program, [], scalar)[program.outputs[0]]
+
+
+def _not_complex(src, where, shift):
+    """A complex number (1+2i, 3j) gets its own message: adcli's values are real."""
+    s = src.replace(" ", "")
+    if "i" not in s and "j" not in s:
+        return
+    try:
+        complex(s.replace("i", "j"))
+    except ValueError:
+        return
+    at = min(k for k in (src.find("i"), src.find("j")) if k >= 0)
+    raise UsageError(f"bad value: '{src}' is a complex number", where, shift + at,
+                     "adcli is real-valued: every variable, value and derivative is a real number")

@@ -6,6 +6,7 @@ between parses. Syntax nodes compare and hash by identity, so deep trees never
 recurse in __eq__ or __hash__ either.
 """
 import os
+import re
 import sys
 
 from ..errors import ExprError
@@ -38,17 +39,34 @@ def grammar_path():
 
 
 def _cache_file(lark_version, text):
+    """The path of the parser cache, or False for no cache. Lark's cache is a pickle, and
+    loading a pickle runs code: the folder is created private (0700), never the shared
+    temp dir, and a folder or file that someone else owns or could write is not used."""
     import hashlib
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "adcli")
+    py = f"{sys.version_info[0]}{sys.version_info[1]}"
+    path = os.path.join(folder, f"parser-{digest}-lark{lark_version}-py{py}.cache")
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
+        if not _private(os.stat(folder)):
+            return False
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            return path    # Lark writes it, inside the private folder
     except OSError:
         return False
-    # A private folder, never the shared temp dir: Lark's cache is a pickle.
-    py = f"{sys.version_info[0]}{sys.version_info[1]}"
-    return os.path.join(folder, f"parser-{digest}-lark{lark_version}-py{py}.cache")
+    import stat
+    return path if stat.S_ISREG(info.st_mode) and _private(info) else False
+
+
+def _private(info):
+    """Owned by this user and writable by no one else (where there are owners)."""
+    if not hasattr(os, "getuid"):
+        return True
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 _parser = None
@@ -110,25 +128,58 @@ def _get_parser():
     return _parser
 
 
+# Read as a space: Unicode spaces (no-break, narrow no-break, thin, ideographic, ...) and
+# the invisible ones a web page or a word processor leaves behind (zero-width space, word
+# joiner, a byte-order mark inside the text). Read as an operator: the symbols adcli
+# prints in traces and graphs, so that a printed line can be pasted back. One character
+# for one character, so every position (a caret under an error) is the same in the text
+# the parser reads and in the user's.
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+          "\u202f\u205f\u3000\u200b\u2060\ufeff"
+_READ_AS = {**{ord(c): " " for c in _SPACES}, ord("×"): "*", ord("·"): "*", ord("−"): "-"}
+_INVISIBLE = "\u200b\u2060\ufeff"
+
+
+def normalize(text):
+    """text with Unicode spaces read as spaces and adcli's printed symbols (× · −) as
+    operators, position for position."""
+    return text if text.isascii() else text.translate(_READ_AS)
+
+
+def _no_power_of_symbols(source, text):
+    """'**' is a power only as typed: x ×× 2 or x *· 2 is a slip, refused as x * * 2 is."""
+    i = text.find("**")
+    while i >= 0:
+        if source[i:i + 2] != "**":
+            from ..errors import printable
+            raise ExprError(f"unexpected '{printable(source[i + 1])}'", source, i + 1,
+                            "expected a number, a name or '('")
+        i = text.find("**", i + 2)
+
+
 def parse(source):
     """Parse `source` into a list of statements (let nodes, then one outputs node)."""
-    if not source.strip():
+    text = normalize(source)
+    if not text.strip():
         raise ExprError("empty expression", source, 0, "give an expression such as 'x^2 + y'")
     import lark.exceptions as lx
     try:
-        stmts = _get_parser().parse(source)
+        stmts = _get_parser().parse(text)
     except lx.UnexpectedCharacters as e:
         raise _bad_character(source, e.pos_in_stream) from None
     except lx.UnexpectedToken as e:
-        raise _unexpected(source, e) from None
+        raise _unexpected(source, e, text) from None
     except lx.UnexpectedEOF:  # pragma: no cover - LALR reports $END as a token
         raise ExprError("unexpected end of input", source, len(source)) from None
+    if text is not source:
+        _no_power_of_symbols(source, text)
     _check_statements(source, stmts)
     return stmts
 
 
-_LOOKALIKES = {"×": "*", "·": "*", "÷": "/", "−": "-", "–": "-", "²": "^2", "³": "^3", "√": "sqrt",
-               "π": "pi"}
+# Symbols that look like an operator or a name adcli knows (× · − are read as * * -).
+_LOOKALIKES = {"÷": "/", "∕": "/", "⋅": "*", "∗": "*", "–": "-", "—": "-", "²": "^2", "³": "^3",
+               "√": "sqrt", "π": "pi"}
 
 
 def _bad_character(source, pos):
@@ -137,6 +188,9 @@ def _bad_character(source, pos):
     hint = None
     if ch in _LOOKALIKES:
         hint = f"write {_LOOKALIKES[ch]!r} instead of {ch!r}"
+    elif ch.isdecimal():   # a digit of another script: ٣, ３, ...
+        import unicodedata
+        hint = f"numbers are written with the digits 0-9: write {unicodedata.decimal(ch)} instead of {ch!r}"
     elif ch in "[{":
         hint = "use ( ) for grouping"
     elif ch == "@":
@@ -149,7 +203,9 @@ _FRIENDLY = {"NUMBER": "a number", "NAME": "a name", "LPAR": "'('", "RPAR": "')'
              "EQUAL": "'='", "_NL": "a new line", "$END": "the end of the input"}
 
 
-def _unexpected(source, e):
+def _unexpected(source, e, text):
+    """The error for an unexpected token: the message shows the user's source, the
+    analysis reads the text the parser read (the same positions, see normalize)."""
     tok = e.token
     at_end = tok.type == "$END"
     pos = len(source) if at_end else tok.start_pos
@@ -166,10 +222,17 @@ def _unexpected(source, e):
     if tok.type == "_NL":
         return ExprError("unexpected line break: the expression is incomplete", source, pos,
                          "a line break ends a statement; expected " + _describe(expected))
-    shown = printable(str(tok))
-    prev = source[:pos].rstrip()
+    shown = printable(source[tok.start_pos:tok.end_pos])
+    prev = text[:pos].rstrip()
     before = prev[-1:]
+    if tok.type == "NAME" and before.isdigit() and len(prev) == pos and _SEPARATED.match(str(tok)):
+        digits = _last_number(prev) + str(tok).replace("_", "")
+        return ExprError("'_' cannot separate digits", source, pos, f"write the number as {digits}")
     if tok.type in operand and (before.isalnum() or before in "._)"):
+        gap = source[len(prev):pos]
+        if gap and all(c in _INVISIBLE for c in gap):   # si\u200bn(x): nothing to see between them
+            return ExprError(f"missing operator before '{shown}'", source, pos,
+                             f"an invisible character ({printable(gap)}) stands before it: delete it")
         word = _last_number(prev)
         if word in FUNCTIONS and tok.type != "LPAR":
             return ExprError(f"missing parentheses after '{word}'", source, pos,
@@ -181,7 +244,7 @@ def _unexpected(source, e):
         return ExprError(f"missing operator before '{shown}'", source, pos,
                          "put an operator such as * or + between the two")
     if tok.type == "RPAR" and "RPAR" not in expected:
-        if source.count("(", 0, pos) <= source.count(")", 0, pos):
+        if text.count("(", 0, pos) <= text.count(")", 0, pos):
             return ExprError("unmatched ')'", source, pos, "remove it or add the '(' it closes")
         if before == "(":
             return ExprError("empty parentheses", source, pos,
@@ -190,6 +253,9 @@ def _unexpected(source, e):
         return ExprError("'=' can only follow a name at the start of a statement", source, pos,
                          "a let-binding looks like 'a = x + y; a * a'")
     return ExprError(f"unexpected '{shown}'", source, pos, "expected " + _describe(expected))
+
+
+_SEPARATED = re.compile(r"(_[0-9]+)+\Z")   # the '_000' of 1_000
 
 
 def _describe(expected):
