@@ -1,12 +1,18 @@
 """The AD-vs-finite-differences checker: the step search, the roundoff bound, the scan for
 jumps and corners, the three verdicts, and how each is written and exits."""
+import csv
+import io
+import json
 import math
+import os
 
 import pytest
+from conftest import ROOT
 
 import adcli
 from adcli.engine import fdcheck
-from adcli.engine.fdcheck import CONFIDENT, RTOL, CheckRow, estimate, scan
+from adcli.engine.fdcheck import AGREE, CONFIDENT, RTOL, CheckRow, estimate, scan
+from adcli.errors import ExitCode
 
 U = 2.0 ** -53
 
@@ -212,3 +218,108 @@ def test_check_with_wrt_and_domain_edge():
     r = adcli.compile("sqrt(x)*y").check(x=1e-4, y=3, wrt="x")
     assert r.ok and len(r.rows) == 1
     assert abs(r.rows[0].forward - 150.0) < 1e-9
+
+
+# ---- every format, and the exit codes ---------------------------------------------------------
+
+def test_exit_codes_and_warnings(adcli):
+    code, out, err = adcli("check", "sin(x)", "--at", "x=1e8")
+    assert (code, err) == (0, "") and "ok: AD vs Ridders" in out
+    code, out, err = adcli("check", "relu(x) + y", "--at", "x=0,y=1")
+    assert code == ExitCode.EVAL == 1
+    assert err == "adcli: warning: AD and finite differences disagree for x\n"
+    code, out, err = adcli("check", "1e12 + 0.001*sin(x)", "--at", "x=0.5")
+    assert code == ExitCode.UNVERIFIED == 3
+    assert err == "adcli: warning: finite differences cannot verify the derivative for x (AD is not contradicted)\n"
+    # a disagreement outweighs a row that cannot be verified
+    code, _, err = adcli("check", "relu(x) + sqrt(y)", "--at", "x=0,y=0")
+    assert code == 1 and "disagree for x" in err and "cannot verify" not in err
+
+
+def test_json_carries_the_verdict_per_row_and_overall(adcli):
+    code, out, _ = adcli("check", "relu(x) + sqrt(y)", "--at", "x=0,y=0", "--format", "json")
+    rec = json.loads(out)
+    assert (rec["ok"], rec["verdict"]) == (False, "disagree")
+    assert [(r["var"], r["verdict"]) for r in rec["rows"]] == [("x", "disagree"), ("y", "unverifiable")]
+    assert list(rec["rows"][0]) == ["var", "forward", "reverse", "finite_difference", "abs_error", "rel_error",
+                                    "verdict", "reason"]
+    assert "corner" in rec["rows"][0]["reason"] and "not finite on both sides" in rec["rows"][1]["reason"]
+    code, out, _ = adcli("check", "sqrt(x)", "--at", "x=0", "--format", "json")
+    rec = json.loads(out)
+    assert code == 3 and (rec["ok"], rec["verdict"]) == (False, "unverifiable")
+    assert rec["rows"][0]["finite_difference"] == "nan" and rec["rows"][0]["abs_error"] == "inf"
+    code, out, _ = adcli("check", "x^y", "--at", "x=2,y=3", "--format", "json")
+    rec = json.loads(out)
+    assert code == 0 and rec["verdict"] == "agree" and {r["verdict"] for r in rec["rows"]} == {"agree"}
+
+
+def test_csv_plain_and_table_say_cannot_verify_with_the_reason(adcli):
+    argv = ("check", "x^2 + sqrt(y)", "--at", "x=3,y=0")
+    code, out, _ = adcli(*argv, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 3 and out.startswith("var,forward,reverse,finite_difference,abs_error,rel_error,ok,verdict,"
+                                        "reason\n")
+    assert [(r["var"], r["ok"], r["verdict"]) for r in rows] == [("x", "true", "agree"), ("y", "false", "unverifiable")]
+    assert rows[1]["reason"].startswith("no finite difference: f is not finite on both sides")
+    code, out, _ = adcli(*argv, "--format", "plain")
+    lines = out.splitlines()
+    assert code == 3 and lines[0].endswith(" ok") and lines[-1] == "cannot verify"
+    assert " cannot verify: no finite difference" in lines[1]
+    code, out, _ = adcli(*argv)
+    assert code == 3 and "cannot verify" in out
+    assert "y: no finite difference" in out
+    assert "cannot verify: AD vs Ridders-extrapolated central differences" in out
+    code, out, _ = adcli("check", "abs(x)", "--at", "x=0", "--format", "plain")
+    assert code == 1 and out.splitlines()[-1] == "MISMATCH" and " MISMATCH: f has a corner here" in out
+
+
+# ---- batches ------------------------------------------------------------------------------------
+
+def test_a_batch_line_that_cannot_be_verified_fails_without_blaming_ad(adcli):
+    jobs = "x^2 @ x=3\n1e12 + 0.001*sin(x) @ x=0.5\nrelu(x) @ x=0\n"
+    code, out, err = adcli("check", "--format", "json", stdin=jobs)
+    recs = [json.loads(line) for line in out.splitlines()]
+    assert code == 1
+    assert [(r["ok"], r["verdict"]) for r in recs] == [(True, "agree"), (False, "unverifiable"), (False, "disagree")]
+    assert "2 of 3 lines failed; the first: line 2: check error: cannot verify x (AD is not contradicted)" in err
+    code, out, _ = adcli("check", "--format", "csv", stdin=jobs)
+    errors = [r["error"] for r in csv.DictReader(io.StringIO(out))]
+    assert errors[0] == "" and errors[2] == "check: AD and finite differences disagree for x"
+    assert errors[1].startswith("check: cannot verify x (AD is not contradicted): roundoff in f")
+    assert "disagree" not in errors[1]
+    code, _, err = adcli("check", "--strict", "--format", "json", stdin=jobs)
+    assert code == 1 and "(--strict): line 2: check error: cannot verify" in err
+
+
+def test_points_rows_that_cannot_be_verified(adcli, tmp_path):
+    p = tmp_path / "p.csv"
+    p.write_text("x\n0.5\n0\n-1\n")
+    code, out, err = adcli("check", "sqrt(x) + x^2", "--points", str(p), "--format", "csv")
+    errors = [r["error"] for r in csv.DictReader(io.StringIO(out))]
+    assert code == 1 and errors[0] == ""
+    assert errors[1].startswith("check: cannot verify x (AD is not contradicted): no finite difference")
+    assert errors[2].startswith("check: cannot verify x (AD is not contradicted): f is not finite at the point")
+    code, out, _ = adcli("check", "sqrt(x) + x^2", "--points", str(p), "--format", "json")
+    assert [json.loads(line)["verdict"] for line in out.splitlines()] == ["agree", "unverifiable", "unverifiable"]
+
+
+# ---- the documentation says what the code does ------------------------------------------------------
+
+def test_help_states_the_numbers_the_verdict_uses(adcli):
+    out = " ".join(adcli("check", "--help").out.split())
+
+    def sci(v):   # 1e-6, as the help writes it
+        mantissa, exponent = f"{v:e}".split("e")
+        return f"{float(mantissa):g}e{int(exponent)}"
+    assert f"|AD - FD| <= {sci(RTOL)} * max(1, |AD|)" in out and f"Why {sci(RTOL)}:" in out
+    assert f"differ by more than {sci(AGREE)} (relative to the terms they add up)" in out
+    assert f"more than {CONFIDENT:g} times its own error estimate" in out
+    assert "Exit 0." in out and "Exit 1." in out and "Exit 3." in out
+    assert "3 cannot verify" in out
+    assert "3 check cannot verify" in " ".join(adcli("--help").out.split())
+
+
+def test_readme_documents_exit_code_3():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    assert f"| {int(ExitCode.UNVERIFIED)} | `check` cannot verify" in text

@@ -353,7 +353,7 @@ class CheckRow:
             return "unverifiable", f"AD gives {_g(f)}, which no difference quotient can confirm"
         gap = self.abs_error
         if gap <= tol and err <= tol:
-            return "agree", "agree"
+            return "agree", "AD and finite differences agree"
         if gap > tol and err * CONFIDENT <= gap:
             return "disagree", "AD and finite differences disagree"
         why = "roundoff in f swamps the change" if self.fd_noise * 2.0 >= err else "the differences do not settle"
