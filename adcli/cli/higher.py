@@ -221,8 +221,8 @@ def check_cmd(expr, at, wrt, job_file, points, strict, fmt, precision):
                    the tolerance. Exit 0.
     disagree       AD is contradicted. Exit 1. Forward and reverse AD differ
                    by more than 1e-12 (relative to the terms they add up);
-                   or FD misses AD by more than the tolerance and by more
-                   than 10 times its own error estimate; or f jumps at the
+                   or FD misses AD by more than the tolerance plus 10
+                   times its own error estimate; or f jumps at the
                    point (f(x+h) - f(x-h) does not shrink with h: sign at 0,
                    atan2 across its cut) where AD gives a finite slope; or
                    f has a corner (relu or abs at 0, max at a tie: the two
@@ -230,9 +230,10 @@ def check_cmd(expr, at, wrt, job_file, points, strict, fmt, precision):
     cannot verify  No float64 central difference can confirm or refute AD,
                    and AD is not blamed. Exit 3. The error estimate of FD
                    exceeds the tolerance (roundoff in f swamps the change,
-                   as in 1e12 + 0.001*sin(x)); or f is not finite at the
-                   point or on both sides of it (sqrt at 0); or AD is
-                   infinite; or f is too steep for the shortest step.
+                   as in 1e12 + 0.001*sin(x), or hides it at every step,
+                   as in 1e17 + cos(y)); or f is not finite at the point
+                   or on both sides of it (sqrt at 0); or AD is infinite;
+                   or f is too steep for the shortest step.
 
     How FD is found: within a tableau the step shrinks by 1.4, and a tableau
     starts from every decade of steps between max(1, |x|) and the shortest step at

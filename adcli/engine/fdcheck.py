@@ -48,7 +48,8 @@ _SHRINK = 1.4      # step ratio within a tableau
 _TABLEAU = 10      # rows of a tableau
 _DECADE = 7        # rows between tableau starts: 1.4^7 ~ 10.5, one start per decade of steps
 _STARTS = 40       # at most this many decades of first steps
-_RESOLVED = 1e3    # a change counts as seen when it is this many times f's rounding
+_RESOLVED = 1e3    # a change counts as seen, for jumps and corners, at this many times f's rounding
+_VISIBLE = 10.0    # ... and as worth a difference at all at this many times
 _SCAN = 60         # at most this many decades of steps when looking for jumps and corners
 
 # ---- the estimate ---------------------------------------------------------------------
@@ -79,22 +80,26 @@ class _Steps:
 
 def tableau(steps, k0):
     """(estimate, error, roundoff part of the error, last row) of the Ridders tableau
-    whose first row is steps.row(k0): the entry whose neighbours agree best, its error
-    estimate (their disagreement, or the roundoff its differences carry if that is
-    larger) and the index of the shortest step it used. The estimate is nan when the
-    first differences are not finite or not converging (they grow from one step to the
-    next instead of shrinking, as when the steps cross a pole)."""
+    whose first row is steps.row(k0): the entry whose error estimate is smallest, that
+    estimate, and the index of the shortest step it used. An entry's error estimate is
+    its disagreement with its neighbours in the tableau (the entries left of it and
+    above it, and the one below it, which must exist: an entry that only two rows
+    happen to agree on is not trusted) plus the roundoff its differences carry,
+    amplified by the extrapolation. The estimate is nan when the first differences are not finite or not
+    converging (they grow from one step to the next instead of shrinking, as when the
+    steps cross a pole)."""
     none = (math.nan, math.inf, 0.0, k0)
-    best = none
     h0, d0, n0 = steps.row(k0)
     if d0 != d0:
         return none
-    hs, prev, prev_noise = [h0], [d0], [n0]
+    hs, rows, noises = [h0], [[d0]], [[n0]]
     deltas = []
+    best_err = math.inf
     for i in range(1, _TABLEAU):
         h, d, n = steps.row(k0 + i)
         if d != d or h >= hs[-1]:
             break   # not finite, or the step no longer shrinks (x + h rounds as x + 1.4h did)
+        prev, prev_noise = rows[-1], noises[-1]
         deltas.append(abs(d - prev[0]))
         if i >= 2 and deltas[-1] > deltas[-2] + 2.0 * (n + prev_noise[0]):
             if i == 2:
@@ -106,13 +111,20 @@ def tableau(steps, k0):
             r = (hs[i - j] / h) ** 2
             row.append(row[j - 1] + (row[j - 1] - prev[j - 1]) / (r - 1.0))
             noise.append(noise[j - 1] * r / (r - 1.0) + prev_noise[j - 1] / (r - 1.0))
-            spread = max(abs(row[j] - row[j - 1]), abs(row[j] - prev[j - 1]))
-            err = max(spread, noise[j])
-            if err <= best[1]:
-                best = (row[j], err, noise[j], k0 + i)
-        if abs(row[i] - prev[i - 1]) >= 2.0 * best[1]:
+            best_err = min(best_err, max(abs(row[j] - row[j - 1]), abs(row[j] - prev[j - 1])) + noise[j])
+        rows.append(row)
+        noises.append(noise)
+        if abs(row[i] - prev[i - 1]) > 2.0 * best_err:
             break  # roundoff now dominates: smaller steps only make it worse
-        prev, prev_noise = row, noise
+    best = none
+    for i in range(1, len(rows) - 1):
+        below = rows[i + 1]
+        for j in range(1, i + 1):
+            t = rows[i][j]
+            spread = max(abs(t - rows[i][j - 1]), abs(t - rows[i - 1][j - 1]), abs(below[j] - t))
+            err = spread + noises[i][j]
+            if err <= best[1]:
+                best = (t, err, noises[i][j], k0 + i)
     return best
 
 
@@ -120,14 +132,17 @@ def estimate(f, x, sigma=0.0, shortest=0.0):
     """(estimate, error estimate, roundoff part of the error, note) of f'(x) by extrapolated
     central differences. f is a function of one float that returns a float (nan outside
     its domain); sigma bounds f's rounding error near x; shortest is the shortest first
-    step worth trying (where f stops resolving a change: see scan).
+    step worth trying (below it f shows no change above its rounding: see scan).
 
-    A tableau starts from every decade of steps from max(1, |x|) down to `shortest`.
-    An estimate E from steps down to h is the limit h -> 0 only if the differences at
-    shorter steps stay as close to E as the difference at h was, give or take their
-    errors: Richardson's error terms c2 h^2 + c4 h^4 + ... only shrink as h does. One
-    that shorter steps contradict is an artefact of steps too long for f (sin(x)
-    averaged over many periods, a pole or a saturated sigmoid seen from afar), however
+    A tableau starts from every decade of steps from max(1, |x|) down to `shortest`
+    (and one decade further).
+    An estimate E from steps down to h is the limit h -> 0 only if shorter steps bear it
+    out: the differences at shorter steps stay as close to E as the difference at h was,
+    give or take twice their errors (Richardson's error terms c2 h^2 + c4 h^4 + ... only
+    shrink as h does), and no estimate from shorter steps differs from E by more than
+    the two error estimates together. One that shorter steps contradict is an artefact
+    of steps too long for f (sin(x) averaged over many periods, a pole or a saturated
+    sigmoid seen from afar, an extrapolation that two rows agreed on by chance), however
     small its error estimate. Of the others, the one with the smallest error wins.
     (nan, inf, 0, why) when no finite, converging difference exists."""
     top = max(1.0, abs(x))
@@ -137,7 +152,7 @@ def estimate(f, x, sigma=0.0, shortest=0.0):
     for s in range(_STARTS):
         k0 = s * _DECADE
         h = top / _SHRINK ** k0
-        if h < bottom or (s >= 2 and h < shortest):
+        if h < bottom or (s >= 2 and h < 0.1 * shortest):
             break
         got = tableau(steps, k0)
         if got[0] == got[0]:
@@ -145,7 +160,7 @@ def estimate(f, x, sigma=0.0, shortest=0.0):
     best = (math.nan, math.inf, 0.0, "")
     for i, (est, err, noise, last) in enumerate(found):
         if err < best[1] and not _contradicted(est, err, last, steps.rows) and \
-                not any(abs(est - e) > 3.0 * (err + r) for e, r, _, _ in found[i + 1:]):
+                not any(abs(est - e) > err + r for e, r, _, _ in found[i + 1:]):
             best = (est, err, noise, "")
     if best[0] != best[0]:
         reached = number(steps.rows[-1][0], 3)
@@ -220,9 +235,11 @@ def magnitudes(program, xs, out, wrt):
 # ---- jumps and corners --------------------------------------------------------------------
 
 def scan(f, x, f0, sigma):
-    """(jump, step, left, right, shortest) from central and one-sided differences over
-    decades of steps, down to the shortest at which f still shows a change well above
-    its rounding (sigma), or to the shortest step x + h can take.
+    """(jump, step, left, right, shortest, flat) from central and one-sided differences over
+    decades of steps, from max(1, |x|) down to the shortest step x + h can take (or 60
+    decades). A change counts where it is well above f's rounding (sigma); a change too
+    small to see at one step may still show at shorter ones (a saturated function seen
+    from afar), so the scan goes on.
 
     jump: f(x+h) - f(x-h) at the shortest step, when over the last three decades it kept
     its sign and size instead of shrinking with h, down to the shortest step x + h can
@@ -230,12 +247,16 @@ def scan(f, x, f0, sigma):
     left, right: the one-sided slopes (f(x) - f(x-h))/h and (f(x+h) - f(x))/h, when over
     the last three decades their gap kept its sign and size instead of shrinking with h
     (a corner), taken at the middle one of those steps; nan otherwise.
-    shortest: the shortest step at which f resolved a change (the longest step tried if
-    none did: f does not change with x at all, or only below its rounding)."""
+    shortest: the shortest step at which f still shows a change above its rounding
+    (10 times sigma), where a difference still has a digit to give; if none does, the
+    longest step at which f is finite on both sides. flat: no step shows such a change
+    (f does not change with x at all, or only by less than its rounding: 1e17 + cos(y)
+    in float64)."""
     top = max(1.0, abs(x))
     bottom = _bottom(x)
-    seen = []   # (decade, h, jump, left, right, corner resolved), longest step first
-    faded = False   # the scan stopped because f no longer resolved a change
+    seen = []   # (decade, h, jump, left, right, corner resolved) where f resolved a change
+    final = -1  # the last decade scanned with f finite on both sides
+    shortest, flat = top, True
     for k in range(_SCAN):
         h = top / 10.0 ** k
         if h < bottom:
@@ -244,10 +265,16 @@ def scan(f, x, f0, sigma):
         fp, fm = f(xp), f(xm)
         if not (math.isfinite(fp) and math.isfinite(fm)):
             continue   # across a pole or out of the domain: shorter steps may not be
-        s = _RESOLVED * max(sigma, EPS * max(abs(fp), abs(fm), abs(f0)))
-        if max(abs(fp - f0), abs(f0 - fm)) <= s:
-            faded = True
-            break
+        if final < 0 and flat:
+            shortest = xp - x   # until a change shows: the longest step with f finite
+        final = k
+        noise = max(sigma, EPS * max(abs(fp), abs(fm), abs(f0)))
+        change = max(abs(fp - f0), abs(f0 - fm))
+        if change > _VISIBLE * noise:
+            shortest, flat = xp - x, False
+        s = _RESOLVED * noise
+        if change <= s:
+            continue   # too small a change to see; f may still change more at shorter steps
         hp, hm = xp - x, x - xm
         left, right = (f0 - fm) / hm, (fp - f0) / hp
         seen.append((k, hp, fp - fm, left, right, abs(right - left) * min(hp, hm) > s))
@@ -255,13 +282,13 @@ def scan(f, x, f0, sigma):
     last = seen[-3:]
     # A jump lasts down to the shortest step; a change that fades at shorter steps was a
     # steep but continuous stretch of f seen from afar.
-    if not faded and _consecutive(last) and _steady([c[2] for c in last]):
+    if _consecutive(last) and last[-1][0] == final and _steady([c[2] for c in last]):
         jump, step = last[-1][2], last[-1][1]
     corner = [c for c in seen if c[5]][-3:]
     if not jump and corner and corner[-1] is seen[-1] and _consecutive(corner) and \
             _steady([c[4] - c[3] for c in corner]):
         left, right = corner[1][3], corner[1][4]   # the middle step: less roundoff than the shortest
-    return jump, step, left, right, (seen[-1][1] if seen else top)
+    return jump, step, left, right, shortest, flat
 
 
 def _consecutive(cs):
@@ -288,7 +315,8 @@ class CheckRow:
     finite_difference, fd_error: the estimate and its error estimate (fd_noise of it is
     roundoff in f). jump/step, left/right: what the scan for discontinuities found (see
     scan). size: the derivative with every partial taken in absolute value (see
-    magnitudes), 0 if unknown. note: why there is no estimate, when there is none."""
+    magnitudes), 0 if unknown. flat: f showed no change above its rounding at any step.
+    note: why there is no estimate, when there is none."""
     var: str
     forward: float
     reverse: float
@@ -300,6 +328,7 @@ class CheckRow:
     left: float = math.nan
     right: float = math.nan
     size: float = 0.0
+    flat: bool = False
     note: str = ""
     abs_error: float = field(init=False)
     rel_error: float = field(init=False)
@@ -324,7 +353,8 @@ class CheckRow:
         """(verdict, reason). disagree only on evidence against AD: forward and reverse
         differ; f jumps where AD gives a finite slope that cannot account for the jump;
         f has a corner (two one-sided slopes, AD gives a convention); or a difference
-        whose error is at most 1/CONFIDENT of its gap to AD. agree when the difference is
+        further from AD than the tolerance plus CONFIDENT times its error estimate (AD
+        lies outside the difference's error bars, widened by the tolerance). agree when the difference is
         within RTOL*max(1, |AD|) of AD and its own error is within that too. Everything
         else is unverifiable: no float64 difference can confirm or refute AD there."""
         f, r, fd, err = self.forward, self.reverse, self.finite_difference, self.fd_error
@@ -348,13 +378,16 @@ class CheckRow:
         if fd != fd:
             return "unverifiable", self.note or "no finite difference"
         if not ad_finite:
-            if err <= RTOL * max(1.0, abs(fd)):
+            if err <= RTOL * max(1.0, abs(fd)) and not self.flat:
                 return "disagree", f"AD gives {_g(f)} where the difference finds a finite slope"
             return "unverifiable", f"AD gives {_g(f)}, which no difference quotient can confirm"
         gap = self.abs_error
         if gap <= tol and err <= tol:
             return "agree", "AD and finite differences agree"
-        if gap > tol and err * CONFIDENT <= gap:
+        if gap > tol + CONFIDENT * err:
+            if self.flat:
+                return "unverifiable", (f"f shows no change above its rounding at any step, so a slope of {_g(f)} "
+                                        "(AD) would not show either: differences cannot test it")
             return "disagree", "AD and finite differences disagree"
         why = "roundoff in f swamps the change" if self.fd_noise * 2.0 >= err else "the differences do not settle"
         return "unverifiable", (f"{why}: the difference {_g(fd)} has an error estimate of {_g(err)}, "
@@ -406,8 +439,8 @@ def check(program, xs, wrt):
             rows.append(CheckRow(name, float(fw), float(rv), math.nan, math.inf,
                                  note="f is not finite at the point"))
             continue
-        jump, step, left, right, shortest = scan(f, xs[i], f0, sigma)
+        jump, step, left, right, shortest, flat = scan(f, xs[i], f0, sigma)
         fd, err, noise, note = estimate(f, xs[i], sigma, shortest)
         rows.append(CheckRow(name, float(fw), float(rv), fd, err, noise, jump, step, left, right,
-                             size=float(sizes[c]), note=note))
+                             size=float(sizes[c]), flat=flat, note=note))
     return rows
