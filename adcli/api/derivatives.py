@@ -9,8 +9,18 @@ import math
 
 from ..engine import forward, reverse
 from ..errors import UsageError
-from .inputs import (check_cotangent, choose_mode, direction_of, errstate, fill, finite, namespace, one_output,
-                     sweep_reason, wrt_names)
+from .inputs import (
+    check_cotangent,
+    choose_mode,
+    direction_of,
+    errstate,
+    fill,
+    finite,
+    namespace,
+    one_output,
+    sweep_reason,
+    wrt_names,
+)
 from .results import Check, Hessian, Jacobian, Jvp, Result, Taylor, Vjp
 
 BACKENDS = {"forward": forward, "reverse": reverse}
@@ -157,8 +167,8 @@ def taylor(f, point, wrt=None, direction=None, order=5):
     vals, outs, warnings = series(f.program, xs, d, order)
     coeffs = outs[0]
     if not all(math.isfinite(c) for c in coeffs):
-        from ..ops import scalar
         from ..engine.sweep import diagnose
+        from ..ops import scalar
         warnings = diagnose(f.program, vals, scalar) + warnings
     return Taylor(f.expr, point, label, direction if label == "t" else None, coeffs, warnings)
 
@@ -168,9 +178,9 @@ def _taylor_arrays(f, point, label, direction, xs, d, order):
     where a primitive has no series gets nan (with a warning) instead of an error."""
     import numpy as np
 
-    from ..ops import arrays as vector
     from ..engine.sweep import diagnose
     from ..engine.taylor_arrays import series
+    from ..ops import arrays as vector
     vals, outs, warnings = series(f.program, xs, d, order)
     if not np.isfinite(outs[0]).all():
         with np.errstate(all="ignore"):
@@ -180,8 +190,8 @@ def _taylor_arrays(f, point, label, direction, xs, d, order):
 
 def check(f, point, wrt):
     from ..engine import fdcheck as chk
-    from ..ops import scalar
     from ..engine.sweep import values
+    from ..ops import scalar
     one_output(f.program, "check")
     wrt = wrt_names(f.program, wrt, point)
     m, xs, shape = namespace(f.program, point)

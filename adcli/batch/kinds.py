@@ -29,7 +29,8 @@ slicing many-point results back into one result per line (adcli.batch.records),
 warnings and the exit code; adcli.render writes each result type in every format.
 """
 from ..api import Result, choose_mode
-from ..api.inputs import check_cotangent, complete_point, one_output as check_one, wrt_names
+from ..api.inputs import check_cotangent, complete_point, wrt_names
+from ..api.inputs import one_output as check_one
 from ..errors import UsageError
 
 
@@ -103,6 +104,7 @@ def grad_job(f, point, options):
     if not is_many(point):
         return f.grad(point, wrt=wrt, mode=mode)
     import numpy as np
+
     from ..engine import chunked as vectorized
     wrt = wrt_names(f.program, wrt, point)
     mode = choose_mode(mode, 1, len(wrt))

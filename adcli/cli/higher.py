@@ -4,7 +4,24 @@ import click
 from ..api import Function
 from ..errors import ExitCode, UsageError
 from ..language.point import parse_point
-from .options import EPILOG_EXPR, at_option, batch, batch_options, command, cotangent_option, dir_option, emit, explain_option, expr_argument, format_options, mode_option, one_var_option, read_as, warn_unused, wrt_option
+from .options import (
+    EPILOG_EXPR,
+    at_option,
+    batch,
+    batch_options,
+    command,
+    cotangent_option,
+    dir_option,
+    emit,
+    explain_option,
+    expr_argument,
+    format_options,
+    mode_option,
+    one_var_option,
+    read_as,
+    warn_unused,
+    wrt_option,
+)
 
 
 def _setup(expr, at, name):

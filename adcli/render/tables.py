@@ -30,13 +30,13 @@ def print_functions(rows, file=None):
     """The functions table: rows of (name, arity, kind, meaning, domain, convention)."""
     from rich.text import Text
 
-    from .layout import NUM, TEXT, Column, Grid, print_grid
     from .console import glyphs
+    from .layout import NUM, TEXT, Column, Grid, print_grid
     c = make_console(file, soft_wrap=True, wide_when_piped=False)
     ascii = wants_ascii(con=c)
     grid = Grid([Column("name", NUM, key=True), Column("args", NUM), Column("meaning", TEXT),
                  Column("domain", TEXT), Column("convention at special points", TEXT, name="convention")])
-    for name, arity, kind, meaning, domain, note in rows:
+    for name, arity, _kind, meaning, domain, note in rows:
         grid.row(name, str(arity), meaning, domain, note)
     c.print(Text("adcli functions and operators", style="italic"))
     print_grid(c, grid, ascii)
