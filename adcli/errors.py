@@ -12,6 +12,7 @@ class ExitCode(enum.IntEnum):
     OK = 0
     EVAL = 1          # the expression is fine but could not be evaluated; a batch line failed
     USAGE = 2         # bad command line, bad expression or bad point
+    UNVERIFIED = 3    # check: finite differences can neither confirm nor refute AD at the point
     INTERNAL = 70     # a bug in adcli
     INTERRUPTED = 130  # Ctrl-C
     READER_GONE = 141  # stdout closed by its reader (adcli ... | head), as SIGPIPE would (128 + 13)

@@ -122,14 +122,16 @@ def test_check_verdicts_and_exit_codes(adcli):
     rec = json.loads(out)
     assert code == 0 and err == "" and rec["ok"] is True
     assert [r["var"] for r in rec["rows"]] == ["x1", "x2"]
-    assert set(rec["rows"][0]) == {"var", "forward", "reverse", "finite_difference", "abs_error", "rel_error"}
+    assert set(rec["rows"][0]) == {"var", "forward", "reverse", "finite_difference", "abs_error", "rel_error",
+                                   "verdict", "reason"}
     code, out, err = adcli("check", "relu(x) + x", "--at", "x=0", "--format", "json")
     assert code == 1 and json.loads(out)["ok"] is False
     assert err == "adcli: warning: AD and finite differences disagree for x\n"
     code, out, err = adcli("check", "relu(x) + x", "--at", "x=0")
     assert code == 1 and "MISMATCH" in out
     code, out, err = adcli("check", "x^y", "--at", "x=2,y=3", "--format", "csv")
-    assert code == 0 and out.startswith("var,forward,reverse,finite_difference,abs_error,rel_error,ok\nx,12,12,")
+    assert code == 0 and out.startswith("var,forward,reverse,finite_difference,abs_error,rel_error,ok,verdict,"
+                                        "reason\nx,12,12,")
     code, out, err = adcli("check", "x^y", "--at", "x=2,y=3", "--format", "plain")
     assert code == 0 and out.splitlines()[-1] == "ok"
 

@@ -212,8 +212,8 @@ def check(f, point, wrt):
         raise UsageError("check works at one point at a time, not on arrays")
     index = {v: i for i, v in enumerate(f.program.inputs)}
     cols = [index[v] for v in wrt if v in index]
-    got = {name: row for name, *row in chk.check(f.program, xs, cols)}
-    rows = [chk.CheckRow(v, *got[v]) if v in got else chk.CheckRow(v, 0.0, 0.0, 0.0, 0.0) for v in wrt]
+    got = {row.var: row for row in chk.check(f.program, xs, cols)}
+    rows = [got[v] if v in got else chk.CheckRow(v, 0.0, 0.0, 0.0, 0.0) for v in wrt]
     vals = values(f.program, xs, scalar)
     value = vals[f.program.outputs[0]]
     warnings = []

@@ -7,7 +7,7 @@ splits a many-point result into one-point results and stacks them back, field by
 """
 from dataclasses import dataclass, field, fields
 
-from ..engine.fdcheck import CheckRow
+from ..engine.fdcheck import CheckRow, overall
 
 __all__ = ["Check", "CheckRow", "Hessian", "Jacobian", "Jvp", "Result", "Taylor", "Vjp", "rebuild"]
 
@@ -131,10 +131,12 @@ class Check:
     value: float
     rows: list                  # CheckRow per variable
     warnings: list
-    ok: bool = field(init=False)
+    ok: bool = field(init=False)        # every row agrees
+    verdict: str = field(init=False)    # "disagree" if a row does, else "unverifiable" if a row is, else "agree"
 
     def __post_init__(self):
         self.ok = all(r.ok for r in self.rows)
+        self.verdict = overall(r.verdict for r in self.rows)
         self.warnings = list(self.warnings)
 
 

@@ -21,8 +21,8 @@ A command joins batch mode with one call to `register`:
               per line, even for lines that share an expression.
     verdict(result) -> str or None
               optional: a message when a job ran but failed its own test (check: AD and
-              finite differences disagree). The line keeps its record, counts as failed
-              (exit 1) and stops the batch under --strict.
+              finite differences disagree, or they cannot verify AD). The line keeps its
+              record, counts as failed (exit 1) and stops the batch under --strict.
 
 The batch layer does the rest: reading, grouping lines that share an expression,
 slicing many-point results back into one result per line (adcli.batch.records),
@@ -123,11 +123,19 @@ def check_job(f, point, options):
 
 
 def check_verdict(r):
-    """A check whose AD and finite differences disagree is a failed line, as a single
-    `adcli check` exits 1 on a mismatch."""
-    if r.ok:
+    """A check that is not "agree" is a failed line: one whose AD and finite differences
+    disagree (a single `adcli check` exits 1), and one that finite differences cannot
+    verify (a single check exits 3). The message of the second says so and does not
+    blame AD; a batch has one exit code for failed lines, 1."""
+    if r.verdict == "agree":
         return None
-    return "AD and finite differences disagree for " + ", ".join(row.var for row in r.rows if not row.ok)
+    bad = [row.var for row in r.rows if row.verdict == "disagree"]
+    unsure = [row for row in r.rows if row.verdict == "unverifiable"]
+    parts = ["AD and finite differences disagree for " + ", ".join(bad)] if bad else []
+    if unsure:
+        parts.append(f"cannot verify {', '.join(row.var for row in unsure)} (AD is not contradicted): "
+                     + unsure[0].reason)
+    return "; ".join(parts)
 
 
 register("eval", eval_job, fields=("value",))

@@ -7,6 +7,7 @@ where exceptions become a message on stderr and an exit code:
     0   success
     1   evaluation failure (a variable has no value, a batch line failed)
     2   usage or parse error (bad option, bad expression, bad point)
+    3   check: finite differences can neither confirm nor refute AD
     70  internal error (a bug in adcli: please report it; --traceback shows it)
     130 interrupted (Ctrl-C)
     141 standard output was closed by its reader (adcli ... | head): stops quietly,
@@ -103,7 +104,8 @@ def cli(ctx, traceback):
       adcli functions
 
     Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error,
-    70 internal error, 130 interrupted, 141 output closed by its reader.
+    3 check cannot verify, 70 internal error, 130 interrupted, 141 output closed
+    by its reader.
     """
     ctx.obj = {"traceback": traceback}
 

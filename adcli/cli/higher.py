@@ -4,7 +4,24 @@ import click
 from ..api import Function
 from ..errors import ExitCode, UsageError
 from ..language.point import parse_point
-from .options import at_option, batch, batch_options, command, cotangent_option, dir_option, emit, explain_option, expr_argument, format_options, mode_option, one_var_option, read_as, warn_unused, wrt_option
+from .options import (
+    EPILOG_EXPR,
+    at_option,
+    batch,
+    batch_options,
+    command,
+    cotangent_option,
+    dir_option,
+    emit,
+    explain_option,
+    expr_argument,
+    format_options,
+    mode_option,
+    one_var_option,
+    read_as,
+    warn_unused,
+    wrt_option,
+)
 
 
 def _setup(expr, at, name):
@@ -206,31 +223,56 @@ def taylor_cmd(expr, at, wrt, direction, order, job_file, points, strict, fmt, p
 @format_options
 def check_cmd(expr, at, wrt, job_file, points, strict, fmt, precision):
     """Check AD against finite differences: forward and reverse AD, and central
-    differences extrapolated by Ridders' method (the step shrinks by 1.4 until
-    roundoff stops the Richardson tableau improving), per variable.
-
-    The verdict is ok when forward and reverse agree to 1e-12 (relative) and the
-    finite difference FD agrees with AD to 1e-6 (absolute below 1):
+    differences FD extrapolated by Ridders' method, per variable, with one of three
+    verdicts: agree, disagree or cannot verify. The tolerance (absolute below 1):
 
     \b
       |AD - FD| <= 1e-6 * max(1, |AD|)
 
     Why 1e-6: on a smooth function the extrapolated difference is good to about
     1e-10 relative, so 1e-6 leaves four digits of margin for rounding in f, while a
-    wrong derivative rule is off by far more. At a kink (relu at 0) AD returns its
-    convention and the difference does not: that is reported as a mismatch too.
-    Exit code 1 on any mismatch.
+    wrong derivative rule is off by far more.
+
+    \b
+    agree          |AD - FD| and the error estimate of FD are both within
+                   the tolerance. Exit 0.
+    disagree       AD is contradicted. Exit 1. Forward and reverse AD differ
+                   by more than 1e-12 (relative to the terms they add up);
+                   or FD misses AD by more than the tolerance plus 10
+                   times its own error estimate; or f jumps at the
+                   point (f(x+h) - f(x-h) does not shrink with h: sign at 0,
+                   atan2 across its cut) where AD gives a finite slope; or
+                   f has a corner (relu or abs at 0, max at a tie: the two
+                   one-sided slopes differ) and AD gives its convention.
+    cannot verify  No float64 central difference can confirm or refute AD,
+                   and AD is not blamed. Exit 3. The error estimate of FD
+                   exceeds the tolerance (roundoff in f swamps the change,
+                   as in 1e12 + 0.001*sin(x), or hides it at every step,
+                   as in 1e17 + cos(y)); or f is not finite at the point
+                   or on both sides of it (sqrt at 0); or AD is infinite;
+                   or f is too steep for the shortest step.
+
+    How FD is found: within a tableau the step shrinks by 1.4, and a tableau
+    starts from every decade of steps between max(1, |x|) and the shortest step at
+    which f still shows a change. An estimate that shorter steps contradict (a step
+    too long for f: sin(x) at x = 1e8, a pole nearby) is dropped; of the rest the
+    one with the smallest error estimate wins. The error estimate includes the
+    roundoff in f: each operation's rounding, carried to f through the partials.
+    JSON rows carry "verdict" ("agree", "disagree", "unverifiable") and "reason";
+    "ok" is true when the verdict is agree.
 
     In a batch (-f FILE, --points CSV, job lines on standard input) each line runs on
-    its own, and a mismatch is a failed line: it keeps its full record ("ok": false),
-    its error column says which variables disagree, the exit code is 1 and --strict
-    stops there. --points CSV columns per variable x: forward[x], reverse[x], fd[x],
-    abs_error[x], rel_error[x].
+    its own, and a line that does not agree is a failed line: it keeps its full
+    record ("ok": false), its error column says which variables disagree or cannot
+    be verified (the latter with "AD is not contradicted"), the exit code is 1 and
+    --strict stops there. --points CSV columns per variable x: forward[x],
+    reverse[x], fd[x], abs_error[x], rel_error[x].
 
     \b
     Examples:
       adcli check "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
       adcli check "x^y" --at x=2,y=3 --format json
+      adcli check "sin(x)" --at x=1e8
       adcli check -f examples/jobs-higher.txt --format csv
     """
     code = batch("check", expr, job_file, points, strict, fmt, precision, at, wrt=wrt)
@@ -240,9 +282,17 @@ def check_cmd(expr, at, wrt, job_file, points, strict, fmt, precision):
     warn_unused(f.program, point, wrt)
     r = f.check(point, wrt=wrt)
     emit(r, fmt, precision)
-    if not r.ok:
+    if r.verdict != "agree":
         from ..errors import warn
-        bad = ", ".join(row.var for row in r.rows if not row.ok)
-        warn(f"AD and finite differences disagree for {bad}")
-        return ExitCode.EVAL
+        bad = ", ".join(row.var for row in r.rows if row.verdict == "disagree")
+        if bad:
+            warn(f"AD and finite differences disagree for {bad}")
+            return ExitCode.EVAL
+        unsure = ", ".join(row.var for row in r.rows if row.verdict == "unverifiable")
+        warn(f"finite differences cannot verify the derivative for {unsure} (AD is not contradicted)")
+        return ExitCode.UNVERIFIED
     return 0
+
+
+check_cmd.epilog = f"{EPILOG_EXPR}\n\nExit codes: 0 agree, 1 disagree (or an evaluation failure, or a failed batch " \
+                   "line), 2 usage or parse error, 3 cannot verify."

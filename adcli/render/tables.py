@@ -30,13 +30,13 @@ def print_functions(rows, file=None):
     """The functions table: rows of (name, arity, kind, meaning, domain, convention)."""
     from rich.text import Text
 
-    from .layout import NUM, TEXT, Column, Grid, print_grid
     from .console import glyphs
+    from .layout import NUM, TEXT, Column, Grid, print_grid
     c = make_console(file, soft_wrap=True, wide_when_piped=False)
     ascii = wants_ascii(con=c)
     grid = Grid([Column("name", NUM, key=True), Column("args", NUM), Column("meaning", TEXT),
                  Column("domain", TEXT), Column("convention at special points", TEXT, name="convention")])
-    for name, arity, kind, meaning, domain, note in rows:
+    for name, arity, _kind, meaning, domain, note in rows:
         grid.row(name, str(arity), meaning, domain, note)
     c.print(Text("adcli functions and operators", style="italic"))
     print_grid(c, grid, ascii)
@@ -131,12 +131,13 @@ def _taylor_table(r, n, g):
 def _check_table(r, n, g):
     from ..engine.fdcheck import RTOL
     from .layout import NUM
+    from .text import VERDICT_WORDS
     t = _grid(("", NUM, None), "forward AD", "reverse AD", "finite diff.", "rel err", ("", NUM, "verdict"))
     for row in r.rows:
         t.row(_label(row.var), n(row.forward), n(row.reverse), n(row.finite_difference),
-              number(row.rel_error, 2), "ok" if row.ok else "MISMATCH")
+              number(row.rel_error, 2), VERDICT_WORDS[row.verdict])
     foot = [f"{row.var}: {row.reason}" for row in r.rows if not row.ok]
-    foot.append(("ok" if r.ok else "MISMATCH") + ": AD vs Ridders-extrapolated central differences, "
+    foot.append(VERDICT_WORDS[r.verdict] + ": AD vs Ridders-extrapolated central differences, "
                 f"tolerance {RTOL:g} {g.times} max(1, |derivative|)")
     return t, foot
 

@@ -11,7 +11,8 @@ JSON objects, as documented in each command's help:
     vjp       {"expr", "at", "cotangent": [num], "value": [num], "vjp": {var: num}}
     taylor    {"expr", "at", "wrt", "derivatives": [num], "coefficients": [num]} (+ "dir")
     check     {"expr", "at", "rows": [{"var", "forward", "reverse", "finite_difference",
-               "abs_error", "rel_error"}], "ok"}
+               "abs_error", "rel_error", "verdict", "reason"}], "ok", "verdict"}
+              (verdict: "agree", "disagree" or "unverifiable"; ok: the verdict is agree)
 
 Columns of a --points CSV (one expression, so the names are fixed):
     eval      value (value1, value2, ... for several outputs)
@@ -79,9 +80,10 @@ def _taylor_record(r):
 def _check_record(r):
     return {"rows": [{"var": row.var, "forward": json_number(row.forward), "reverse": json_number(row.reverse),
                       "finite_difference": json_number(row.finite_difference),
-                      "abs_error": json_number(row.abs_error), "rel_error": json_number(row.rel_error)}
+                      "abs_error": json_number(row.abs_error), "rel_error": json_number(row.rel_error),
+                      "verdict": row.verdict, "reason": row.reason}
                      for row in r.rows],
-            "ok": r.ok}
+            "ok": r.ok, "verdict": r.verdict}
 
 
 _RECORD = {
@@ -131,9 +133,11 @@ _CSV = {
     Vjp: lambda r, n: (["variable", "vjp"], [[v, n(d)] for v, d in r.vjp.items()]),
     Taylor: lambda r, n: (["order", "derivative", "coefficient"],
                           [[str(k), n(d), n(c)] for k, (d, c) in enumerate(zip(r.derivatives, r.coefficients))]),
-    Check: lambda r, n: (["var", "forward", "reverse", "finite_difference", "abs_error", "rel_error", "ok"],
+    Check: lambda r, n: (["var", "forward", "reverse", "finite_difference", "abs_error", "rel_error", "ok",
+                          "verdict", "reason"],
                          [[row.var, n(row.forward), n(row.reverse), n(row.finite_difference), n(row.abs_error),
-                           n(row.rel_error), "true" if row.ok else "false"] for row in r.rows]),
+                           n(row.rel_error), "true" if row.ok else "false", row.verdict, row.reason]
+                          for row in r.rows]),
 }
 
 
@@ -199,12 +203,17 @@ def _vjp_plain(r, n):
         yield f"vjp/d{var} {n(d)}"
 
 
+# The word for each verdict in plain text and tables.
+VERDICT_WORDS = {"agree": "ok", "disagree": "MISMATCH", "unverifiable": "cannot verify"}
+
+
 def _check_plain(r, n):
     for row in r.rows:
+        word = VERDICT_WORDS[row.verdict]
         yield (f"{row.var} forward {n(row.forward)} reverse {n(row.reverse)} "
                f"fd {n(row.finite_difference)} abs_error {n(row.abs_error)} "
-               f"rel_error {n(row.rel_error)} {'ok' if row.ok else 'MISMATCH'}")
-    yield "ok" if r.ok else "MISMATCH"
+               f"rel_error {n(row.rel_error)} {word if row.ok else f'{word}: {row.reason}'}")
+    yield VERDICT_WORDS[r.verdict]
 
 
 _PLAIN = {
@@ -274,7 +283,7 @@ def cells(r, rec):
 
 
 def _check_cells(rec):
-    out = {"ok": "true" if rec["ok"] else "false"}
+    out = {"ok": "true" if rec["ok"] else "false", "verdict": rec["verdict"]}
     for key, _ in CHECKED:
         out[key] = {row["var"]: row[key] for row in rec["rows"]}
     return out
