@@ -27,9 +27,10 @@ never what it is.
 
 Jumps and corners. At a jump the central differences grow like 1/h; at a corner they
 see the mean of the two slopes (0 for abs at 0, like AD's convention). A scan over
-decades of steps, down to the last one at which f still resolves a change, looks for
-a change f(x+h) - f(x-h) that does not shrink with h (a jump) and for one-sided slopes
-that stay apart (a corner).
+decades of steps, down to the shortest step x + h can take, looks for a change
+f(x+h) - f(x-h) that does not shrink with h (a jump) and for one-sided slopes that stay
+apart (a corner). It also finds where f stops showing any change above its rounding,
+which bounds the steps the estimate starts from, and whether f shows one at all.
 
 The verdict is CheckRow's; its rules are in the help of `adcli check` and in
 CheckRow._verdict.
@@ -41,9 +42,9 @@ from ..numtext import number
 
 # Why these numbers: see RTOL in the help of `adcli check`.
 RTOL = 1e-6        # AD vs the extrapolated difference, relative to max(1, |derivative|)
-AGREE = 1e-12      # forward vs reverse AD, relative
-CONFIDENT = 10.0   # a disagreement needs a gap at least this many times the difference's error
-EPS = 2.0 ** -53   # a rounding of one operation, relative
+AGREE = 1e-12      # forward vs reverse AD, relative to the larger of them and of the terms they add up
+CONFIDENT = 10.0   # a disagreement needs a gap beyond the tolerance of this many times the difference's error
+EPS = 2.0 ** -53   # a rounding of one operation, relative (the unit roundoff)
 _SHRINK = 1.4      # step ratio within a tableau
 _TABLEAU = 10      # rows of a tableau
 _DECADE = 7        # rows between tableau starts: 1.4^7 ~ 10.5, one start per decade of steps
