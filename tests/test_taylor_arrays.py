@@ -7,13 +7,13 @@ import types
 
 import numpy as np
 import pytest
+import randexpr
 
 import adcli
-from adcli.ops import scalar, arrays as vector
 from adcli.engine import taylor, taylor_arrays
 from adcli.errors import EvalError
-
-import randexpr
+from adcli.ops import arrays as vector
+from adcli.ops import scalar
 
 GRID = np.linspace(-2.0, 2.0, 41)   # holds 0, +-0.5, +-1 exactly: kinks, ties, ends of domains
 
@@ -23,10 +23,14 @@ def exact_namespace():
     ns = types.SimpleNamespace(**{k: getattr(vector, k) for k in dir(vector) if not k.startswith("_")})
     ns.__name__ = "vector-with-math-functions"
     for name in ("sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 "
-                 "sqrt cbrt erf hypot atan2 pow").split():
-        u = np.frompyfunc(getattr(scalar, name), 2 if name in ("hypot", "atan2", "pow") else 1, 1)
-        setattr(ns, name, (lambda u: lambda *a: np.asarray(u(*a), dtype=np.float64))(u))
+                 "sqrt cbrt erf hypot atan2 pow sigmoid softplus").split():
+        setattr(ns, name, _elementwise(getattr(scalar, name), 2 if name in ("hypot", "atan2", "pow") else 1))
     return ns
+
+
+def _elementwise(fn, arity):
+    u = np.frompyfunc(fn, arity, 1)
+    return lambda *a: np.asarray(u(*a), dtype=np.float64)
 
 
 def loop(program, points, direction, order):
