@@ -1,4 +1,4 @@
-"""Every op's first and second derivatives against 50-digit references,
+"""Every op's derivatives of first, second and higher order against 50-digit references,
 over the whole float64 range: at the middle of its domain, at 0 and at the points where a
 rule switches formula, and at +-1e-300, +-1e-200, +-1e-17, +-19, +-20, +-40, +-356, +-1e155,
 +-1e200 and +-1e300 wherever the op is smooth there (tests/extremes_cases.py lists them).
@@ -6,14 +6,23 @@ rule switches formula, and at +-1e-300, +-1e-200, +-1e-17, +-19, +-20, +-40, +-3
 The references (tests/mpref.py) are SymPy's symbolic derivatives evaluated by mpmath at the
 exact float point, at a precision raised until they settle, so they do not share a formula
 with adcli's rules. Each op is checked through the public API: gradients in forward and
-reverse mode and `adcli.compile(...).hessian` (forward-over-reverse dual numbers), at one
-point and at all of its points at once as numpy arrays.
+reverse mode, `adcli.compile(...).hessian` (forward-over-reverse dual numbers) and
+`.taylor(..., order=6)` (the Taylor recurrences), at one point and at all of its points at
+once as numpy arrays.
 
 Tolerances, in units in the last place of the reference:
   FIRST   first derivatives: the first-order rules, a few roundings each;
   SECOND  second derivatives: a rule's partial differentiated once more by dual numbers;
+  SERIES  Taylor coefficient c_k (k = 0..6): 4 (k + 1) ulps, since each order of a recurrence
+          adds the roundings of a sum of k terms; in ulps of the coefficient's size, the
+          larger of |c_k| and the geometric mean of its neighbours |c_(k-1) c_(k+1)|. A
+          coefficient near a zero of f^(k) (the third derivative of asinh vanishes at
+          1/sqrt(2)) is a difference of terms as large as its neighbours, and a recurrence
+          cannot do better than ulps of those.
 Below the smallest normal number (2.2e-308) agreement is absolute, to 2.2e-308: a subnormal
 result has fewer digits, and 1/(1 + x^2) at x = 1e155 is 0 where the derivative is 1e-310.
+A reference beyond the largest float (log's 2nd coefficient at 1e-300 is -5e599) must come
+out as that infinity, and so must every one after it: not nan.
 
 The full grid of points is @pytest.mark.slow; the default run takes every op at 0, the
 middle of its domain and a spread of the extremes (FAST).
@@ -41,6 +50,22 @@ FAST = {0.0, 1e-300, -1e-17, 20.0, -20.0, -356.0, 1e200, -1e300, 0.7, -1.3, 0.3,
 SLOW_REFERENCE = {"erf", "sigmoid", "softplus"}
 
 
+def SERIES(k):
+    return 4 * (k + 1)
+
+
+def _size(c, k):
+    """The size of c_k for judging its error: |c_k|, or the geometric mean of its neighbours
+    where c_k is much smaller than they are (near a zero of the k-th derivative); for the
+    last coefficient the right neighbour is extrapolated, c_(k-1)^2 / c_(k-2)."""
+    size = abs(c[k])
+    if 0 < k < len(c) - 1:
+        size = max(size, mp.sqrt(abs(c[k - 1] * c[k + 1])))
+    elif k >= 2 and c[k - 2] != 0:
+        size = max(size, mp.sqrt(abs(c[k - 1]) ** 3 / abs(c[k - 2])))
+    return size
+
+
 def _error(got, want, size, tol):
     """None if got agrees with want (an mpf) to tol ulps of size, else a description."""
     w = float(want)
@@ -54,6 +79,16 @@ def _error(got, want, size, tol):
         return None if err <= SMALLEST_NORMAL else f"{got!r} for {w!r} (absolute error {float(err):.3g})"
     ulps = float(err / math.ulp(s))
     return None if ulps <= tol else f"{got!r} for {w!r} ({ulps:.3g} ulps)"
+
+
+def _series_errors(coefficients, ref):
+    """Failures of one Taylor result against its reference coefficients."""
+    out = []
+    for k, (got, want) in enumerate(zip(coefficients, ref)):
+        e = _error(float(got), want, _size(ref, k), SERIES(k))
+        if e:
+            out.append(f"c_{k}: {e}")
+    return out
 
 
 def _normal(v):
@@ -102,6 +137,8 @@ def _check_unary(name, p, slow):
             e = _error(got, want, want, tol)
             if e:
                 fails.append(f"{name}{what}({x!r}) by hessian: {e}")
+        t = f.taylor(x=x, order=ORDER)
+        fails += [f"taylor {name} at {x!r}: {e}" for e in _series_errors(t.coefficients, ref)]
     # all points at once, as numpy arrays: the same agreement, point by point
     xs = np.array([x for x, _ in pts])
     for mode in ("forward", "reverse"):
@@ -112,6 +149,11 @@ def _check_unary(name, p, slow):
     hh = np.broadcast_to(h.hessian[0][0], xs.shape)
     fails += [f"{name}''({x!r}) at many points: {e}" for (x, ref), got in zip(pts, hh)
               if (e := _error(float(got), 2 * ref[2], 2 * ref[2], SECOND))]
+    t = f.taylor(x=xs, order=ORDER)
+    cs = [np.broadcast_to(c, xs.shape) for c in t.coefficients]
+    for j, (x, ref) in enumerate(pts):
+        fails += [f"taylor {name} at {x!r}, many points: {e}"
+                  for e in _series_errors([c[j] for c in cs], ref)]
     assert not fails, "\n".join(fails)
 
 
@@ -130,6 +172,14 @@ def test_unary_op_over_the_whole_grid(name, p):
 
 BINARY = sorted(n for n in PRIMS if PRIMS[n].arity == 2)
 FAST_SCALES = (1e-300, 1.0, 1e200)
+
+
+def _directions(name, a, b):
+    """Along each argument, and along both at once at a rate proportional to their size."""
+    if name in ("atan2", "hypot"):
+        s = max(abs(a), abs(b))
+        return ((1.0, 0.0), (0.0, 1.0), (0.31 * s, -0.53 * s))
+    return ((1.0, 0.0), (0.0, 1.0), (0.31 * a, -0.53 * b))
 
 
 def _check_binary(name, slow):
@@ -159,6 +209,10 @@ def _check_binary(name, slow):
             e = _error(got, want, want, SECOND)
             if e:
                 fails.append(f"H_{what} {where}: {e}")
+        for d in _directions(name, a, b):
+            ref = mpref.binary(name, a, b, d[0], d[1], ORDER)
+            t = f.taylor(x=a, y=b, dir={"x": d[0], "y": d[1]}, order=ORDER)
+            fails += [f"taylor {where} along {d}: {e}" for e in _series_errors(t.coefficients, ref)]
     # many points at once
     xs, ys = np.array([a for a, _ in pts]), np.array([b for _, b in pts])
     h = f.hessian(x=xs, y=ys)
@@ -170,6 +224,11 @@ def _check_binary(name, slow):
             e = _error(float(np.broadcast_to(got, xs.shape)[j]), want, want, what)
             if e:
                 fails.append(f"{name}({a!r}, {b!r}) hessian at many points: {e}")
+    t = f.taylor(x=xs, y=ys, dir={"x": 1.0, "y": 0.0}, order=ORDER)
+    for j, (a, b) in enumerate(pts):
+        ref = mpref.binary(name, a, b, 1.0, 0.0, ORDER)
+        cs = [float(np.broadcast_to(c, xs.shape)[j]) for c in t.coefficients]
+        fails += [f"taylor {name}({a!r}, {b!r}) many points: {e}" for e in _series_errors(cs, ref)]
     assert not fails, "\n".join(fails)
 
 
@@ -191,6 +250,13 @@ def test_a_smooth_op_whose_value_branches_on_its_sign_has_exact_second_derivativ
     # (the mean of 0.25 and 0) and H[x,x] = 0
     assert adcli.compile("sigmoid(x)*y").hessian(x=0.0, y=0.75).hessian == [[0.0, 0.25], [0.25, 0.0]]
     assert adcli.compile("softplus(x)*y").hessian(x=0.0, y=0.75).hessian == [[0.1875, 0.5], [0.5, 0.0]]
+
+
+@pytest.mark.parametrize("x", [19.0, -19.0, 20.0, 40.0, -40.0])
+def test_tanh_taylor_keeps_its_digits_where_tanh_rounds_to_one(x):
+    c = adcli.compile("tanh(x)").taylor(x=x, order=3).coefficients
+    ref = mpref.unary("tanh", x)
+    assert c[1] > 0 and all(_error(got, want, want, SERIES(k)) is None for k, (got, want) in enumerate(zip(c, ref)))
 
 
 def test_second_derivatives_that_cancelled():
@@ -240,3 +306,32 @@ def test_second_order_conventions_one_point_and_many(expr, x, d1, d2):
 def test_second_order_conventions_of_two_argument_ops(expr, at):
     r = adcli.compile(expr).hessian(x=at[0], y=at[1])
     assert r.hessian == [[0.0, 0.0], [0.0, 0.0]] and r.warnings == []
+
+
+@pytest.mark.parametrize("name,p", [(n, p) for n, p, _ in UNARY] + [(n, None) for n in BINARY],
+                         ids=[lab for _, _, lab in UNARY] + BINARY)
+def test_many_points_are_a_loop_of_one_point_bit_for_bit(name, p):
+    # Given the same elementary functions (math's), the arrays kit gives what the one-point kit
+    # gives, to the last bit, at the extremes too: the scaling by powers of two, the overflow
+    # rescue and the special branches are the same arithmetic in both.
+    from test_taylor_arrays import exact_namespace, loop
+
+    from adcli.engine import taylor_arrays
+    program = adcli.parse(expression(name, p))
+    if PRIMS[name].arity == 1:
+        points = [np.array(unary_points(name, p))]
+        directions = [[1.0]]
+    else:
+        pts = binary_points(name)
+        points = [np.array([a for a, _ in pts]), np.array([b for _, b in pts])]
+        directions = [[1.0, 0.0], [0.0, 1.0], [0.31, -0.53]]
+    for direction in directions:
+        with np.errstate(all="ignore"):
+            _, outs, _ = taylor_arrays.series(program, points, direction, ORDER, exact_namespace())
+        for j, want in enumerate(loop(program, points, direction, ORDER)):
+            got = outs[0][:, j].tolist()
+            if want is None:  # one point refuses (the value overflowed: exp(1e155)); many points give nan
+                assert all(math.isnan(c) for c in got[1:]), (name, p, direction, got)
+                continue
+            assert all(a == b or (a != a and b != b) for a, b in zip(got, want)), \
+                (name, p, direction, [float(x[j]) for x in points], got, want)
