@@ -276,6 +276,26 @@ def test_a_second_derivative_that_underflows_in_between_is_neither_nan_nor_a_war
     assert r.warnings == [] and abs(r.hessian[0][0] - float(want)) <= 1e-13 * abs(float(want))  # a subnormal in between
 
 
+def test_nan_outside_a_domain_reaches_the_derivative_through_sign():
+    # sign' = 0 is a number: 0 * nan is nan (it was a structural 0, skipped, and the gradient was 0)
+    f = adcli.compile("sign(log(x))")
+    for mode in ("forward", "reverse"):
+        assert math.isnan(f.grad(x=-1.0, mode=mode).gradient["x"])
+        assert f.grad(x=2.0, mode=mode).gradient["x"] == 0.0
+        many = f.grad(x=np.array([-1.0, 2.0]), mode=mode).gradient["x"]
+        assert math.isnan(many[0]) and many[1] == 0.0
+    assert math.isnan(f.hessian(x=-1.0).hessian[0][0]) and f.hessian(x=2.0).hessian[0][0] == 0.0
+    many = f.hessian(x=np.array([-1.0, 2.0])).hessian[0][0]
+    assert math.isnan(many[0]) and many[1] == 0.0
+    with pytest.raises(adcli.AdcliError, match="log"):
+        f.taylor(x=-1.0, order=2)
+    t = f.taylor(x=np.array([-1.0, 2.0]), order=2).coefficients
+    assert math.isnan(t[1][0]) and t[1][1] == 0.0
+    for expr in ("relu(log(x))", "min(log(x), 5)", "max(log(x), -5)", "abs(log(x))"):
+        for mode in ("forward", "reverse"):
+            assert math.isnan(adcli.grad(expr, x=-1.0, mode=mode).gradient["x"]), (expr, mode)
+
+
 NAN, INF = math.nan, math.inf
 
 # Second derivatives at the points where an op is not smooth: the conventions of the first

@@ -161,9 +161,9 @@ def _inside(m, y, partial):
     return m.where(m.isnan(y), y, partial)  # y, not a fresh nan: under nested AD its tangent is nan too
 
 
-def _tie_split(m, a, b, less):
+def _tie_split(m, y, a, b, less):
     half = m.where(a == b, 0.5, 0.0)
-    return m.where(less(a, b), 1.0, half), m.where(less(b, a), 1.0, half)
+    return _inside(m, y, m.where(less(a, b), 1.0, half)), _inside(m, y, m.where(less(b, a), 1.0, half))
 
 
 POS = [[(0.1, 4.0)]]
@@ -253,7 +253,9 @@ _table = [
          sample=NONZERO, doc="real cube root", note="cbrt'(0) = +inf", partial_texts=("1/(3*{y}^2)",), mathname="cbrt"),
     Prim("abs", 1, "abs {0}", lambda m, p, x: m.fabs(x), lambda m, p, y, x: (m.sign(x),),
          sample=NONZERO, note="abs'(0) = 0", partial_texts=("sign({0})",), mathname="fabs"),
-    Prim("sign", 1, "sign {0}", lambda m, p, x: m.sign(x), lambda m, p, y, x: (0,),
+    # 0.0, not the structural 0 that evaluators skip: skipping it would stop a nan from reaching
+    # the result (sign(log(x)) at x = -1 had the derivative 0). nan where the value is nan.
+    Prim("sign", 1, "sign {0}", lambda m, p, x: m.sign(x), lambda m, p, y, x: (_inside(m, y, 0.0),),
          sample=NONZERO, doc="-1, 0 or 1", note="sign' = 0 everywhere, 0 included", partial_texts=("0",),
          mathname="sign"),
     # sigmoid' = sech(x/2)^2 / 4, not y(1 - y): that cancels once y rounds near 1, and its
@@ -263,7 +265,7 @@ _table = [
          doc="1 / (1 + exp(-x))", partial_texts=("{y}*(1 - {y})",), mathname="sigmoid"),
     # where, not maximum: under nested AD maximum would bring max's tie rule (1/2) to x = 0.
     Prim("relu", 1, "relu {0}", lambda m, p, x: m.where(x > 0, x, m.where(x == x, 0.0, x)),
-         lambda m, p, y, x: (m.where(x > 0, 1.0, 0.0),), sample=NONZERO, doc="max(x, 0)",
+         lambda m, p, y, x: (_inside(m, y, m.where(x > 0, 1.0, 0.0)),), sample=NONZERO, doc="max(x, 0)",
          note="relu'(0) = 0", partial_texts=("[{0} > 0]",)),
     Prim("softplus", 1, "softplus {0}", lambda m, p, x: m.softplus(x),
          lambda m, p, y, x: (m.sigmoid(x),), doc="log(1 + exp(x))", partial_texts=("sigmoid({0})",),
@@ -283,12 +285,12 @@ _table = [
          note="both partials are 0 at the origin, like abs'(0) = 0", partial_texts=("{0}/{y}", "{1}/{y}"),
          mathname="hypot"),
     Prim("min", 2, "min({0}, {1})", lambda m, p, a, b: m.minimum(a, b),
-         lambda m, p, y, a, b: _tie_split(m, a, b, lambda u, v: u < v),
+         lambda m, p, y, a, b: _tie_split(m, y, a, b, lambda u, v: u < v),
          sample=[[(-3.0, -0.1)], [(0.1, 3.0)]], doc="the smaller of a and b",
          note="at a tie each argument gets half the derivative", partial_texts=("[{0} < {1}]", "[{1} < {0}]"),
          mathname="minimum"),
     Prim("max", 2, "max({0}, {1})", lambda m, p, a, b: m.maximum(a, b),
-         lambda m, p, y, a, b: _tie_split(m, a, b, lambda u, v: u > v),
+         lambda m, p, y, a, b: _tie_split(m, y, a, b, lambda u, v: u > v),
          sample=[[(-3.0, -0.1)], [(0.1, 3.0)]], doc="the larger of a and b",
          note="at a tie each argument gets half the derivative", partial_texts=("[{0} > {1}]", "[{1} > {0}]"),
          mathname="maximum"),
