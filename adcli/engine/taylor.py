@@ -51,7 +51,6 @@ class Floats:
         self.m = scalar
         self.n = n
         self.warnings = []
-        self.careful = False  # dot products skip exact zeros (see rescue)
 
     def new(self, n):
         return [0.0] * n
@@ -78,14 +77,18 @@ class Floats:
         return [x / d for x in a]
 
     def dot(self, xs, ys):
-        if self.careful:
-            return sum(x * y for x, y in zip(xs, ys) if x and y)
         return sum(x * y for x, y in zip(xs, ys))
 
     def wdot(self, ws, xs, ys):
-        if self.careful:
-            return sum(w * x * y for w, x, y in zip(ws, xs, ys) if w and x and y)
         return sum(w * x * y for w, x, y in zip(ws, xs, ys))
+
+    @staticmethod
+    def _dot_skipping_zeros(xs, ys):
+        return sum(x * y for x, y in zip(xs, ys) if x and y)
+
+    @staticmethod
+    def _wdot_skipping_zeros(ws, xs, ys):
+        return sum(w * x * y for w, x, y in zip(ws, xs, ys) if w and x and y)
 
     def bound(self, *series):
         """The largest |coefficient| of the series."""
@@ -172,13 +175,13 @@ class Floats:
         -inf, inf, nan, nan. The node is computed again with dot products that skip exact
         zeros, and a nan that this turns into +-inf is replaced; every other coefficient
         stays as it was."""
-        self.careful = True
+        self.dot, self.wdot = self._dot_skipping_zeros, self._wdot_skipping_zeros
         try:
             again = list(rule(self, param, y0, *sa))
         except (ArithmeticError, ValueError):
             return out
         finally:
-            self.careful = False
+            del self.dot, self.wdot   # the methods again
         return [b if c != c and b in (math.inf, -math.inf) else c for c, b in zip(out, again)]
 
 
