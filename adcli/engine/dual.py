@@ -139,7 +139,7 @@ class DualMath:
             t[k] = ta - y * b_t[k] if k in b_t else ta
         for k, tb in b_t.items():
             if k not in a_t:
-                t[k] = -(y * tb)
+                t[k] = 0.0 - y * tb  # as ta - y*tb with ta = 0: +0 for a zero tangent
         return Dual(y, {k: div(v, b) for k, v in t.items()}, self)
 
     def pow(self, a, b):
