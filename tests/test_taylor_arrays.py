@@ -24,10 +24,14 @@ def exact_namespace():
     ns = types.SimpleNamespace(**{k: getattr(vector, k) for k in dir(vector) if not k.startswith("_")})
     ns.__name__ = "vector-with-math-functions"
     for name in ("sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 "
-                 "sqrt cbrt erf hypot atan2 pow").split():
-        u = np.frompyfunc(getattr(scalar, name), 2 if name in ("hypot", "atan2", "pow") else 1, 1)
-        setattr(ns, name, (lambda f: lambda *a: np.asarray(f(*a), dtype=np.float64))(u))
+                 "sqrt cbrt erf hypot atan2 pow sigmoid softplus").split():
+        setattr(ns, name, _elementwise(getattr(scalar, name), 2 if name in ("hypot", "atan2", "pow") else 1))
     return ns
+
+
+def _elementwise(fn, arity):
+    u = np.frompyfunc(fn, arity, 1)
+    return lambda *a: np.asarray(u(*a), dtype=np.float64)
 
 
 def loop(program, points, direction, order):

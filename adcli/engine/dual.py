@@ -114,6 +114,8 @@ class DualMath:
         y = call_value(prim, self.base, param, vals)
         if not any(type(a) is Dual and a.t for a in args):
             return y
+        if name == "div":
+            return self._quotient(args, vals[1], y)
         ps = call_partials(prim, self.base, param, y, vals)
         t = {}
         for a, p in zip(args, ps):
@@ -123,6 +125,22 @@ class DualMath:
                 term = scale(p, tk)
                 t[k] = t[k] + term if k in t else term
         return Dual(y, t, self)
+
+    def _quotient(self, args, b, y):
+        """The tangent of y = a/b as (da - y*db)/b: div's rule, with the division done last.
+        The partial -y/b alone under- or overflows where the tangent does not: in 1/(1 + x^2)
+        at x = 1e100 it is -1e-400 = 0, times the tangent 2e100 of 1 + x^2; (0 - 1e-200 *
+        2e100) / 1e200 is the derivative, -2e-300."""
+        a_t = args[0].t if type(args[0]) is Dual else {}
+        b_t = args[1].t if type(args[1]) is Dual else {}
+        div = self.base.div
+        t = {}
+        for k, ta in a_t.items():
+            t[k] = ta - y * b_t[k] if k in b_t else ta
+        for k, tb in b_t.items():
+            if k not in a_t:
+                t[k] = 0.0 - y * tb  # as ta - y*tb with ta = 0: +0 for a zero tangent
+        return Dual(y, {k: div(v, b) for k, v in t.items()}, self)
 
     def pow(self, a, b):
         # A plain number exponent is a constant: powc, whose rule never takes log(a).

@@ -4,11 +4,18 @@ or (adcli.taylor_arrays) at many points at once.
 Every node carries its normalized Taylor coefficients y_0 .. y_N of t -> y(x + t*d)
 (y_k = y^(k)/k!). Each primitive maps the coefficients of its arguments to its own by a
 recurrence costing O(N^2) (Griewank & Walther, Evaluating Derivatives, ch. 13): products
-are Cauchy sums; exp, sin/cos, sinh/cosh, tan, tanh, sigmoid and x^c solve the linear
-ODE y' = g(y) a' term by term; log, the inverse trigonometric and hyperbolic functions,
-log1p, erf and atan2 integrate a derivative series built from products, quotients and
-square roots. Coefficient 0 is always the primitive table's own value, so a Taylor
-value equals `adcli eval`.
+are Cauchy sums; exp, sin/cos, sinh/cosh, tan, tanh (and sigmoid through it) and x^c
+solve the linear ODE y' = g(y) a' term by term; log, the inverse trigonometric and
+hyperbolic functions, log1p, erf and atan2 integrate a derivative series built from
+products, quotients and square roots. Coefficient 0 is always the primitive table's own
+value, so a Taylor value equals `adcli eval`.
+
+The recurrences keep the first-order rules' care, so that each coefficient is good to a
+few ulps over the whole float64 range (tests/test_extremes.py): tanh's g_0 is sech^2, not
+1 - y^2; 1 - a^2 takes its value from (1 - a)(1 + a) near +-1; atan, atan2, asinh and
+hypot work in units of powers of two of the value and of the step (`scaled`), and the
+last two through the unit vector (a, b)/hypot(a, b) (`angle`) rather than the square root
+of a^2 + b^2; a coefficient that overflows is +-inf, not the nan of 0 * inf (`rescue`).
 
 The rules are written once, against a kit `K`: K.m is the math namespace (adcli.scalar
 or adcli.vector, as in the primitive table) and K's few series operations (Cauchy dot
@@ -29,7 +36,7 @@ usual warning names the operation that produced it.
 import math
 
 from ..numtext import constant
-from ..ops.table import LN2, LN10, PRIMS, TWO_OVER_SQRT_PI
+from ..ops.table import LN2, LN10, PRIMS, TWO_OVER_SQRT_PI, exp_minus_square, one_minus_square, sech
 
 
 class Refused(Exception):
@@ -46,6 +53,9 @@ class Floats:
         self.warnings = []
 
     def new(self, n):
+        return [0.0] * n
+
+    def new_zeros(self, n):
         return [0.0] * n
 
     def const(self, v):
@@ -71,6 +81,35 @@ class Floats:
 
     def wdot(self, ws, xs, ys):
         return sum(w * x * y for w, x, y in zip(ws, xs, ys))
+
+    @staticmethod
+    def _dot_skipping_zeros(xs, ys):
+        return sum(x * y for x, y in zip(xs, ys) if x and y)
+
+    @staticmethod
+    def _wdot_skipping_zeros(ws, xs, ys):
+        return sum(w * x * y for w, x, y in zip(ws, xs, ys) if w and x and y)
+
+    def bound(self, *series):
+        """The largest |coefficient| of the series."""
+        return max(abs(c) for a in series for c in a)
+
+    def exponent(self, v):
+        """The e with 2^(e-1) <= |v| < 2^e (0 for 0, inf and nan)."""
+        return math.frexp(v)[1] if math.isfinite(v) else 0
+
+    def step_exponent(self, e, *series):
+        """About the largest r with |a_k| 2^(r k) <= 2^e for every k >= 1 of every series (0
+        if they are all constant): t = 2^r u makes each coefficient at most the value's size."""
+        q = min(((e - math.log2(abs(c))) / k for a in series for k, c in enumerate(a)
+                 if k and c and math.isfinite(c)), default=math.inf)
+        return math.floor(q) if math.isfinite(q) else 0
+
+    def rescale(self, a, e, r):
+        """a_k 2^(e + r k), exactly (ldexp) and without overflow in between."""
+        if type(e) is int and type(r) is int and e == r == 0:
+            return a
+        return [_ldexp(c, e + r * k) for k, c in enumerate(a)]
 
     def deriv(self, a):
         """Coefficients of da/dt (one fewer)."""
@@ -123,10 +162,34 @@ class Floats:
             out = [y0] + [math.nan] * (n - 1)
         out[0] = y0
         if not all(math.isfinite(c) for c in out) and all(math.isfinite(c) for s in sa for c in s):
+            out = self.rescue(rule, param, y0, sa, out)
             warning = f"the Taylor coefficients of {name} overflowed"
             if warning not in self.warnings:
                 self.warnings.append(warning)
         return out
+
+    def rescue(self, rule, param, y0, sa, out):
+        """Coefficients that overflowed, as +-inf rather than nan. Once one coefficient is
+        +-inf, the next recurrence step multiplies it by an exact 0 of some series (a seed
+        is x + t: all its higher coefficients are 0) and 0 * inf is nan: log at 1e-300 gave
+        -inf, inf, nan, nan. The node is computed again with dot products that skip exact
+        zeros, and a nan that this turns into +-inf is replaced; every other coefficient
+        stays as it was."""
+        self.dot, self.wdot = self._dot_skipping_zeros, self._wdot_skipping_zeros
+        try:
+            again = list(rule(self, param, y0, *sa))
+        except (ArithmeticError, ValueError):
+            return out
+        finally:
+            del self.dot, self.wdot   # the methods again
+        return [b if c != c and b in (math.inf, -math.inf) else c for c, b in zip(out, again)]
+
+
+def _ldexp(c, n):
+    try:
+        return math.ldexp(c, n)
+    except OverflowError:
+        return math.copysign(math.inf, c)
 
 
 # ---- series arithmetic on N+1 coefficients, against a kit K -------------------------
@@ -187,8 +250,12 @@ def log(K, a, y0):
 
 def _pair(K, a, s0, c0, sign):
     """sin/cos (sign -1) or sinh/cosh (sign 1): s' = c a', c' = sign * s a'."""
-    n = len(a)
-    da = K.deriv(a)
+    return _pair_of(K, K.deriv(a), s0, c0, sign)
+
+
+def _pair_of(K, da, s0, c0, sign):
+    """_pair given the derivative series da of the argument (one coefficient fewer)."""
+    n = len(da) + 1
     s, c = K.new(n), K.new(n)
     s[0], c[0] = s0, c0
     for k in range(1, n):
@@ -313,7 +380,12 @@ def _tan(K, p, y0, a):
 
 
 def _tanh(K, p, y0, a):
-    return ode(K, y0, a, lambda y, m: (1.0 if m == 0 else 0.0) - square_coeff(K, y, m))
+    # y' = g a' with g = 1 - y^2, whose g_0 cancels to 0 once y_0 rounds to +-1 (|a_0| > 19):
+    # g_0 = sech(a_0)^2 instead. The higher g_m = -sum y_i y_(m-i) do not cancel there (the
+    # term 2 y_0 y_m dominates).
+    s = sech(K.m, a[0])
+    g0 = s * s
+    return ode(K, y0, a, lambda y, m: g0 if m == 0 else -square_coeff(K, y, m))
 
 
 def _sinh(K, p, y0, a):
@@ -334,38 +406,108 @@ def _root(K, s):
 
 
 def _end_of_domain(name):
-    return _refuse(lambda a, s, y0: f"{name} at {constant(a[0])}: its derivatives are infinite there "
+    return _refuse(lambda a, *rest: f"{name} at {constant(a[0])}: its derivatives are infinite there "
                                     "(an end of its domain)")
 
 
-def _asin(K, p, y0, a):
+def _one_minus_square(K, a):
+    """1 - a^2, its value as (1 - a_0)(1 + a_0) near |a_0| = 1 (1 - a_0^2 cancels there)."""
     s = K.sub(K.const(1.0), mul(K, a, a))
+    s[0] = one_minus_square(K.m, a[0])
+    return s
+
+
+_MODERATE = (2.0 ** -500, 2.0 ** 500)
+
+
+def scaled(K, a, b):
+    """(A, B, S, e, r): a and b in units of 2^e, e the exponent of hypot(a_0, b_0), and with
+    the step t in units of 2^r, so that every coefficient is at most 1 in size (A_k =
+    a_k 2^(rk - e)); S = A^2 + B^2, with a value in [1/4, 1). a^2 + b^2 itself underflows
+    near 1e-160 and overflows near 1e155, long before hypot(a, b) does; and where a is huge
+    and its change small (a = 1e200 + t), the step's scale keeps a_1^2 = 1 from underflowing
+    as (a_1/a_0)^2. Powers of two scale exactly, so the recurrences give what they give
+    unscaled, to the last bit, wherever nothing under- or overflows: between 2^-500 and 2^500
+    nothing is scaled (e = r = 0). A result's coefficient k is scaled back by 2^(e - rk)
+    (hypot), or by 2^(-rk) (a ratio such as atan2)."""
+    fixed = K.all(K.is_const(b))   # atan and asinh: b = 1
+    h0 = K.m.hypot(a[0], b[0])
+    if K.all((h0 >= _MODERATE[0]) & (h0 <= _MODERATE[1]) & (K.bound(a, b) <= _MODERATE[1])):
+        e = r = 0   # nothing can overflow, and what underflows would underflow after scaling back
+    else:
+        e = K.exponent(h0)
+        r = K.step_exponent(e, a) if fixed else K.step_exponent(e, a, b)
+        a, b = K.rescale(a, -e, r), K.rescale(b, -e, r)
+    if fixed:
+        s = mul(K, a, a)
+        s[0] = s[0] + b[0] * b[0]
+        return a, b, s, e, r
+    return a, b, K.add(mul(K, a, a), mul(K, b, b)), e, r
+
+
+def _turn(K, a, b, s):
+    """theta' = (a b' - b a') / (a^2 + b^2) for scaled a, b and s = a^2 + b^2 (see scaled):
+    the rate at which the angle of (a, b) turns (atan2's derivative: theta = atan2(b, a))."""
+    return div(K, K.sub(_cross(K, a, b), _cross(K, b, a)), s[:-1])
+
+
+def _cross(K, u, v):
+    """u v' (one coefficient fewer), without a Cauchy product where v is a constant."""
+    if K.all(K.is_const(v)):
+        return K.new_zeros(len(u) - 1)
+    if K.all(K.is_const(u)):
+        return K.scale(u[0], K.deriv(v))
+    return mul(K, u[:-1], K.deriv(v))
+
+
+def angle(K, a, b):
+    """(c, s, A, B, e, r): the unit vector (c, s) = (a, b) / hypot(a, b) as series, from its
+    rotation c' = -s theta', s' = c theta' (theta' from _turn), with A, B, e and r from
+    `scaled`. Every step is a product, or a quotient by a^2 + b^2 scaled into [1/4, 1):
+    none cancels where one of a and b dominates, as 1 - (a/h)^2 does in the square root
+    recurrence of a^2 + b^2 (hypot's second coefficient is b^2/(2h^3) when a varies)."""
+    a, b, sq, e, r = scaled(K, a, b)
+    h0 = K.m.hypot(a[0], b[0])
+    s, c = _pair_of(K, _turn(K, a, b, sq), b[0] / h0, a[0] / h0, -1)
+    return c, s, a, b, e, r
+
+
+def _asin(K, p, y0, a):
+    s = _one_minus_square(K, a)
     return K.split(s[0] <= 0, _end_of_domain("asin"),
                    lambda K, a, s, y0: _by_integral(K, y0, a, _root(K, s)), a, s, y0)
 
 
 def _acos(K, p, y0, a):
-    s = K.sub(K.const(1.0), mul(K, a, a))
+    s = _one_minus_square(K, a)
     return K.split(s[0] <= 0, _end_of_domain("acos"),
                    lambda K, a, s, y0: K.scale(-1.0, _by_integral(K, -y0, a, _root(K, s))), a, s, y0)
 
 
 def _atan(K, p, y0, a):
-    return _by_integral(K, y0, a, K.add(K.const(1.0), mul(K, a, a)))
+    # atan(a) = atan2(a, 1): 1 + a^2 overflows at 1.3e154
+    return _atan2(K, p, y0, a, K.const(1.0))
 
 
 def _asinh(K, p, y0, a):
-    return _by_integral(K, y0, a, _root(K, K.add(mul(K, a, a), K.const(1.0))))
+    # y' = a' / hypot(a, 1) = a' s, with (c, s) the unit vector of (a, 1) (see angle); in the
+    # scaled units, where 1 is 2^-e, y' = A' s 2^e
+    _, s, a, _, e, r = angle(K, a, K.const(1.0))
+    y = K.integrate(K.rescale(mul(K, s[:-1], K.deriv(a)), e, 0), y0)
+    return K.rescale(y, 0, -r)
 
 
 def _acosh(K, p, y0, a):
-    s = K.sub(mul(K, a, a), K.const(1.0))
-    return K.split(s[0] <= 0, _end_of_domain("acosh"),
-                   lambda K, a, s, y0: _by_integral(K, y0, a, _root(K, s)), a, s, y0)
+    # y' = a' / sqrt(a^2 - 1), the root as sqrt(a - 1) sqrt(a + 1): a^2 overflows at 1.3e154,
+    # and a - 1 is exact near 1 where a^2 - 1 cancels.
+    def regular(K, a, y0):
+        lo, hi = K.sub(a, K.const(1.0)), K.add(a, K.const(1.0))
+        return _by_integral(K, y0, a, mul(K, _root(K, lo), _root(K, hi)))
+    return K.split(a[0] <= 1, _end_of_domain("acosh"), regular, a, y0)
 
 
 def _atanh(K, p, y0, a):
-    return _by_integral(K, y0, a, K.sub(K.const(1.0), mul(K, a, a)))
+    return _by_integral(K, y0, a, _one_minus_square(K, a))
 
 
 def _exp(K, p, y0, a):
@@ -428,7 +570,12 @@ def _relu(K, p, y0, a):
 
 
 def _sigmoid(K, p, y0, a):
-    return ode(K, y0, a, lambda y, m: y[m] - square_coeff(K, y, m))
+    # sigmoid(a) = (1 + tanh(a/2)) / 2. Its own ODE, y' = (y - y^2) a', cancels in 1 - y once
+    # y rounds to 1 (a > 19) and in 1 - 2y near a = 0 (the second derivative at 1e-17 was 0).
+    h = K.scale(0.5, a)
+    s = K.scale(0.5, _tanh(K, None, K.m.tanh(h[0]), h))
+    s[0] = y0
+    return s
 
 
 def _softplus(K, p, y0, a):
@@ -438,15 +585,15 @@ def _softplus(K, p, y0, a):
 
 
 def _erf(K, p, y0, a):
-    g = K.scale(TWO_OVER_SQRT_PI, exp(K, K.scale(-1.0, mul(K, a, a)), K.m.exp(-a[0] * a[0])))
+    g = K.scale(TWO_OVER_SQRT_PI, exp(K, K.scale(-1.0, mul(K, a, a)), exp_minus_square(K.m, a[0])))
     return ode(K, y0, a, lambda y, m: g[m])
 
 
 def _atan2(K, p, y0, a, b):
     def regular(K, a, b):
-        # y' = (b a' - a b') / (a^2 + b^2)
-        num = K.sub(mul(K, b[:-1], K.deriv(a)), mul(K, a[:-1], K.deriv(b)))
-        return K.integrate(div(K, num, K.add(mul(K, a, a), mul(K, b, b))[:-1]), y0)
+        # y' = (b a' - a b') / (a^2 + b^2): the turn of the angle of (b, a), scaled (see scaled)
+        a, b, s, e, r = scaled(K, a, b)
+        return K.rescale(K.integrate(_turn(K, b, a, s), y0), 0, -r)
     return K.split((a[0] == 0) & (b[0] == 0), _refuse(lambda a, b: "atan2 at the origin has no Taylor series"),
                    regular, a, b)
 
@@ -454,7 +601,14 @@ def _atan2(K, p, y0, a, b):
 def _hypot(K, p, y0, a, b):
     return K.split((a[0] == 0) & (b[0] == 0),
                    _zero_or_refuse("hypot at the origin has no Taylor series (it has a corner there)"),
-                   lambda K, a, b: sqrt(K, K.add(mul(K, a, a), mul(K, b, b)), y0), a, b)
+                   _hypot_regular, a, b)
+
+
+def _hypot_regular(K, a, b):
+    # h' = c a' + s b' for the unit vector (c, s) = (a, b)/h (see angle), in scaled units
+    c, s, a, b, e, r = angle(K, a, b)
+    dh = K.add(mul(K, c[:-1], K.deriv(a)), mul(K, s[:-1], K.deriv(b)))
+    return K.rescale(K.integrate(dh, K.m.hypot(a[0], b[0])), e, -r)
 
 
 def _pick(name, smaller):

@@ -41,6 +41,9 @@ class Arrays:
     def new(self, n):
         return np.empty((n, self.size))
 
+    def new_zeros(self, n):
+        return np.zeros((n, self.size))
+
     def const(self, v):
         s = np.zeros((self.n, self.size))
         s[0] = v
@@ -105,6 +108,35 @@ class Arrays:
     def all(self, cond):
         return bool(np.all(cond))
 
+    def bound(self, *series):
+        """Per point, the largest |coefficient| of the series."""
+        return np.max([np.abs(a).max(axis=0) for a in series], axis=0)
+
+    def exponent(self, v):
+        """Per point, as Floats.exponent."""
+        v = np.asarray(v, dtype=np.float64)
+        return np.where(np.isfinite(v), np.frexp(v)[1], 0).astype(np.int32)
+
+    def step_exponent(self, e, *series):
+        """Per point, as Floats.step_exponent."""
+        big = np.abs(series[0][1:])
+        for a in series[1:]:
+            big = np.maximum(big, np.abs(a[1:]))
+        big[~np.isfinite(big)] = 0.0
+        with np.errstate(divide="ignore"):
+            q = ((e - np.log2(big)) / np.arange(1, len(big) + 1)[:, None]).min(axis=0)   # inf where all are 0
+        return np.where(np.isfinite(q), np.floor(q), 0).astype(np.int32)
+
+    def rescale(self, a, e, r):
+        """Row k times 2^(e + r k), per point, as Floats.rescale."""
+        if type(e) is int and type(r) is int and e == r == 0:
+            return a
+        e, r = np.broadcast_to(np.asarray(e, dtype=np.int32), (self.size,)), np.asarray(r, dtype=np.int32)
+        out = np.empty_like(a)
+        for k in range(len(a)):
+            np.ldexp(a[k], e + k * r, out=out[k])
+        return out
+
     def split(self, cond, special, regular, *args):
         # Points whose value is already nan or inf get nan anyway: no special branch there.
         points = np.flatnonzero(np.asarray(cond) & self.finite)
@@ -151,12 +183,15 @@ class Arrays:
         bad = ok_in & ~np.isfinite(out[1:]).all(axis=0)
         if bad.any():
             self.overflows[name] = self.overflows.get(name, 0) + int(bad.sum())
+            for j in np.flatnonzero(bad).tolist():  # +-inf rather than nan, as at one point
+                out[:, j] = self.one.rescue(rule, param, _column(y0, j), [_column(a, j) for a in sa],
+                                            out[:, j].tolist())
         return out
 
     @property
     def warnings(self):
         out = []
-        for name, (count, reason) in self.refusals.items():
+        for _name, (count, reason) in self.refusals.items():
             out.append(f"taylor: {reason}: derivatives given as nan at {_points(count)}")
         for name, count in self.overflows.items():
             out.append(f"the Taylor coefficients of {name} overflowed (at {_points(count)})")

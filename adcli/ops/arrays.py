@@ -32,3 +32,14 @@ _erf = np.frompyfunc(math.erf, 1, 1)
 
 def erf(x):
     return np.asarray(_erf(x), dtype=np.float64)
+
+
+def sigmoid(x):
+    # exp(-|x|) never overflows, so neither branch does (as adcli.ops.scalar.sigmoid).
+    z = np.exp(-np.fabs(x))
+    return np.where(x >= 0, 1.0, z) / (1.0 + z)
+
+
+def softplus(x):
+    # log(1 + exp(x)) = log1p(exp(-|x|)) + max(x, 0), with no overflow.
+    return np.log1p(np.exp(-np.fabs(x))) + np.maximum(x, 0.0)

@@ -95,6 +95,17 @@ def cosh(x):
         return inf
 
 
+def sigmoid(x):
+    # exp(-|x|) never overflows, so neither branch does.
+    z = exp(-fabs(x))
+    return 1.0 / (1.0 + z) if x >= 0 else z / (1.0 + z)
+
+
+def softplus(x):
+    # log(1 + exp(x)) = log1p(exp(-|x|)) + max(x, 0), with no overflow.
+    return log1p(exp(-fabs(x))) + maximum(x, 0.0)
+
+
 def _odd_integer(y):
     return math.isfinite(y) and y == math.floor(y) and math.fmod(y, 2) != 0
 

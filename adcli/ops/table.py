@@ -66,22 +66,74 @@ class Prim:
         return f"<primitive {self.name}>"
 
 
-def _sigmoid(m, x):
-    # exp(-|x|) never overflows, so neither branch does.
-    z = m.exp(-m.fabs(x))
-    return m.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+# Helpers that the rules share with the Taylor recurrences (adcli.engine.taylor). Partials are
+# differentiated again, by the dual numbers of the Hessian (adcli.engine.dual): a formula chosen
+# for accuracy must keep an accurate derivative too. So no value passes through abs or sign
+# where the function is smooth (sigmoid's value rule does, exp(-|x|), but m.sigmoid is its
+# math-namespace name: dual numbers take it as one op, with its partial as derivative), and
+# where a helper branches for accuracy, both branches are the same function, each with an
+# accurate derivative of its own.
+
+def sech(m, x):
+    """1/cosh(x) to an ulp or two for every x (1 - tanh^2 cancels to 0 past |x| = 19). cosh's
+    argument is held inside +-710, where it is finite (sech is below 5e-309 there), so that
+    nested AD differentiates to -sech*tanh, not 0 * inf."""
+    return m.div(1.0, m.cosh(m.maximum(m.minimum(x, 710.0), -710.0)))
 
 
-def _dsigmoid(m, x):
-    # y * (1 - y) loses all digits of 1 - y once y rounds near 1; z / (1 + z)^2 does not.
-    z = m.exp(-m.fabs(x))
-    return z / ((1.0 + z) * (1.0 + z))
+def one_minus_square(m, x):
+    """1 - x^2: as 1 - x*x where x^2 < 1/4, as (1 - x)(1 + x) where x^2 is near 1 (no
+    cancellation either way). The first form also keeps its derivative: nested AD would
+    differentiate the second to (1 - x) - (1 + x), which loses every digit of -2x near 0."""
+    xx = x * x
+    return m.where(xx < 0.25, 1.0 - xx, (1.0 - x) * (1.0 + x))
 
 
-def _sech2(m, x):
-    # 1 - tanh(x)^2 cancels to 0 once tanh(x) rounds to +-1 (|x| > 19); 1/cosh^2 does not.
-    c = m.cosh(x)
-    return 1.0 / (c * c)
+def exp_minus_square(m, x):
+    """exp(-x^2) to an ulp or two: x*x rounds by up to x^2/2^53 in the exponent (400 ulps at
+    x = 20), so x^2 = hi + lo exactly (Dekker's product, x split into 26-bit halves) and
+    exp(-x^2) = exp(-hi) * (1 - lo). Past |x| = 40 it is 0 anyway, and the split would overflow."""
+    x = m.where(m.fabs(x) > 40.0, 40.0, x)
+    s = 134217729.0 * x
+    xh = s - (s - x)
+    xl = x - xh
+    hi = x * x
+    lo = ((xh * xh - hi) + 2.0 * xh * xl) + xl * xl
+    return m.exp(-hi) * (1.0 - lo)
+
+
+TINY = 2.0 ** -1022  # the smallest normal float64
+
+
+def power_slope(m, c, a, y):
+    """c * a^(c-1) given y = a^c: computed as c * (y / a), since c - 1 rounds (0.3 - 1 drops a
+    bit) and a^(c-1) multiplies that error by log(a) (270 ulps at a = 1e300). Where y is 0,
+    subnormal or infinite, or a is 0, the quotient means nothing and c * a^(c-1) is used."""
+    ok = (m.fabs(y) >= TINY) & (m.fabs(y) < m.inf) & (a != 0)
+    return m.where(ok, c * m.div(y, a), c * m.pow(a, c - 1.0))
+
+
+def _exact_less_one(c):
+    """Whether c - 1 is exact in float64 (every integer, c >= 1, 0.5, -0.5: most exponents
+    people write), so that c * a^(c-1) carries no rounding of the exponent: the rounding
+    error of s = c - 1, by Knuth's two-sum, is 0."""
+    s = c - 1.0
+    t = s - c
+    return (c - (s - t)) + (-1.0 - t) == 0.0
+
+
+def _hypot_partials(m, a, b, h):
+    """(a/h, b/h) for h = hypot(a, b), with derivatives that do not cancel: d(a/h)/da = b^2/h^3,
+    which nested AD would compute as (1 - (a/h)^2)/h, all digits lost when |a| >> |b|. With p
+    the larger of a and b in size, q the smaller and r = q/p: p/h = sign(p)/sqrt(1 + r^2) and
+    q/h = r * p/h, whose derivatives are products (r^2 <= 1 cancels at most one bit)."""
+    big = m.fabs(a) >= m.fabs(b)
+    p, q = m.where(big, a, b), m.where(big, b, a)
+    r = m.div(q, p)
+    w = m.div(m.sign(p), m.sqrt(1.0 + r * r))
+    v = r * w
+    origin = h == 0
+    return m.where(origin, 0.0, m.where(big, w, v)), m.where(origin, 0.0, m.where(big, v, w))
 
 
 def _atan2_partials(m, a, b):
@@ -92,15 +144,26 @@ def _atan2_partials(m, a, b):
             m.where(h == 0, 0.0, -m.div(m.div(a, h), h)))
 
 
+def _atan_partial(m, x):
+    # 1/(1 + x^2), x held inside +-1e300 (where it is 0 to float64 anyway): nested AD
+    # differentiates x*x to 2x, which overflows past 9e307 (0 * inf, a nan second derivative).
+    x = m.maximum(m.minimum(x, 1e300), -1e300)
+    return 1.0 / (1.0 + x * x)
+
+
+def _square(x):
+    return x * x
+
+
 def _inside(m, y, partial):
     # Outside the domain the value is nan, and so is the derivative: the formula 1/x
     # would otherwise report log'(-1) = -1 for a function that does not exist there.
     return m.where(m.isnan(y), y, partial)  # y, not a fresh nan: under nested AD its tangent is nan too
 
 
-def _tie_split(m, a, b, less):
+def _tie_split(m, y, a, b, less):
     half = m.where(a == b, 0.5, 0.0)
-    return m.where(less(a, b), 1.0, half), m.where(less(b, a), 1.0, half)
+    return _inside(m, y, m.where(less(a, b), 1.0, half)), _inside(m, y, m.where(less(b, a), 1.0, half))
 
 
 POS = [[(0.1, 4.0)]]
@@ -123,14 +186,15 @@ _table = [
     Prim("neg", 1, "-{0}", lambda m, p, a: -a, lambda m, p, y, a: (-1,), kind="operator", doc="-a",
          spelling="-", symbol="−", ascii_symbol="-", partial_texts=("-1",), display="- (unary)"),
     Prim("powc", 1, "{0}^{p}", lambda m, p, a: m.pow(a, p),
-         lambda m, p, y, a: (0 if p == 0 else 1 if p == 1 else p * m.pow(a, p - 1),),
+         lambda m, p, y, a: (0 if p == 0 else 1 if p == 1 else p * m.pow(a, p - 1) if _exact_less_one(p)
+                             else power_slope(m, p, a, y),),
          domain="all x for an integer c, x >= 0 otherwise", sample=POS, kind="operator",
          doc="x^c, c a constant",
          note="c is a parameter, not an input: d/dx x^c = c*x^(c-1) never evaluates log(x), "
               "so d/dx x^2 at x=-3 is -6; d/dx x^c at 0 is 0 for c > 1, 1 for c = 1, inf for 0 < c < 1 "
               "and +-inf for c < 0", symbol="^{p}", partial_texts=("{p}*{0}^({p} - 1)",), display="^ (constant c)"),
     Prim("pow", 2, "{0}^{1}", lambda m, p, a, b: m.pow(a, b),
-         lambda m, p, y, a, b: (m.where((b == 0) & (a == 0), 0.0, b * m.pow(a, b - 1.0)),
+         lambda m, p, y, a, b: (m.where((b == 0) & (a == 0), 0.0, power_slope(m, b, a, y)),
                                 m.where((a == 0) & (b > 0), 0.0, y * m.log(a))),
          domain="x > 0 (x = 0 and negative x with integer y also evaluate)",
          sample=[[(0.2, 3.0)], [(-2.0, 2.0)]], kind="operator", doc="x^y, pow(x, y)",
@@ -146,18 +210,19 @@ _table = [
     Prim("tan", 1, "tan {0}", lambda m, p, x: m.tan(x), lambda m, p, y, x: (1.0 + y * y,),
          domain="x != pi/2 + k*pi", sample=[[(-1.2, 1.2)]], partial_texts=("1 + {y}^2",), mathname="tan"),
     Prim("asin", 1, "asin {0}", lambda m, p, x: m.asin(x),
-         lambda m, p, y, x: (m.div(1.0, m.sqrt((1.0 - x) * (1.0 + x))),), domain="-1 <= x <= 1",
+         lambda m, p, y, x: (m.div(1.0, m.sqrt(one_minus_square(m, x))),), domain="-1 <= x <= 1",
          sample=UNIT, note="derivative is +inf at x = +-1", partial_texts=("1/sqrt(1 - {0}^2)",), mathname="asin"),
     Prim("acos", 1, "acos {0}", lambda m, p, x: m.acos(x),
-         lambda m, p, y, x: (-m.div(1.0, m.sqrt((1.0 - x) * (1.0 + x))),), domain="-1 <= x <= 1",
+         lambda m, p, y, x: (-m.div(1.0, m.sqrt(one_minus_square(m, x))),), domain="-1 <= x <= 1",
          sample=UNIT, note="derivative is -inf at x = +-1", partial_texts=("-1/sqrt(1 - {0}^2)",), mathname="acos"),
-    Prim("atan", 1, "atan {0}", lambda m, p, x: m.atan(x), lambda m, p, y, x: (1.0 / (1.0 + x * x),),
+    Prim("atan", 1, "atan {0}", lambda m, p, x: m.atan(x), lambda m, p, y, x: (_atan_partial(m, x),),
          partial_texts=("1/(1 + {0}^2)",), mathname="atan"),
     Prim("sinh", 1, "sinh {0}", lambda m, p, x: m.sinh(x), lambda m, p, y, x: (m.cosh(x),),
          partial_texts=("cosh({0})",), mathname="sinh"),
     Prim("cosh", 1, "cosh {0}", lambda m, p, x: m.cosh(x), lambda m, p, y, x: (m.sinh(x),),
          partial_texts=("sinh({0})",), mathname="cosh"),
-    Prim("tanh", 1, "tanh {0}", lambda m, p, x: m.tanh(x), lambda m, p, y, x: (_sech2(m, x),),
+    # sech^2, not 1 - y^2: that cancels to 0 once tanh(x) rounds to +-1 (|x| > 19).
+    Prim("tanh", 1, "tanh {0}", lambda m, p, x: m.tanh(x), lambda m, p, y, x: (_square(sech(m, x)),),
          partial_texts=("1 - {y}^2",), mathname="tanh"),
     Prim("asinh", 1, "asinh {0}", lambda m, p, x: m.asinh(x), lambda m, p, y, x: (1.0 / m.hypot(x, 1.0),),
          partial_texts=("1/sqrt({0}^2 + 1)",), mathname="asinh"),
@@ -166,7 +231,7 @@ _table = [
          sample=[[(1.1, 4.0)]], note="derivative is +inf at x = 1", partial_texts=("1/sqrt({0}^2 - 1)",),
          mathname="acosh"),
     Prim("atanh", 1, "atanh {0}", lambda m, p, x: m.atanh(x),
-         lambda m, p, y, x: (_inside(m, y, m.div(1.0, (1.0 - x) * (1.0 + x))),), domain="-1 < x < 1", sample=UNIT,
+         lambda m, p, y, x: (_inside(m, y, m.div(1.0, one_minus_square(m, x))),), domain="-1 < x < 1", sample=UNIT,
          partial_texts=("1/(1 - {0}^2)",), mathname="atanh"),
     Prim("exp", 1, "exp {0}", lambda m, p, x: m.exp(x), lambda m, p, y, x: (y,), partial_texts=("{y}",),
          mathname="exp"),
@@ -188,20 +253,25 @@ _table = [
          sample=NONZERO, doc="real cube root", note="cbrt'(0) = +inf", partial_texts=("1/(3*{y}^2)",), mathname="cbrt"),
     Prim("abs", 1, "abs {0}", lambda m, p, x: m.fabs(x), lambda m, p, y, x: (m.sign(x),),
          sample=NONZERO, note="abs'(0) = 0", partial_texts=("sign({0})",), mathname="fabs"),
-    Prim("sign", 1, "sign {0}", lambda m, p, x: m.sign(x), lambda m, p, y, x: (0,),
+    # 0.0, not the structural 0 that evaluators skip: skipping it would stop a nan from reaching
+    # the result (sign(log(x)) at x = -1 had the derivative 0). nan where the value is nan.
+    Prim("sign", 1, "sign {0}", lambda m, p, x: m.sign(x), lambda m, p, y, x: (_inside(m, y, 0.0),),
          sample=NONZERO, doc="-1, 0 or 1", note="sign' = 0 everywhere, 0 included", partial_texts=("0",),
          mathname="sign"),
-    Prim("sigmoid", 1, "sigmoid {0}", lambda m, p, x: _sigmoid(m, x), lambda m, p, y, x: (_dsigmoid(m, x),),
-         doc="1 / (1 + exp(-x))", partial_texts=("{y}*(1 - {y})",)),
+    # sigmoid' = sech(x/2)^2 / 4, not y(1 - y): that cancels once y rounds near 1, and its
+    # derivative 1 - 2y cancels near x = 0.
+    Prim("sigmoid", 1, "sigmoid {0}", lambda m, p, x: m.sigmoid(x),
+         lambda m, p, y, x: (0.25 * _square(sech(m, 0.5 * x)),),
+         doc="1 / (1 + exp(-x))", partial_texts=("{y}*(1 - {y})",), mathname="sigmoid"),
     # where, not maximum: under nested AD maximum would bring max's tie rule (1/2) to x = 0.
     Prim("relu", 1, "relu {0}", lambda m, p, x: m.where(x > 0, x, m.where(x == x, 0.0, x)),
-         lambda m, p, y, x: (m.where(x > 0, 1.0, 0.0),), sample=NONZERO, doc="max(x, 0)",
+         lambda m, p, y, x: (_inside(m, y, m.where(x > 0, 1.0, 0.0)),), sample=NONZERO, doc="max(x, 0)",
          note="relu'(0) = 0", partial_texts=("[{0} > 0]",)),
-    Prim("softplus", 1, "softplus {0}",
-         lambda m, p, x: m.log1p(m.exp(-m.fabs(x))) + m.maximum(x, 0.0),
-         lambda m, p, y, x: (_sigmoid(m, x),), doc="log(1 + exp(x))", partial_texts=("sigmoid({0})",)),
+    Prim("softplus", 1, "softplus {0}", lambda m, p, x: m.softplus(x),
+         lambda m, p, y, x: (m.sigmoid(x),), doc="log(1 + exp(x))", partial_texts=("sigmoid({0})",),
+         mathname="softplus"),
     Prim("erf", 1, "erf {0}", lambda m, p, x: m.erf(x),
-         lambda m, p, y, x: (TWO_OVER_SQRT_PI * m.exp(-x * x),), doc="error function",
+         lambda m, p, y, x: (TWO_OVER_SQRT_PI * exp_minus_square(m, x),), doc="error function",
          partial_texts=("2/sqrt(pi)*exp(-{0}^2)",), mathname="erf"),
     Prim("atan2", 2, "atan2({0}, {1})", lambda m, p, a, b: m.atan2(a, b),
          lambda m, p, y, a, b: _atan2_partials(m, a, b),
@@ -210,17 +280,17 @@ _table = [
          note="both partials are 0 at the origin (convention)",
          partial_texts=("{1}/({0}^2 + {1}^2)", "-{0}/({0}^2 + {1}^2)"), mathname="atan2"),
     Prim("hypot", 2, "hypot({0}, {1})", lambda m, p, a, b: m.hypot(a, b),
-         lambda m, p, y, a, b: (m.where(y == 0, 0.0, m.div(a, y)), m.where(y == 0, 0.0, m.div(b, y))),
+         lambda m, p, y, a, b: _hypot_partials(m, a, b, y),
          sample=[NONZERO[0], NONZERO[0]], doc="sqrt(x^2 + y^2) without overflow",
          note="both partials are 0 at the origin, like abs'(0) = 0", partial_texts=("{0}/{y}", "{1}/{y}"),
          mathname="hypot"),
     Prim("min", 2, "min({0}, {1})", lambda m, p, a, b: m.minimum(a, b),
-         lambda m, p, y, a, b: _tie_split(m, a, b, lambda u, v: u < v),
+         lambda m, p, y, a, b: _tie_split(m, y, a, b, lambda u, v: u < v),
          sample=[[(-3.0, -0.1)], [(0.1, 3.0)]], doc="the smaller of a and b",
          note="at a tie each argument gets half the derivative", partial_texts=("[{0} < {1}]", "[{1} < {0}]"),
          mathname="minimum"),
     Prim("max", 2, "max({0}, {1})", lambda m, p, a, b: m.maximum(a, b),
-         lambda m, p, y, a, b: _tie_split(m, a, b, lambda u, v: u > v),
+         lambda m, p, y, a, b: _tie_split(m, y, a, b, lambda u, v: u > v),
          sample=[[(-3.0, -0.1)], [(0.1, 3.0)]], doc="the larger of a and b",
          note="at a tie each argument gets half the derivative", partial_texts=("[{0} > {1}]", "[{1} > {0}]"),
          mathname="maximum"),
