@@ -49,8 +49,9 @@ def wrt_names(program, wrt, point):
         return program.inputs
     if isinstance(wrt, str):
         wrt = [w.strip() for w in wrt.split(",") if w.strip()]
+    inputs = program.input_index
     for w in wrt:
-        if w not in program.inputs and w not in point:
+        if w not in inputs and w not in point:
             raise UsageError(f"cannot differentiate with respect to '{w}': it has no value",
                              hint=f"give it one with --at {w}=..., or drop it from --wrt")
     if len(set(wrt)) != len(wrt):
@@ -63,9 +64,9 @@ def direction_of(program, point, direction):
     if isinstance(direction, str):
         from ..language.point import parse_point
         direction = parse_point([direction])
-    out = {}
+    out, inputs = {}, program.input_index
     for v, d in dict(direction).items():
-        if v not in program.inputs and v not in point:
+        if v not in inputs and v not in point:
             raise UsageError(f"the direction names '{v}', which is not a variable of the expression",
                              hint="give directions only for the variables in the expression")
         try:

@@ -7,6 +7,7 @@ from .. import __version__
 from ..errors import UsageError, warn
 from ..render.text import FORMATS
 
+
 class ExprCommand(click.Command):
     """Accepts an expression that starts with '-' (such as "-x^2") where click would
     read an option: any word that starts with '-' and is not one of this command's
@@ -257,8 +258,9 @@ def _stdin_has_jobs():
 
 
 def warn_unused(program, point, wrt=()):
+    inputs, wrt = program.input_index, set(wrt or ())  # dict and set: linear in the names
     for name in point:
-        if name not in program.inputs and name not in (wrt or ()):
+        if name not in inputs and name not in wrt:
             warn(f"'{name}' has a value but does not appear in the expression")
 
 

@@ -27,7 +27,7 @@ class Node:
 class Program:
     """A lowered expression: nodes, the input names, the output node ids and, for
     display, the source text of each output and the let-names bound to each node."""
-    __slots__ = ("nodes", "inputs", "outputs", "labels", "names", "source", "_compiled")
+    __slots__ = ("nodes", "inputs", "outputs", "labels", "names", "source", "_compiled", "_input_index")
 
     def __init__(self, nodes, inputs, outputs, labels, names, source):
         self.nodes = nodes
@@ -37,6 +37,16 @@ class Program:
         self.names = names
         self.source = source
         self._compiled = None
+        self._input_index = None
+
+    @property
+    def input_index(self):
+        """{variable: input index}: `name in program.input_index` takes constant time,
+        where `name in program.inputs` scans the tuple (quadratic over many names)."""
+        index = self._input_index
+        if index is None:
+            index = self._input_index = {v: i for i, v in enumerate(self.inputs)}
+        return index
 
     def __len__(self):
         return len(self.nodes)

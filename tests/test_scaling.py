@@ -1,0 +1,66 @@
+"""Many variables: every step from `--at` to the output is linear in their number.
+
+No timings here: each test counts the work itself (name comparisons, output size),
+or shows that a large case runs at all. benchmarks/scaling.py has the timings."""
+import json
+
+import pytest
+
+import adcli
+from adcli.api import inputs
+from adcli.cli.options import warn_unused
+
+
+class Name(str):
+    """A variable name that counts how often it is compared for equality: a scan of a
+    tuple compares with every entry, a dict or set lookup with one."""
+    compared = 0
+
+    def __eq__(self, other):
+        Name.compared += 1
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+
+def chain(n):
+    """x1*x2 + x2*x3 + ... + sin(xn): n variables, each used a few times."""
+    return " + ".join(f"x{i}*x{i + 1}" for i in range(1, n)) + f" + sin(x{n})"
+
+
+@pytest.fixture(scope="module")
+def big():
+    n = 3000
+    return n, adcli.compile(chain(n))
+
+
+def comparisons(fn):
+    Name.compared = 0
+    fn()
+    return Name.compared
+
+
+def test_argument_checks_compare_each_name_a_bounded_number_of_times(big, capsys):
+    n, f = big
+    point = {Name(v): 1.0 for v in f.variables}
+    names = list(point)
+    assert comparisons(lambda: warn_unused(f.program, point, names)) <= 4 * n
+    assert comparisons(lambda: warn_unused(f.program, point)) <= 4 * n
+    assert comparisons(lambda: inputs.wrt_names(f.program, names, point)) <= 4 * n
+    assert comparisons(lambda: inputs.direction_of(f.program, point, dict.fromkeys(names, 1.0))) <= 4 * n
+    assert comparisons(lambda: inputs.complete_point(f.program, point, {})) <= 4 * n
+    assert capsys.readouterr().err == ""
+
+
+def test_input_index_matches_the_inputs(big):
+    _, f = big
+    index = f.program.input_index
+    assert list(index) == list(f.variables) and all(f.variables[i] == v for v, i in index.items())
+    assert f.program.input_index is index  # computed once
+
+
+def test_unused_values_are_still_reported(adcli):
+    code, out, err = adcli("grad", "x*y", "--at", "x=1,y=2,z=3", "--format", "json")
+    assert code == 0 and err == "adcli: warning: 'z' has a value but does not appear in the expression\n"
+    code, out, err = adcli("grad", "x*y", "--at", "x=1,y=2,z=3", "--wrt", "x,z", "--format", "json")
+    assert code == 0 and err == "" and json.loads(out)["gradient"] == {"x": 2.0, "z": 0.0}
