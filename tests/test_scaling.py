@@ -64,3 +64,22 @@ def test_unused_values_are_still_reported(adcli):
     assert code == 0 and err == "adcli: warning: 'z' has a value but does not appear in the expression\n"
     code, out, err = adcli("grad", "x*y", "--at", "x=1,y=2,z=3", "--wrt", "x,z", "--format", "json")
     assert code == 0 and err == "" and json.loads(out)["gradient"] == {"x": 2.0, "z": 0.0}
+
+
+def test_forward_trace_of_many_variables_is_linear_in_size(adcli):
+    # The tangent trace's title once listed the whole seed, and every row was padded to
+    # its width: n rows of n entries. Now the seed has lines of its own.
+    for n in (500, 1000):
+        at = ",".join(f"x{i}=1" for i in range(1, n + 1))
+        code, out, err = adcli("trace", chain(n), "--at", at)
+        assert code == 0, err
+        lines = out.splitlines()
+        body = lines[lines.index(next(ln for ln in lines if "primal trace" in ln)):]
+        assert max(len(ln) for ln in body) < 120
+        assert "tangent seed: ẋ1 = 1, ẋ2 = 0," in out
+        assert len(out) < 400 * n
+
+
+def test_short_seed_stays_in_the_title(adcli):
+    code, out, err = adcli("trace", "x*y", "--at", "x=3,y=2")
+    assert code == 0 and "tangent trace (ẋ = 1, ẏ = 0)" in out and "tangent seed" not in out
