@@ -83,3 +83,32 @@ def test_forward_trace_of_many_variables_is_linear_in_size(adcli):
 def test_short_seed_stays_in_the_title(adcli):
     code, out, err = adcli("trace", "x*y", "--at", "x=3,y=2")
     assert code == 0 and "tangent trace (ẋ = 1, ẏ = 0)" in out and "tangent seed" not in out
+
+
+# ---- the Hessian: refused up front when too large, and no more memory than its rows
+
+def squares(n):
+    return " + ".join(f"x{i}^2" for i in range(1, n + 1))
+
+
+def test_partial_sums_carry_no_tangents():
+    # d/dx (a + b) reads neither a nor b: a sum's partial sums need no tangents, which
+    # for n terms would hold n^2/2 entries. Only the squares and their arguments do.
+    from adcli.engine.hessian import _tangents_needed
+    from adcli.engine.sweep import compiled
+    n = 50
+    program = adcli.parse(squares(n))
+    need = _tangents_needed(compiled(program), n)
+    ops = [nd.op for nd, k in zip(program.nodes, need) if k]
+    assert ops.count("add") == 0 and ops.count("powc") == n and sum(need) == 2 * n
+
+
+def test_hessian_of_many_variables_as_json(adcli):
+    n = 1500
+    at = ",".join(f"x{i}={1 + i % 3}" for i in range(1, n + 1))
+    code, out, err = adcli("hessian", squares(n) + " + x1*x2", "--at", at, "--format", "json")
+    assert code == 0 and err == ""
+    h = json.loads(out)["hessian"]
+    assert len(h) == n and all(len(row) == n for row in h)
+    assert h[0][:3] == [2.0, 1.0, 0.0] and h[1][:3] == [1.0, 2.0, 0.0] and h[-1][-1] == 2.0
+    assert sum(map(sum, h)) == 2 * n + 2
