@@ -103,6 +103,22 @@ def test_partial_sums_carry_no_tangents():
     assert ops.count("add") == 0 and ops.count("powc") == n and sum(need) == 2 * n
 
 
+def test_hessian_json_and_csv_are_written_row_by_row_as_before(capsys):
+    import csv
+    import io
+
+    from adcli.render import text
+    r = adcli.compile("x^2*y + sin(x*y) + z").hessian(x=1, y=2, z=3)
+    text.write_json(r)
+    assert capsys.readouterr().out == text.dumps(text.record(r)) + "\n"
+    head, rows = text.csv_rows(r)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([head, *rows])
+    text.write_csv(r)
+    assert capsys.readouterr().out == buf.getvalue()
+    assert buf.getvalue().splitlines()[0] == "variable,value,gradient,d2/dx,d2/dy,d2/dz"
+
+
 def test_hessian_of_many_variables_as_json(adcli):
     n = 1500
     at = ",".join(f"x{i}={1 + i % 3}" for i in range(1, n + 1))
