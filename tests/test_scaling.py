@@ -8,7 +8,9 @@ import pytest
 
 import adcli
 from adcli.api import inputs
+from adcli.api.function import Function
 from adcli.cli.options import warn_unused
+from adcli.errors import EvalError
 
 
 class Name(str):
@@ -89,6 +91,52 @@ def test_short_seed_stays_in_the_title(adcli):
 
 def squares(n):
     return " + ".join(f"x{i}^2" for i in range(1, n + 1))
+
+
+def test_too_large_a_hessian_is_refused_before_any_work(monkeypatch, adcli):
+    from adcli.engine import hessian as engine
+    monkeypatch.setattr(inputs, "available_memory", lambda: 10 ** 6)  # 1 MB: 100 variables fit
+
+    def never(*args):
+        raise AssertionError("the Hessian was computed")
+    monkeypatch.setattr(engine, "hessian", never)
+    n = 300
+    at = ",".join(f"x{i}=1" for i in range(1, n + 1))
+    code, out, err = adcli("hessian", squares(n), "--at", at, "--format", "json")
+    assert code == 1 and out == ""
+    assert err == ("adcli: error: the Hessian of 300 variables does not fit in memory: 300 x 300 entries are "
+                   "0.00067 GB as float64, and computing and writing them takes about 0.0084 GB, where "
+                   "0.00093 GB is available\n"
+                   "differentiate with respect to fewer variables with --wrt: about 100 fit\n")
+    with pytest.raises(EvalError, match="does not fit in memory"):
+        Function(squares(n)).hessian(dict.fromkeys((f"x{i}" for i in range(1, n + 1)), 1.0))
+
+
+def test_hessian_size_in_gb_and_the_limit_at_many_points(monkeypatch):
+    monkeypatch.setattr(inputs, "available_memory", lambda: 16 * 1024 ** 3)
+    inputs.hessian_fits(12_000, None)  # 14.4e9 bytes: fits in 16 GB
+    with pytest.raises(EvalError) as e:
+        inputs.hessian_fits(100_000, None)
+    assert ("100,000 x 100,000 entries are 74.5 GB as float64, and computing and writing them takes about "
+            "931.3 GB, where 16.0 GB is available") in e.value.message
+    with pytest.raises(EvalError, match=r"entries at 1,000 points are 7.5 GB") as e:
+        inputs.hessian_fits(1000, (1000,))
+    assert e.value.hint.endswith("about 844 fit, or give fewer points at once")
+
+
+def test_a_refused_hessian_fails_its_batch_line_only(monkeypatch, adcli):
+    monkeypatch.setattr(inputs, "available_memory", lambda: 1000)  # 3 variables fit, 4 do not
+    code, out, err = adcli("hessian", "-f", "-", "--format", "json",
+                           stdin="x^2*y @ x=1, y=2\na*b*c*d @ a=1, b=1, c=1, d=1\n")
+    assert code == 1
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["hessian"] == [[4.0, 2.0], [2.0, 0.0]]
+    assert "does not fit in memory" in second["error"]["message"]
+
+
+def test_available_memory_is_a_number_of_bytes():
+    avail = inputs.available_memory()
+    assert avail is None or (isinstance(avail, int) and avail >= 0)
 
 
 def test_partial_sums_carry_no_tangents():

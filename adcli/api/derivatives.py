@@ -16,6 +16,7 @@ from .inputs import (
     errstate,
     fill,
     finite,
+    hessian_fits,
     namespace,
     one_output,
     sweep_reason,
@@ -111,6 +112,7 @@ def hessian(f, point, wrt):
     one_output(f.program, "hessian")
     wrt = wrt_names(f.program, wrt, point)
     m, xs, shape = namespace(f.program, point)
+    hessian_fits(len(wrt), shape)
     index = f.program.input_index
     cols = [index[v] for v in wrt if v in index]
     with errstate(m):
