@@ -168,7 +168,7 @@ def test_hessian_json_and_csv_are_written_row_by_row_as_before(capsys):
 
 
 def test_hessian_of_many_variables_as_json(adcli):
-    n = 1500
+    n = 1000
     at = ",".join(f"x{i}={1 + i % 3}" for i in range(1, n + 1))
     code, out, err = adcli("hessian", squares(n) + " + x1*x2", "--at", at, "--format", "json")
     assert code == 0 and err == ""
@@ -176,3 +176,32 @@ def test_hessian_of_many_variables_as_json(adcli):
     assert len(h) == n and all(len(row) == n for row in h)
     assert h[0][:3] == [2.0, 1.0, 0.0] and h[1][:3] == [1.0, 2.0, 0.0] and h[-1][-1] == 2.0
     assert sum(map(sum, h)) == 2 * n + 2
+
+
+# ---- many variables end to end: --at to the JSON gradient
+
+def at_options(n):
+    """--at options of at most 5,000 entries each, as a shell passes a long point."""
+    out = []
+    for start in range(1, n + 1, 5000):
+        out += ["--at", ",".join(f"x{i}={1 + i % 5}" for i in range(start, min(start + 5000, n + 1)))]
+    return out
+
+
+def chain_gradient(n, i):
+    """d/dx_i of chain(n) for i < n, at x_k = 1 + k % 5."""
+    return (1 + (i - 1) % 5 if i > 1 else 0) + 1 + (i + 1) % 5
+
+
+@pytest.mark.parametrize("n", [20_000, pytest.param(100_000, marks=pytest.mark.slow)])
+def test_many_variables_from_at_to_the_json_gradient(adcli, tmp_path, n):
+    import math
+    path = tmp_path / "f.adc"
+    path.write_text(chain(n))
+    code, out, err = adcli("grad", f"@{path}", *at_options(n), "--format", "json")
+    assert code == 0 and err == ""
+    r = json.loads(out)
+    assert len(r["gradient"]) == n and list(r["gradient"])[:3] == ["x1", "x2", "x3"]
+    for i in (1, 2, n // 2, n - 1):
+        assert r["gradient"][f"x{i}"] == chain_gradient(n, i)
+    assert r["gradient"][f"x{n}"] == (n - 1) % 5 + 1 + math.cos(1 + n % 5)
