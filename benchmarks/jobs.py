@@ -32,7 +32,8 @@ def run(args, stdin=None):
             "print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)\n")
     env = dict(os.environ, PYTHONPATH=ROOT)
     out = subprocess.run([sys.executable, "-c", "import os\n" + code, stdin or "-", sys.executable, "-m",
-                          "adcli", *args], capture_output=True, text=True, env=env, check=True)
+                          "adcli", *args], capture_output=True, text=True, env=env, check=True,
+                         cwd=ROOT)  # `python -m` puts the working folder first on the path
     t, rss, rc = out.stdout.split()
     return float(t), int(rss) / 1024, int(rc)
 

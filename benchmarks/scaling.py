@@ -65,8 +65,9 @@ def run(root, args):
     """(wall seconds, peak RSS MB, exit code, first stderr line) of one adcli process."""
     env = dict(os.environ, PYTHONPATH=root)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    # From the checkout's folder: `python -m` puts the working folder first on the path.
     out = subprocess.run([sys.executable, "-c", _PARENT, sys.executable, "-m", "adcli", *args],
-                         capture_output=True, text=True, env=env, check=True)
+                         capture_output=True, text=True, env=env, check=True, cwd=root)
     t, rss, rc, err = out.stdout.split(maxsplit=3)
     return float(t), int(rss) / 1024, int(rc), eval(err)  # noqa: S307 - our own repr
 
