@@ -2,7 +2,10 @@
   (1) 100,000 lines of one expression at different points (evaluated in groups),
   (2) 100,000 lines of distinct expressions (each parsed and run on its own),
 and the peak RSS of a 10,000,000-row --points file (bounded memory), each a fresh
-process measured with resource.getrusage(RUSAGE_CHILDREN).
+process measured with resource.getrusage(RUSAGE_CHILDREN). For the distinct expressions
+it also reports, in this process, what bounds them: the rate at which Lark parses their
+expressions (with adcli's builder, no parse tree), then with lowering to the IR too
+(adcli.compile), both CPU time, best of 3 over at most 10,000 lines.
 
     python benchmarks/jobs.py [LINES] [BIG_ROWS]      (BIG_ROWS=0 skips the big file)
 """
@@ -29,9 +32,30 @@ def run(args, stdin=None):
             "print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)\n")
     env = dict(os.environ, PYTHONPATH=ROOT)
     out = subprocess.run([sys.executable, "-c", "import os\n" + code, stdin or "-", sys.executable, "-m",
-                          "adcli", *args], capture_output=True, text=True, env=env, check=True)
+                          "adcli", *args], capture_output=True, text=True, env=env, check=True,
+                         cwd=ROOT)  # `python -m` puts the working folder first on the path
     t, rss, rc = out.stdout.split()
     return float(t), int(rss) / 1024, int(rc)
+
+
+def grammar_rates(exprs):
+    """[(what, expressions per second)] for Lark's parse with adcli's builder, and for
+    that plus lowering (adcli.compile): the bounds on a job file of distinct expressions."""
+    import time
+    sys.path.insert(0, ROOT)
+    from adcli.api import Function
+    from adcli.language.syntax import parse
+
+    def best(fn):
+        times = []
+        for _ in range(3):
+            t0 = time.process_time()
+            for e in exprs:
+                fn(e)
+            times.append(time.process_time() - t0)
+        return len(exprs) / min(times)
+    parse(exprs[0])  # load the parser tables first
+    return [("  Lark parse + builder", best(parse)), ("  + lowering (compile)", best(Function))]
 
 
 def main():
@@ -58,6 +82,10 @@ def main():
         t, rss, rc = run(["grad", "-f", path, "--format", "json"])
         assert rc == 0, rc
         print(f"  {name:22s}: {n / t:10,.0f} lines/s  ({t:.2f} s, peak RSS {rss:.0f} MB)")
+    with open(distinct) as f:
+        exprs = [line.partition("@")[0].strip() for line, _ in zip(f, range(10_000))]
+    for name, rate in grammar_rates(exprs):
+        print(f"  {name:22s}: {rate:10,.0f} lines/s  (in this process, CPU time)")
     if big:
         path = os.path.join(tmp, "big.csv")
         with open(path, "w") as f:

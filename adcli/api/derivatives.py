@@ -16,6 +16,7 @@ from .inputs import (
     errstate,
     fill,
     finite,
+    hessian_fits,
     namespace,
     one_output,
     sweep_reason,
@@ -111,17 +112,27 @@ def hessian(f, point, wrt):
     one_output(f.program, "hessian")
     wrt = wrt_names(f.program, wrt, point)
     m, xs, shape = namespace(f.program, point)
-    index = {v: i for i, v in enumerate(f.program.inputs)}
+    hessian_fits(len(wrt), shape)
+    index = f.program.input_index
     cols = [index[v] for v in wrt if v in index]
     with errstate(m):
         value, grad, rows = hess.hessian(f.program, xs, cols, m)
-        got = dict(zip([v for v in wrt if v in index], range(len(cols))))
-        g = [fill(grad[got[v]] if v in got else None, shape, m) for v in wrt]
-        h = [[fill(rows[got[a]][got[b]] if a in got and b in got else None, shape, m) for b in wrt]
-             for a in wrt]
+        if len(cols) == len(wrt):
+            # Every variable is in the expression: the engine's rows are the Hessian's,
+            # completed in place rather than copied (they are the one n x n object).
+            g = [fill(d, shape, m) for d in grad]
+            h = rows
+            for row in h:
+                for j, x in enumerate(row):
+                    row[j] = fill(x, shape, m)
+        else:
+            got = dict(zip([v for v in wrt if v in index], range(len(cols))))
+            g = [fill(grad[got[v]] if v in got else None, shape, m) for v in wrt]
+            h = [[fill(rows[got[a]][got[b]] if a in got and b in got else None, shape, m) for b in wrt]
+                 for a in wrt]
         value = fill(value, shape, m)
         warnings = _diagnose(f, xs, m, [value], g)
-        if not finite([x for row in h for x in row], m) and finite(g, m):
+        if not all(finite(row, m) for row in h) and finite(g, m):
             warnings += hess.diagnose2(f.program, xs, m)
     return Hessian(f.expr, point, tuple(wrt), value, dict(zip(wrt, g)), h, warnings)
 

@@ -3,6 +3,7 @@ namespace it selects, the variables to differentiate, a direction, a cotangent, 
 the AD mode. Every entry point (the Function methods, the batch job kinds, the
 commands) checks its arguments through these, so the messages are the same everywhere."""
 import math
+import os
 
 from ..errors import EvalError, UsageError
 
@@ -49,8 +50,9 @@ def wrt_names(program, wrt, point):
         return program.inputs
     if isinstance(wrt, str):
         wrt = [w.strip() for w in wrt.split(",") if w.strip()]
+    inputs = program.input_index
     for w in wrt:
-        if w not in program.inputs and w not in point:
+        if w not in inputs and w not in point:
             raise UsageError(f"cannot differentiate with respect to '{w}': it has no value",
                              hint=f"give it one with --at {w}=..., or drop it from --wrt")
     if len(set(wrt)) != len(wrt):
@@ -58,14 +60,98 @@ def wrt_names(program, wrt, point):
     return tuple(wrt)
 
 
+# Peak bytes per Hessian entry at one point, measured with benchmarks/scaling.py and
+# expressions of dense Hessians (at most 70): the entry in a Dual's sparse tangent
+# during the sweep, then the float and its slot in the rows, then its text on the way
+# out. At many points each entry is also an array of them, held about 3 times.
+HESSIAN_ENTRY_BYTES = 100
+HESSIAN_ARRAYS_HELD = 3
+
+
+def hessian_fits(k, shape):
+    """Refuse, before any work, a Hessian of k variables whose working memory exceeds
+    the memory available (EvalError, exit code 1): it is dense, k x k entries however
+    sparse the expression, since every entry is returned and written out."""
+    points = math.prod(shape) if shape else 1
+    per_entry = HESSIAN_ENTRY_BYTES + (HESSIAN_ARRAYS_HELD * 8 * points if shape is not None else 0)
+    need = k * k * per_entry
+    avail = available_memory()
+    if avail is None or need <= avail:
+        return
+    at = f" at {points:,} points" if shape is not None else ""
+    fits = math.isqrt(avail // per_entry)
+    raise EvalError(f"the Hessian of {k:,} variables does not fit in memory: {k:,} x {k:,} entries{at} are "
+                    f"{_gb(k * k * 8 * points)} as float64, and computing and writing them takes about "
+                    f"{_gb(need)}, where {_gb(avail)} is available",
+                    hint=f"differentiate with respect to fewer variables with --wrt: about {fits:,} fit"
+                         + (", or give fewer points at once" if shape is not None else ""))
+
+
+def _gb(nbytes):
+    gb = nbytes / 1024 ** 3
+    return f"{gb:,.1f} GB" if gb >= 0.1 else f"{gb:.2g} GB"
+
+
+def available_memory():
+    """Bytes this process can still allocate, or None when unknown: the kernel's
+    MemAvailable (free memory plus what can be reclaimed), else the free pages, capped
+    by the address-space limit (ulimit -v) and by a control group's memory limit."""
+    avail = _meminfo("MemAvailable")
+    if avail is None:
+        try:
+            avail = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            avail = None
+    for room in (_address_space_room(), _cgroup_room()):
+        if room is not None:
+            avail = room if avail is None else min(avail, room)
+    return avail
+
+
+def _meminfo(key):
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _address_space_room():
+    try:
+        import resource
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if limit == resource.RLIM_INFINITY:
+            return None
+        with open("/proc/self/statm", encoding="ascii") as f:
+            used = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        return max(0, limit - used)
+    except (ImportError, OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _cgroup_room():
+    try:
+        with open("/sys/fs/cgroup/memory.max", encoding="ascii") as f:
+            limit = f.read().strip()
+        if limit == "max":
+            return None
+        with open("/sys/fs/cgroup/memory.current", encoding="ascii") as f:
+            return max(0, int(limit) - int(f.read().strip()))
+    except (OSError, ValueError):
+        return None
+
+
 def direction_of(program, point, direction):
     """{variable: float}; every variable must be in the expression or have a value."""
     if isinstance(direction, str):
         from ..language.point import parse_point
         direction = parse_point([direction])
-    out = {}
+    out, inputs = {}, program.input_index
     for v, d in dict(direction).items():
-        if v not in program.inputs and v not in point:
+        if v not in inputs and v not in point:
             raise UsageError(f"the direction names '{v}', which is not a variable of the expression",
                              hint="give directions only for the variables in the expression")
         try:

@@ -153,7 +153,7 @@ def _forward(program, trace, by_node, order, direction):
     if direction is None:
         direction = {program.inputs[0]: 1.0} if program.inputs else {}
     for name in direction:
-        if name not in program.inputs:
+        if name not in program.input_index:
             raise UsageError(f"'{name}' is not a variable of the expression",
                              hint="variables: " + (", ".join(program.inputs) or "none"))
     trace.direction = {v: float(direction.get(v, 0.0)) for v in program.inputs}

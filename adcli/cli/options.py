@@ -323,8 +323,9 @@ def _stdin_has_jobs():
 
 def warn_unused(program, point, wrt=()):
     case_slips(program, point, wrt)
+    inputs, wrt = program.input_index, set(wrt or ())  # dict and set: linear in the names
     for name in point:
-        if name not in program.inputs and name not in (wrt or ()):
+        if name not in inputs and name not in wrt:
             warn(f"'{name}' has a value but does not appear in the expression")
 
 
@@ -334,8 +335,9 @@ def case_slips(program, point, named=(), skip=None):
     the error says so, rather than 'no value for x' beside a warning that X is unused."""
     from ..errors import EvalError
     from ..numtext import number
-    given = [n for n in point if n not in program.inputs]
-    for v in program.inputs:
+    inputs = program.input_index   # a dict: linear in the number of names
+    given = [n for n in point if n not in inputs]
+    for v in (program.inputs if given else ()):
         if v == skip or v in point:
             continue
         for n in given:
@@ -347,7 +349,7 @@ def case_slips(program, point, named=(), skip=None):
     wrt = (ctx.params.get("wrt") if ctx is not None else None) or ()
     wrt = [wrt] if isinstance(wrt, str) else wrt     # taylor's one variable, or grad's list
     for w in named or ():
-        if w in program.inputs or w in point:
+        if w in inputs or w in point:
             continue
         for v in program.inputs:
             if v.lower() == w.lower():

@@ -27,7 +27,7 @@ class Node:
 class Program:
     """A lowered expression: nodes, the input names, the output node ids and, for
     display, the source text of each output and the let-names bound to each node."""
-    __slots__ = ("nodes", "inputs", "outputs", "labels", "names", "source", "_compiled")
+    __slots__ = ("nodes", "inputs", "outputs", "labels", "names", "source", "_compiled", "_input_index")
 
     def __init__(self, nodes, inputs, outputs, labels, names, source):
         self.nodes = nodes
@@ -37,6 +37,16 @@ class Program:
         self.names = names
         self.source = source
         self._compiled = None
+        self._input_index = None
+
+    @property
+    def input_index(self):
+        """{variable: input index}: `name in program.input_index` takes constant time,
+        where `name in program.inputs` scans the tuple (quadratic over many names)."""
+        index = self._input_index
+        if index is None:
+            index = self._input_index = {v: i for i, v in enumerate(self.inputs)}
+        return index
 
     def __len__(self):
         return len(self.nodes)
@@ -134,32 +144,51 @@ class Builder:
 
     def op(self, name, args, param=None, pos=None):
         args = tuple(args)
-        if all(self.nodes[a].op == "const" for a in args):
+        nodes = self.nodes
+        for a in args:
+            if nodes[a].op != "const":
+                break
+        else:  # every argument is a constant: fold
             from ..ops import scalar
             from ..ops.call import call_value
-            v = call_value(PRIMS[name], scalar, param, [self.nodes[a].param for a in args])
+            v = call_value(PRIMS[name], scalar, param, [nodes[a].param for a in args])
             if math.isfinite(v):
                 return self.const(v, pos)
-        return self._add(name, args, param, pos)
+        # _add, written out: the key of an operation is never a constant's
+        key = (name, args, param)
+        i = self._index.get(key)
+        if i is None:
+            i = len(nodes)
+            nodes.append(Node(name, args, param, pos))
+            self._index[key] = i
+        return i
 
     def finish(self, outputs, labels, names, source):
-        """Keep only what the outputs need; put the inputs first; renumber."""
-        live = [False] * len(self.nodes)
+        """Keep only what the outputs need; put the inputs first; renumber. The nodes
+        are renumbered in place, so a finished builder is used up."""
+        old = self.nodes
+        live = [False] * len(old)
         for o in outputs:
             live[o] = True
-        for i in range(len(self.nodes) - 1, -1, -1):
+        for i in range(len(old) - 1, -1, -1):
             if live[i]:
-                for a in self.nodes[i].args:
+                for a in old[i].args:
                     live[a] = True
-        order = [i for i, nd in enumerate(self.nodes) if live[i] and nd.op == "input"]
-        order += [i for i, nd in enumerate(self.nodes) if live[i] and nd.op != "input"]
-        new = {old: k for k, old in enumerate(order)}
-        nodes = tuple(Node(self.nodes[i].op, tuple(new[a] for a in self.nodes[i].args),
-                           self.nodes[i].param, self.nodes[i].pos) for i in order)
-        inputs = tuple(nodes[k].param for k in range(len(nodes)) if nodes[k].op == "input")
+        order = [i for i, nd in enumerate(old) if live[i] and nd.op == "input"]
+        n_in = len(order)
+        order += [i for i, nd in enumerate(old) if live[i] and nd.op != "input"]
+        new = [0] * len(old)
+        for k, i in enumerate(order):
+            new[i] = k
+        nodes = tuple([old[i] for i in order])
+        for nd in nodes:
+            if nd.args:
+                nd.args = tuple([new[a] for a in nd.args])
+        self.nodes = self._index = None
+        inputs = tuple([nodes[k].param for k in range(n_in)])
         bound = {}
         for name, i in names:
-            if i in new:
+            if live[i]:
                 bound.setdefault(new[i], []).append(name)
-        return Program(nodes, inputs, tuple(new[o] for o in outputs), tuple(labels),
+        return Program(nodes, inputs, tuple([new[o] for o in outputs]), tuple(labels),
                        {k: tuple(v) for k, v in bound.items()}, source)

@@ -34,23 +34,38 @@ def lower(stmts, source):
 
 
 def _lower_expr(root, b, env, used_inputs, source):
-    done = {}
-    stack = [(root, False)]
+    # No recursion: the reverse of a pre-order that visits the right subtree before the
+    # left is the post-order (left, right, node), the order in which errors are met;
+    # lowered like reverse Polish notation, each node taking its arguments' node ids
+    # from the top of a stack.
+    order = []
+    stack = [root]
     while stack:
-        node, ready = stack.pop()
-        if not ready and node.args:
-            stack.append((node, True))
-            stack.extend((a, False) for a in reversed(node.args))
-            continue
-        args = [done.pop(id(a)) for a in node.args]
-        done[id(node)] = _lower_node(node, args, b, env, used_inputs, source)
-    return done[id(root)]
+        node = stack.pop()
+        order.append(node)
+        stack.extend(node.args)
+    ids = []
+    for node in reversed(order):
+        n = len(node.args)
+        if n:
+            args = ids[-n:]
+            del ids[-n:]
+        else:
+            args = ()
+        ids.append(_lower_node(node, args, b, env, used_inputs, source))
+    return ids[0]
+
+
+_BINARY = {spelling: name for (spelling, arity), name in OPERATORS.items() if arity == 2}
 
 
 def _lower_node(node, args, b, env, used_inputs, source):
     k = node.kind
-    if k == "num":
-        return b.const(node.value, node.start)
+    if k == "bin":
+        op = _BINARY[node.value]
+        if op == "pow":
+            return _power(b, args, node.start)
+        return b.op(op, args, pos=node.start)
     if k == "name":
         name = node.value
         if name in env:
@@ -62,13 +77,10 @@ def _lower_node(node, args, b, env, used_inputs, source):
                             f"call it with an argument, as in {name}(x)", kind="name")
         used_inputs.setdefault(name, node.start)
         return b.input(name, node.start)
+    if k == "num":
+        return b.const(node.value, node.start)
     if k == "neg":
         return b.op(OPERATORS[node.value, 1], args, pos=node.start)
-    if k == "bin":
-        op = OPERATORS[node.value, 2]
-        if op == "pow":
-            return _power(b, args, node.start)
-        return b.op(op, args, pos=node.start)
     if k == "call":
         name = node.value
         prim = FUNCTIONS.get(name)

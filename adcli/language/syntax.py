@@ -77,23 +77,25 @@ def _get_parser():
     if _parser is None:
         import lark
 
+        # Called at every reduction: a token's text is read as t.value, a plain str
+        # (comparing or converting the Token itself goes through Python-level methods).
         class Build(lark.Transformer):
             def number(self, c):
                 t = c[0]
-                return Syntax("num", (), float(t), t.start_pos, t.end_pos)
+                return Syntax("num", (), float(t.value), t.start_pos, t.end_pos)
 
             def name(self, c):
                 t = c[0]
-                return Syntax("name", (), str(t), t.start_pos, t.end_pos)
+                return Syntax("name", (), t.value, t.start_pos, t.end_pos)
 
             def binop(self, c):
                 left, op, right = c
-                sym = "^" if op == "**" else str(op)
-                return Syntax("bin", (left, right), sym, left.start, right.end)
+                sym = op.value
+                return Syntax("bin", (left, right), "^" if sym == "**" else sym, left.start, right.end)
 
             def unop(self, c):
                 op, x = c
-                if op == "+":
+                if op.value == "+":
                     x.start = op.start_pos
                     return x
                 return Syntax("neg", (x,), "-", op.start_pos, x.end)
@@ -109,11 +111,11 @@ def _get_parser():
             def call(self, c):
                 name, rpar = c[0], c[-1]
                 args = c[2] if len(c) == 4 else ()
-                return Syntax("call", args, str(name), name.start_pos, rpar.end_pos)
+                return Syntax("call", args, name.value, name.start_pos, rpar.end_pos)
 
             def let(self, c):
                 name, expr = c
-                return Syntax("let", (expr,), str(name), name.start_pos, expr.end)
+                return Syntax("let", (expr,), name.value, name.start_pos, expr.end)
 
             def outputs(self, c):
                 return Syntax("outputs", tuple(c), None, c[0].start, c[-1].end)

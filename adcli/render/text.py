@@ -100,7 +100,18 @@ _RECORD = {
 
 
 def write_json(r, out=None):
-    (out or sys.stdout).write(dumps(record(r)) + "\n")
+    out = out or sys.stdout
+    if type(r) is Hessian and r.hessian:
+        # n x n numbers: written a row at a time, never held as one string. "hessian" is
+        # the record's last key, so the head ends in its empty list.
+        from dataclasses import replace
+        head = dumps(record(replace(r, hessian=[])))
+        out.write(head[:-len("[]}")] + "[")
+        for i, row in enumerate(r.hessian):
+            out.write((", " if i else "") + dumps(_nums(row)))
+        out.write("]}\n")
+        return
+    out.write(dumps(record(r)) + "\n")
 
 
 # ---- CSV: a header and rows per result -------------------------------------------------
@@ -125,9 +136,10 @@ _CSV = {
     Jacobian: lambda r, n: (["output", "value"] + [f"d/d{v}" for v in r.variables],
                             [[printable(lab), n(v)] + [n(d) for d in row]
                              for lab, v, row in zip(r.outputs, r.value, r.jacobian)]),
+    # n x n numbers: the rows are made one at a time, as the writer takes them
     Hessian: lambda r, n: (["variable", "value", "gradient"] + [f"d2/d{v}" for v in r.variables],
-                           [[v, n(r.value), n(r.gradient[v])] + [n(h) for h in row]
-                            for v, row in zip(r.variables, r.hessian)]),
+                           ([v, n(r.value), n(r.gradient[v])] + [n(h) for h in row]
+                            for v, row in zip(r.variables, r.hessian))),
     Jvp: lambda r, n: (["output", "value", "jvp"],
                        [[printable(lab), n(v), n(t)] for lab, v, t in zip(r.outputs, r.value, r.jvp)]),
     Vjp: lambda r, n: (["variable", "vjp"], [[v, n(d)] for v, d in r.vjp.items()]),

@@ -6,7 +6,7 @@ Everything here reads the trace; nothing is computed except text.
 from ..numtext import constant, json_number, number
 from ..numtext import value as value_text
 from ..ops.table import PRIMS
-from .notation import Notation, partial_text
+from .notation import Notation, partial_text, text_width
 
 
 def arg_text(ref, n):
@@ -254,7 +254,6 @@ def _emit(console, t, ascii):
                      end_section=end)
         print_grid(console, grid, ascii, lister=_equations)
         return
-    from .notation import text_width
     widths = [max([text_width(h)] + [text_width(r[0][i]) for r in t.rows]) for i, (h, _, _, _) in
               enumerate(t.columns)]
 
@@ -275,12 +274,32 @@ def _emit(console, t, ascii):
     console.file.write("\n".join(parts) + "\n")
 
 
+# The widest tangent-trace title that carries its seed, as in "tangent trace (ẋ1 = 1, ẋ2 = 0)".
+SEED_TITLE = 60
+
+
+def _seed_lines(items, width):
+    """'tangent seed: ẋ1 = 1, ẋ2 = 0, ...' broken between entries at `width`, never
+    inside one: linear in the entries."""
+    head = "tangent seed:"
+    parts, col = [head], len(head)
+    for i, item in enumerate(items):
+        w = text_width(item)
+        if i and col + 2 + w > width:
+            parts.append(",\n" + " " * (len(head) + 1) + item)
+            col = len(head) + 1 + w
+        else:
+            parts.append((", " if i else " ") + item)
+            col += (2 if i else 1) + w
+    return "".join(parts) + "\n"
+
+
 def print_table(trace, console, ascii=False, precision=None, decimals=None):
     """The trace as textbook tables: forward primal and tangent traces side by side, or
     the primal trace followed by the adjoint trace in execution order."""
     from ..errors import printable
-    from .tables import one_line
     from .layout import heading, print_line
+    from .tables import one_line
     n = Notation(ascii)
     fmt = lambda v: value_text(v, precision, decimals)  # noqa: E731
 
@@ -298,12 +317,18 @@ def print_table(trace, console, ascii=False, precision=None, decimals=None):
     outs = output_names(trace, n)
     last = len(trace.rows) - 1
     if trace.mode == "forward":
-        seed = ", ".join(f"{n.dot(k)} = {fmt(v)}" for k, v in trace.direction.items())
+        seed = [printable(f"{n.dot(k)} = {fmt(v)}") for k, v in trace.direction.items()]
+        title = f"tangent trace ({', '.join(seed)})" if seed else "tangent trace"
+        if text_width(title) > SEED_TITLE:
+            # Many variables: the seed on lines of its own, since a title as wide as the
+            # seed would pad every row to its width (quadratic in the variables).
+            console.file.write(_seed_lines(seed, console.width))
+            title = "tangent trace"
         t = _Table()
         t.column("", style="cyan")
         trace_columns(t, "primal trace")
         t.column("")
-        trace_columns(t, printable(f"tangent trace ({seed})") if seed else "tangent trace")
+        trace_columns(t, title)
         for i, r in enumerate(trace.rows):
             t.row(names(r), n.v(r.k), "=", printable(definition(r, n)), fmt(r.value), "",
                   n.vdot(r.k), "=", printable(tangent_text(r, n)), fmt(r.tangent), end_section=i == last)
