@@ -13,6 +13,7 @@ class ExitCode(enum.IntEnum):
     EVAL = 1          # the expression is fine but could not be evaluated; a batch line failed
     USAGE = 2         # bad command line, bad expression or bad point
     INTERNAL = 70     # a bug in adcli
+    IO = 74           # the input could not be read or the output written (a full disk, a closed stdout), EX_IOERR
     INTERRUPTED = 130  # Ctrl-C
     READER_GONE = 141  # stdout closed by its reader (adcli ... | head), as SIGPIPE would (128 + 13)
 
@@ -63,15 +64,31 @@ class EvalError(AdcliError):
     kind = "value"
 
 
+class StreamError(AdcliError):
+    """The environment, not adcli: the output cannot be written (a full disk, standard
+    output closed) or the input cannot be read past its start (an I/O error)."""
+    exit_code = ExitCode.IO
+    kind = "io"
+
+
 def error(message):
     """One message on stderr, written as text: user input in it is never interpreted,
     and control characters in it are shown escaped."""
     safe = "\n".join(printable(line) for line in message.split("\n"))
-    sys.stderr.write(f"adcli: error: {safe}\n")
+    _to_stderr(f"adcli: error: {safe}\n")
 
 
 def warn(message):
-    sys.stderr.write(f"adcli: warning: {printable(message)}\n")
+    _to_stderr(f"adcli: warning: {printable(message)}\n")
+
+
+def _to_stderr(text):
+    """A message for stderr; when stderr itself cannot take it (closed, a full disk) there
+    is nowhere to say so, and the exit code still tells."""
+    try:
+        sys.stderr.write(text)
+    except (AttributeError, OSError, ValueError):
+        pass
 
 
 def printable(text):

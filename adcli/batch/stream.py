@@ -87,11 +87,14 @@ def decode(block):
     return text.replace("\r\n", "\n") if "\r" in text else text
 
 
-def open_input(path):
+def open_input(path, what="the job lines"):
     """A binary stream for FILE, or standard input for '-' or None."""
     import sys
     if path is None or path == "-":
-        return getattr(sys.stdin, "buffer", sys.stdin)
+        stream = sys.stdin
+        if stream is None:
+            raise UsageError(f"cannot read {what} from standard input: it is closed")
+        return getattr(stream, "buffer", stream)
     try:
         return open(path, "rb")
     except OSError as e:
