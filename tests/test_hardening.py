@@ -1,6 +1,8 @@
 """Hardening: what fuzzing, a demanding user and a hostile environment broke. Batches keep
 their shape whatever a line holds; environment problems are never exit 70; faults give one
 line and a documented exit code; the batch paths have no hidden quadratic cost."""
+import csv
+import io
 import json
 import os
 import subprocess
@@ -38,10 +40,150 @@ def proc(*argv, stdin=b"", shell=None, env=None, timeout=120):
 # -- input: byte order mark, line ends, closed stdin, binary files ---------------------------------
 
 
+def test_crlf_points_file_reads_its_header_and_last_cells(adcli):
+    r = adcli("eval", "x^2", "--points", "-", "--format", "csv", stdin=b"id,x\r\np1,2\r\n")
+    assert (r.code, r.out) == (0, "id,x,value,error\np1,2,4,\n")
+
+
+@pytest.mark.parametrize("ends", ["\r", "\r\n", "\n"])
+def test_points_and_jobs_read_every_line_ending(adcli, ends):
+    r = adcli("eval", "x^2", "--points", "-", "--format", "csv", stdin=ends.join(["id,x", "p1,2", "p2,3", ""]))
+    assert (r.code, r.out) == (0, "id,x,value,error\np1,2,4,\np2,3,9,\n")
+    r = adcli("eval", "--format", "csv", stdin=ends.join(["x @ x=1", "# c", "", "x^2 @ x=3", ""]))
+    assert r.code == 0 and [row[0] for row in csv.reader(io.StringIO(r.out))] == ["line", "1", "4"]
+
+
+def test_a_lone_cr_inside_a_line_of_an_lf_file_is_text_not_a_line_end(adcli):
+    r = adcli("eval", "--format", "json", stdin="x @ x=1\nx\r+1 @ x=2\n")
+    recs = [json.loads(line) for line in r.out.splitlines()]
+    assert [rec["line"] for rec in recs] == [1, 2] and recs[1]["input"] == "x\r+1 @ x=2"
+
+
+def test_byte_order_mark_is_dropped(adcli):
+    r = adcli("grad", "--format", "json", stdin=b"\xef\xbb\xbf# c\nx^2 @ x=3\n")
+    assert r.code == 0 and [json.loads(line)["line"] for line in r.out.splitlines()] == [2]
+    r = adcli("eval", "x", "--points", "-", "--format", "csv", stdin=b"\xef\xbb\xbfx\r\n1\r\n")
+    assert (r.code, r.out) == (0, "x,value,error\n1,1,\n")
+
+
+def test_chunks_split_crlf_and_bom_anywhere(monkeypatch):
+    """A CR at the end of one read and its LF at the start of the next, a BOM cut in two:
+    the lines are the same whatever the read size."""
+    from adcli.batch.stream import LineSource
+    data = b"\xef\xbb\xbfa\r\nbb\r\n\r\nccc\rd\r\n"
+    want = ["a", "bb", "", "ccc\rd"]
+    for size in range(1, len(data) + 2):
+        got = [line for _, lines in LineSource(io.BytesIO(data), read_size=size).chunks() for line in lines]
+        assert got == want, size
+    mac = b"a\rbb\r\rccc\r\nd"
+    for size in range(1, len(mac) + 2):
+        got = [line for _, lines in LineSource(io.BytesIO(mac), read_size=size).chunks() for line in lines]
+        assert got == ["a", "bb", "", "ccc", "d"], size
+
+
 @pytest.mark.parametrize("argv,what", [(["grad", "-f", "-"], "job lines"), (["grad", "x", "--points", "-"], "points")])
 def test_closed_stdin_is_a_usage_error(argv, what):
     code, out, err = proc(*argv, shell="<&-")
     assert code == 2 and err.decode() == f"adcli: error: cannot read the {what} from standard input: it is closed\n"
+
+
+@pytest.mark.parametrize("head,says", [
+    (b"PAR1\x15\x04\x15\x10\n\x00\x00", "Parquet"),
+    (b"ARROW1\x00\x00\xff\xff\n", "Arrow"),
+    (b"\x1f\x8b\x08\x00\n", "gzip"),
+    (b"PK\x03\x04\x14\x00\n", "ZIP"),
+    (b"\xff\xfex\x00,\x00y\x00\n\x00", "UTF-16"),
+    (b"x\x00y\n1,2\n", "NUL"),
+    (b"\x89\xc3\x28,y\n1,2\n", "not UTF-8"),
+])
+def test_binary_points_files_get_a_clear_message(adcli, tmp_path, head, says):
+    path = tmp_path / "data.bin"
+    path.write_bytes(head + bytes(range(256)) * 50)
+    r = adcli("grad", "x", "--points", str(path))
+    assert r.code == 2 and r.out == "" and says in r.err and len(r.err) < 400
+
+
+def test_random_binary_points_file_is_a_usage_error(adcli, tmp_path):
+    import random
+    rng = random.Random(7)
+    for k in range(20):
+        path = tmp_path / f"r{k}.bin"
+        path.write_bytes(bytes(rng.randrange(256) for _ in range(rng.randrange(1, 5000))))
+        r = adcli("grad", "x", "--points", str(path))
+        assert r.code in (1, 2) and len(r.err) < 2000, r.err
+
+
+# -- limits: a line, an expression, a message -----------------------------------------------------
+
+def test_an_over_long_job_line_is_one_failed_record_and_the_batch_goes_on(adcli, monkeypatch):
+    from adcli.api import Function
+    from adcli.batch.stream import MAX_LINE
+    parsed = []
+
+    class Counting(Function):
+        def __init__(self, expr, *a, **k):
+            parsed.append(len(expr))
+            super().__init__(expr, *a, **k)
+    monkeypatch.setattr("adcli.api.Function", Counting)
+    big = "x+" * (MAX_LINE // 2 + 10) + ") @ x=1"
+    jobs = "x @ x=1\n" + big + "\n#" + "c" * (2 * MAX_LINE) + "\nx^2 @ x=2\n"
+    r = adcli("eval", "--format", "json", stdin=jobs)
+    recs = [json.loads(line) for line in r.out.splitlines()]
+    assert r.code == 1 and [rec["line"] for rec in recs] == [1, 2, 4]
+    assert recs[1]["error"]["type"] == "line" and f"{len(big):,} bytes" in recs[1]["error"]["message"]
+    assert len(recs[1]["input"]) < 300 and max(parsed) < 100     # never given to the parser
+    assert len(r.err) < 500
+
+
+def test_an_over_long_line_is_never_held_in_memory():
+    """A 64 MB line arriving in pieces: the source keeps its start, not the line."""
+    import tracemalloc
+
+    from adcli.batch.stream import MAX_LINE, LineSource
+
+    class Pieces(io.RawIOBase):
+        def __init__(self):
+            self.left = 64 << 20
+
+        def readable(self):
+            return True
+
+        def readinto(self, b):
+            if self.left <= 0:
+                tail = b"\nx\n"[:len(b)]
+                b[:len(tail)] = tail
+                self.left -= len(tail)
+                return len(tail) if self.left > -4 else 0
+            n = min(len(b), self.left)
+            b[:n] = b"a" * n
+            self.left -= n
+            return n
+
+    src = LineSource(io.BufferedReader(Pieces()), read_size=1 << 20)
+    tracemalloc.start()
+    try:
+        chunks = list(src.chunks())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    lines = [line for _, ls in chunks for line in ls]
+    assert lines[1:] == ["x"] and lines[0].startswith("aaa") and len(lines[0]) < 300
+    assert peak < 4 * MAX_LINE + (8 << 20), peak
+
+
+@pytest.mark.slow
+def test_a_50_mb_points_header_is_a_usage_error(tmp_path):
+    path = tmp_path / "wide.csv"
+    with open(path, "wb") as f:
+        f.write(b",".join(b"c%d" % i for i in range(5_000_000)) + b"\n1\n")
+    code, out, err = proc("grad", "x", "--points", str(path))
+    assert code == 2 and b"header line of the points file is" in err and len(err) < 300
+
+
+def test_a_long_quoted_cell_reads(adcli):
+    cell = "a" * 300_000
+    r = adcli("eval", "x", "--points", "-", "--format", "json", stdin=f'x,note\n2,"{cell}"\n')
+    assert r.code == 0 and json.loads(r.out)["columns"] == {"note": cell}
 
 
 # -- the environment: never exit 70 ----------------------------------------------------------------

@@ -11,8 +11,10 @@ import re
 
 from ..errors import AdcliError, UsageError
 from .records import Failure, judge, nonfinite, split
+from .stream import long_line_error
 
 VECTOR_MIN = 8        # groups smaller than this take the one-point path
+LONG_HINT = "a longer expression can be given alone, as EXPR @FILE"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -66,8 +68,10 @@ def _one(kind, f, point, options):
     return kind.run(f, point, options)
 
 
-def chunk_jobs(run, first, lines):
-    """The job lines of one chunk, computed: a list of [line, text, Result or Failure]."""
+def chunk_jobs(run, first, lines, too_long=None):
+    """The job lines of one chunk, computed: a list of [line, text, Result or Failure].
+    too_long(line) gives the length of a line that was over the limit (its text is
+    then only its start), or None."""
     entries, groups = [], {}
     defaults = run.defaults
     for k, text in enumerate(lines):
@@ -75,6 +79,11 @@ def chunk_jobs(run, first, lines):
         if not s or s.startswith("#"):
             continue
         line = first + k
+        nbytes = too_long(line) if too_long else None
+        if nbytes is not None:
+            shown = text + "..."
+            entries.append([line, shown, Failure(line, shown, long_line_error(nbytes, hint=LONG_HINT))])
+            continue
         expr, at_sign, point_text = s.partition("@")
         lead = len(text) - len(text.lstrip())
         offset = lead + len(expr) - len(expr.lstrip())   # where the expression starts
@@ -103,13 +112,13 @@ def run_jobs(run, source, writer, progress):
     """Compute the job lines of source chunk by chunk and hand each chunk to
     writer.write_jobs(entries, verdicts); stops early under --strict."""
     for first, lines in source.chunks():
-        if not _jobs_chunk(run, first, lines, writer, progress):
+        if not _jobs_chunk(run, first, lines, writer, progress, source.too_long):
             break
 
 
-def _jobs_chunk(run, first, lines, writer, progress):
+def _jobs_chunk(run, first, lines, writer, progress, too_long=None):
     """Compute and write one chunk of job lines; False when --strict stops the run."""
-    entries = chunk_jobs(run, first, lines)
+    entries = chunk_jobs(run, first, lines, too_long)
     verdicts = judge(run, [(e[0], e[0], e[1], e[2]) for e in entries if not isinstance(e[2], Failure)])
     if run.strict:
         for n, e in enumerate(entries):

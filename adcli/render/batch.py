@@ -8,10 +8,12 @@ and verdicts over; adcli.render.text names the fields and columns of each result
 import csv
 import io
 
-from ..errors import printable
+from ..batch.pointsfile import split_cells
 from ..batch.records import Failure, split
+from ..errors import printable
 from ..numtext import number, number_column
-from .text import cells as field_cells, columns, dumps, flat, record
+from .text import cells as field_cells
+from .text import columns, dumps, flat, record
 
 
 class JobWriter:
@@ -43,7 +45,7 @@ class JobWriter:
             self._csv(entries)
         elif fmt == "plain":
             rows = []
-            for line, text, res, rec in self._records(entries):
+            for line, _, res, rec in self._records(entries):
                 if rec is None:
                     rows.append(f"{line}\terror\t{printable(res.type)}: {printable(res.message)}")
                 else:
@@ -244,7 +246,7 @@ def _joined(cells):
 
 
 def _cells(line):
-    return next(csv.reader([line]), []) if '"' in line else line.split(",")
+    return split_cells(line)
 
 
 def _csv_line(cells):
