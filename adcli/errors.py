@@ -92,9 +92,32 @@ def _to_stderr(text):
 
 
 def printable(text):
-    """User text made safe for a terminal: control characters become escapes, so they
-    are neither interpreted nor emitted raw."""
+    """User text made safe for a terminal or a line-based file: every character that
+    str.isprintable() refuses becomes an escape (\\x1b, \\x85, \\u202e, \\u2028): C0 and
+    C1 controls, DEL, CR, NUL, bidi overrides and isolates, line and paragraph
+    separators. So it is neither interpreted nor emitted raw, and a line of it stays
+    one line. The one rule of what to escape, for every format: JSON writes the same
+    characters as \\u escapes (printable_json)."""
+    if text.isprintable():
+        return text
     return "".join(_show(c) for c in text)
+
+
+def printable_json(text):
+    """JSON text with the characters printable() escapes written as JSON \\u escapes:
+    still valid JSON, which decodes to the same strings, and one line whatever the
+    strings hold (json.dumps leaves DEL, C1 controls, bidi controls and U+2028 raw)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _json_escape(c) for c in text)
+
+
+def _json_escape(c):
+    code = ord(c)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xd800 + (code >> 10):04x}\\u{0xdc00 + (code & 0x3ff):04x}"
 
 
 def _show(c):

@@ -37,6 +37,86 @@ def proc(*argv, stdin=b"", shell=None, env=None, timeout=120):
     return p.returncode, p.stdout, p.stderr
 
 
+# -- user text is escaped the same way in every format ------------------------------------------
+
+# ESC sequences (clear screen, cursor report), BEL, C1 CSI and NEL, DEL, bidi override and
+# isolate, line and paragraph separators, NUL, CR, a C1 control from the tag block.
+HOSTILE = ["\x1b[2J", "\x1b[6n", "\x07", "\x9b", "\x85", "\x7f", "\u202e", "\u2066", "\u2028", "\u2029",
+           "\x00", "\r", "\U000e0001"]
+RAW = set("\x1b\x07\x9b\x85\x7f\u202e\u2066\u2028\u2029\x00\r\U000e0001")
+
+
+def _no_raw(text):
+    return not (RAW & set(text))
+
+
+@pytest.mark.parametrize("bad", HOSTILE)
+@pytest.mark.parametrize("fmt", ["json", "csv", "plain", "table"])
+def test_job_file_echoes_hostile_text_escaped(adcli, fmt, bad):
+    jobs = (f"x^2 @ x=3\n"
+            f"x^2 # note {bad} @ x=2\n"       # a good line whose expression holds it (a comment)
+            f"sinn(x){bad} @ x=1\n"           # a failed line that holds it
+            f"y {bad}+ 1 @ y=1\n")
+    r = adcli("grad", "--format", fmt, stdin=jobs)
+    assert r.code == 1
+    assert _no_raw(r.out) and _no_raw(r.err)
+    if fmt == "json":
+        recs = [json.loads(line) for line in r.out.split("\n")[:-1]]
+        assert [rec["line"] for rec in recs] == [1, 2, 3, 4]
+        assert recs[1]["expr"] == f"x^2 # note {bad}".strip()  # JSON decodes to the text exactly
+        assert recs[2]["input"] == f"sinn(x){bad} @ x=1"
+    elif fmt == "csv":
+        assert len(r.out.split("\n")) == 6                      # header, 4 records, the last newline
+        rows = list(csv.reader(io.StringIO(r.out)))
+        assert [row[0] for row in rows] == ["line", "1", "2", "3", "4"]
+        assert {len(row) for row in rows} == {len(rows[0])}
+        assert "\\x" in r.out or "\\u" in r.out or "\\U" in r.out
+    elif fmt == "plain":
+        assert [line.split("\t")[0] for line in r.out.split("\n")[:-1]] == ["1", "2", "3", "4"]
+
+
+@pytest.mark.parametrize("bad", HOSTILE)
+@pytest.mark.parametrize("fmt", ["json", "csv", "plain", "table"])
+def test_points_file_carries_hostile_cells_escaped(adcli, fmt, bad):
+    points = f"id,x\np1{bad},2\np2,{bad}q\np3{bad}q,4\n"
+    r = adcli("eval", "x^2", "--points", "-", "--format", fmt, stdin=points)
+    assert r.code == 1            # the row whose x cell holds it fails
+    assert _no_raw(r.out) and _no_raw(r.err)
+    if fmt == "json":
+        recs = [json.loads(line) for line in r.out.split("\n")[:-1]]
+        assert [rec["line"] for rec in recs] == [2, 3, 4]
+        assert recs[0]["columns"] == {"id": f"p1{bad}"} and recs[1]["input"] == f"p2,{bad}q"
+    elif fmt == "csv":
+        lines = r.out.split("\n")[:-1]
+        assert len(lines) == 4
+        rows = list(csv.reader(io.StringIO(r.out)))
+        assert rows[0] == ["id", "x", "value", "error"] and all(len(row) == 4 for row in rows)
+        assert [row[2] for row in rows[1:]] == ["4", "", "16"]
+    elif fmt == "plain":
+        assert [line.split("\t")[0] for line in r.out.split("\n")[1:-1]] == ["2", "3", "4"]
+
+
+def test_csv_header_of_a_points_file_is_escaped(adcli):
+    r = adcli("eval", "x", "--points", "-", "--format", "csv", stdin="x,n\u202eote\x1b[2J\n1,a\n")
+    assert r.code == 0 and r.out.split("\n")[0] == "x,n\\u202eote\\x1b[2J,value,error"
+
+
+def test_single_point_json_escapes_what_json_dumps_leaves_raw(adcli):
+    r = adcli("eval", "x # \x9b\u202e\u2028\x7f", "--at", "x=1", "--format", "json")
+    assert r.code == 0 and _no_raw(r.out) and r.out.count("\n") == 1
+    assert json.loads(r.out)["expr"] == "x # \x9b\u202e\u2028\x7f"
+
+
+def test_one_rule_for_what_is_escaped():
+    from adcli.errors import printable, printable_json
+    for c in HOSTILE:
+        text = f"a{c}b"
+        shown, decoded = printable(text), json.loads(printable_json(json.dumps(text, ensure_ascii=False)))
+        assert _no_raw(shown) and shown != text and decoded == text
+        assert _no_raw(printable_json(json.dumps(text, ensure_ascii=False)))
+    assert printable("plain x^2 é ∂") == "plain x^2 é ∂"
+
+
 # -- input: byte order mark, line ends, closed stdin, binary files ---------------------------------
 
 

@@ -70,11 +70,12 @@ class JobWriter:
             w.writerow(["line", "expr", "at", *fields, "error"])
         for line, text, res, rec in self._records(entries):
             if rec is None:
-                w.writerow([line, text.strip(), "", *[""] * len(fields), f"{res.type}: {res.message}"])
+                w.writerow([line, printable(text.strip()), "", *[""] * len(fields),
+                            printable(f"{res.type}: {res.message}")])
             else:
                 view, bad = field_cells(res, rec), self.verdicts.get(line)
-                w.writerow([line, rec["expr"], flat(rec["at"]), *[flat(view.get(k)) for k in fields],
-                            f"{bad.type}: {bad.message}" if bad else ""])
+                w.writerow([line, printable(rec["expr"]), flat(rec["at"]), *[flat(view.get(k)) for k in fields],
+                            printable(f"{bad.type}: {bad.message}") if bad else ""])
         self.out.write(buf.getvalue())
 
     def _table(self, entries):
@@ -164,9 +165,9 @@ class PointsWriter:
         parts = []
         if not self.started:
             names = [n for n, _ in cols] if cols else self._names()
-            parts.append(self.header.text + "," + _csv_line([*names, "error"]))
+            parts.append(printable(self.header.text) + "," + _csv_line([*names, "error"]))
         texts = [number_column(a) for _, a in cols] if cols else []
-        lines = chunk.lines
+        lines = [printable(line) for line in chunk.lines]   # a carried cell is one line, and inert
         if not chunk.failures and not chunk.blank and not self.verdicts and stop_at is None:
             parts.append("".join(map(_joined, zip(lines, *texts))))
         else:
@@ -175,12 +176,13 @@ class PointsWriter:
             for k, j in self._order(chunk, stop_at):
                 if j is None:
                     fail = chunk.failures[k]
-                    cells = _cells(lines[k])
+                    cells = [printable(c) for c in _cells(chunk.lines[k])]
                     cells = (cells + [""] * ncols)[:ncols]
-                    parts.append(_csv_line([*cells, *[""] * nres, f"{fail.type}: {fail.message}"]))
+                    parts.append(_csv_line([*cells, *[""] * nres, printable(f"{fail.type}: {fail.message}")]))
                 elif k in self.verdicts:
                     bad = self.verdicts[k]
-                    parts.append(lines[k] + "," + _csv_line([*[t[j] for t in texts], f"{bad.type}: {bad.message}"]))
+                    parts.append(lines[k] + "," + _csv_line([*[t[j] for t in texts],
+                                                             printable(f"{bad.type}: {bad.message}")]))
                 else:
                     parts.append(_joined((lines[k], *[t[j] for t in texts])))
         self.out.write("".join(parts))
@@ -238,7 +240,7 @@ class PointsWriter:
 
     def close(self):
         if not self.started and self.fmt == "csv":
-            self.out.write(self.header.text + "," + _csv_line([*self._names(), "error"]))
+            self.out.write(printable(self.header.text) + "," + _csv_line([*self._names(), "error"]))
 
 
 def _joined(cells):
