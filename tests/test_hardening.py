@@ -119,6 +119,22 @@ def test_one_rule_for_what_is_escaped():
 
 # -- input: byte order mark, line ends, closed stdin, binary files ---------------------------------
 
+def test_brief_repro_constant_expression_in_a_vectorized_group(adcli):
+    """8 lines of a constant expression made a group of arrays with no variable to carry
+    them: exit 70, every record of the chunk lost."""
+    r = adcli("grad", "--format", "json", stdin="x^2 @ x=3\n" + "pi @ y=1\n" * 8)
+    assert r.code == 0, r.err
+    recs = [json.loads(line) for line in r.out.splitlines()]
+    assert [rec["line"] for rec in recs] == list(range(1, 10))
+    assert all(rec["value"] == 3.141592653589793 and rec["gradient"] == {} for rec in recs[1:])
+
+
+@pytest.mark.parametrize("cmd", ["eval", "grad", "jacobian", "hessian"])
+def test_constant_groups_of_every_size(adcli, cmd):
+    for n in (1, 7, 8, 50):
+        r = adcli(cmd, "--format", "json", stdin="2 @ y=1\n" * n + "e @ y=2, z=3\n" * n)
+        assert r.code == 0 and len(r.out.splitlines()) == 2 * n, (cmd, n, r.err)
+
 
 def test_crlf_points_file_reads_its_header_and_last_cells(adcli):
     r = adcli("eval", "x^2", "--points", "-", "--format", "csv", stdin=b"id,x\r\np1,2\r\n")

@@ -41,7 +41,10 @@ def compute(run, entries, groups):
     kind, options = run.kind, run.options
     for (expr, _), members in groups.items():
         f = run.function(expr)
-        if kind.many and len(members) >= VECTOR_MIN:
+        # A group runs on arrays when it is large enough, and when the expression has
+        # a variable to carry them: a constant expression gives the same result on
+        # every line, and has no array to take the number of points from.
+        if kind.many and len(members) >= VECTOR_MIN and f.program.inputs:
             import numpy as np
             names = list(entries[members[0]][2])
             point = {v: np.array([entries[i][2][v] for i in members]) for v in names}
