@@ -282,6 +282,36 @@ def test_a_long_quoted_cell_reads(adcli):
     assert r.code == 0 and json.loads(r.out)["columns"] == {"note": cell}
 
 
+# -- performance cliffs, asserted by structure ----------------------------------------------------
+
+def test_a_chunk_parses_each_expression_once_even_past_the_cache(adcli, monkeypatch):
+    """The compiled-expression cache was cleared when full, between the pass that
+    compiles a chunk's lines and the pass that runs them: 1.88 parses a line."""
+    from adcli.api import Function
+    from adcli.batch import records
+    parsed = []
+
+    class Counting(Function):
+        def __init__(self, expr, *a, **k):
+            parsed.append(expr)
+            super().__init__(expr, *a, **k)
+    monkeypatch.setattr("adcli.api.Function", Counting)
+    monkeypatch.setattr(records, "CACHE_SIZE", 16)
+    jobs = "".join(f"x^2 + {i} @ x={i}\n" for i in range(300)) + "".join(f"x*{i % 3} @ x=1\n" for i in range(30))
+    r = adcli("grad", "--format", "json", stdin=jobs)
+    assert r.code == 0 and len(r.out.splitlines()) == 330
+    assert sorted(parsed) == sorted(set(parsed)) and len(parsed) == 303
+
+
+def test_the_cache_keeps_the_expressions_used_last(monkeypatch):
+    from adcli.batch import records
+    monkeypatch.setattr(records, "CACHE_SIZE", 3)
+    run = records.Run("eval", {})
+    for expr in ["x", "y", "x", "z", "x", "w", "x"]:   # x stays: it is always among the last used
+        run.function(expr)
+    assert run.parses == 4
+
+
 # -- the environment: never exit 70 ----------------------------------------------------------------
 
 @pytest.mark.parametrize("argv", [["grad", "x*y", "--at", "x=1,y=2"],

@@ -37,10 +37,10 @@ def read_point(text):
 
 def compute(run, entries, groups):
     """Run each group of jobs: entries[i] = [line, text, point] becomes
-    [line, text, Result or Failure]."""
+    [line, text, Result or Failure]. groups maps (expr, variables) to (the compiled
+    expression, indexes into entries)."""
     kind, options = run.kind, run.options
-    for (expr, _), members in groups.items():
-        f = run.function(expr)
+    for f, members in groups.values():
         # A group runs on arrays when it is large enough, and when the expression has
         # a variable to carry them: a constant expression gives the same result on
         # every line, and has no array to take the number of points from.
@@ -93,7 +93,7 @@ def chunk_jobs(run, first, lines, too_long=None):
         try:
             if not expr.strip():
                 raise UsageError("no expression before '@'" if at_sign else "empty job line", pos=0)
-            run.function(expr.strip())
+            f = run.function(expr.strip())
             point = dict(defaults)
             if at_sign:
                 offset = lead + len(expr) + 1              # where the point starts
@@ -105,7 +105,9 @@ def chunk_jobs(run, first, lines, too_long=None):
         except AdcliError as e:
             entries.append([line, text, Failure(line, text, e, offset)])
             continue
-        groups.setdefault((expr.strip(), tuple(point)), []).append(len(entries))
+        # The group keeps its compiled expression: the chunk never parses a line twice,
+        # whatever the run's cache of expressions drops meanwhile.
+        groups.setdefault((expr.strip(), tuple(point)), (f, []))[1].append(len(entries))
         entries.append([line, text, point])
     compute(run, entries, groups)
     return entries
