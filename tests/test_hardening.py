@@ -312,6 +312,34 @@ def test_the_cache_keeps_the_expressions_used_last(monkeypatch):
     assert run.parses == 4
 
 
+def test_points_header_check_reads_the_expression_once(adcli, monkeypatch):
+    """A one-row points file of 20,000 columns took 110 s: a regular expression over the
+    whole expression for every column. Now no pattern is built from a column name."""
+    import re
+    n = 3000
+    names = [f"x{i}" for i in range(n)]
+    seen = []
+    for fn in ("search", "match", "fullmatch", "findall", "finditer", "compile"):
+        orig = getattr(re, fn)
+
+        def counting(pattern, *a, _orig=orig, **k):
+            if isinstance(pattern, str) and "x2999" in pattern:
+                seen.append(pattern)
+            return _orig(pattern, *a, **k)
+        monkeypatch.setattr(re, fn, counting)
+    r = adcli("eval", "+".join(names), "--points", "-", "--format", "csv",
+              stdin=",".join(names) + "\n" + ",".join("1" for _ in names) + "\n")
+    assert r.code == 0 and r.out.splitlines()[1].endswith(f",{n},")
+    assert seen == []
+
+
+def test_points_columns_named_like_constants(adcli):
+    r = adcli("eval", "x*pi", "--points", "-", stdin="x,pi\n1,2\n")
+    assert r.code == 2 and "'pi' is the constant" in r.err
+    r = adcli("eval", "x", "--points", "-", "--format", "csv", stdin="x,pi,e\n1,2,3\n")
+    assert (r.code, r.out) == (0, "x,pi,e,value,error\n1,2,3,1,\n")
+
+
 # -- the environment: never exit 70 ----------------------------------------------------------------
 
 @pytest.mark.parametrize("argv", [["grad", "x*y", "--at", "x=1,y=2"],

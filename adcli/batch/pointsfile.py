@@ -28,19 +28,22 @@ class Header:
         if not line.strip():
             raise UsageError("the points file has no header line: its first line must name the "
                              "variables, as in x,y,z")
-        seen = set()
-        for n in self.names:
-            if n in seen:
+        position = {}
+        for i, n in enumerate(self.names):
+            if n in position:
                 raise UsageError(f"the points file names column '{printable(n)}' twice")
-            seen.add(n)
-        missing = [v for v in f.program.inputs if v not in seen and v not in defaults]
+            position[n] = i
+        missing = [v for v in f.program.inputs if v not in position and v not in defaults]
         if missing:
+            shown = ", ".join(self.names[:12])
+            if len(self.names) > 12:
+                shown += f", ... ({len(self.names):,} columns)"
             raise UsageError(
-                f"the points file has no column for {', '.join(missing)} "
-                f"(its columns: {printable(', '.join(self.names))})",
+                f"the points file has no column for {', '.join(missing[:12])}{', ...' if len(missing) > 12 else ''} "
+                f"(its columns: {printable(shown)})",
                 hint=f"add the column, or give a fixed value with --at {missing[0]}=...")
-        self.variables = [v for v in f.program.inputs if v in seen]
-        self.index = {v: self.names.index(v) for v in self.variables}
+        self.variables = [v for v in f.program.inputs if v in position]
+        self.index = {v: position[v] for v in self.variables}
         self.extra = [i for i, n in enumerate(self.names) if n not in self.index]
 
 
@@ -254,14 +257,15 @@ def check_names(run, f, header):
     """--wrt or --dir naming a variable that is neither in the expression nor given by
     --at is the same mistake on every row (extra columns are carried through, not
     values): a usage error, once, before any row."""
-    import re
-
     from ..api.inputs import direction_of, wrt_names
     from ..language.point import refuse_constant
+
+    # A column named pi or e is refused only when the expression uses that constant
+    # (its values would be ignored); otherwise it is an extra column, carried through.
+    # The expression is read once, not once per column (20,000 columns).
+    used = expression_words(f.expr)
     for name in header.names:
-        # A column named pi or e is refused only when the expression uses that constant
-        # (its values would be ignored); otherwise it is an extra column, carried through.
-        if re.search(rf"\b{re.escape(name.strip())}\b", f.expr):
+        if name.strip() in used:
             refuse_constant(name.strip())
     point = {v: 1.0 for v in [*f.program.inputs, *run.defaults]}
     wrt, direction = run.options.get("wrt"), run.options.get("dir")
@@ -269,6 +273,12 @@ def check_names(run, f, header):
         wrt_names(f.program, [wrt] if isinstance(wrt, str) else wrt, point)
     if direction is not None:
         direction_of(f.program, point, direction)
+
+
+def expression_words(expr):
+    """The set of words (runs of letters, digits and _) in the expression's text."""
+    import re
+    return set(re.findall(r"\w+", expr))
 
 
 def compute_chunk(run, f, header, chunk):
