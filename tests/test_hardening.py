@@ -429,3 +429,63 @@ def test_head_minus_one_on_a_big_batch_is_141(tmp_path, fmt):
     cmd = " ".join(PY) + f" grad -f {path} --format {fmt} | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}"
     out = subprocess.run(["bash", "-c", cmd], cwd=ROOT, env=ENV, capture_output=True, timeout=120)
     assert out.stdout.strip() == b"141" and out.stderr == b"", out
+
+
+# -- Ctrl-C: one line, exit 130, from the first moment adcli runs ---------------------------------
+
+@pytest.mark.slow
+def test_ctrl_c_during_start_up_is_one_line_and_130():
+    """SIGINT at several moments while click, typing, numpy and the parser load: one line
+    and exit 130 (KeyboardInterrupt tracebacks from inside imports before). The child
+    announces itself once the interpreter and adcli's entry module are in place, the
+    point from which adcli can answer for it."""
+    import signal
+    import time
+    code = ("import sys, adcli.__main__ as m; m.quiet_interrupts(); sys.stderr.write('go\\n'); "
+            "sys.stderr.flush(); sys.argv = ['adcli', 'grad', 'x*y', '--at', 'x=1,y=2']; m.run()")
+    for delay in (0, 0.001, 0.003, 0.01, 0.02, 0.03, 0.05, 0.08):
+        p = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        assert p.stderr.readline() == b"go\n"
+        time.sleep(delay)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        if p.returncode == 0:            # finished before the signal came
+            assert b"value" in out
+            continue
+        assert (p.returncode, err) == (130, b"adcli: interrupted\n"), (delay, err[-300:])
+
+
+def test_the_entry_module_installs_its_handler_before_heavy_imports():
+    code = ("import sys, signal\n"
+            "import adcli.__main__ as m\n"
+            "heavy = [x for x in ('click', 'typing', 'numpy', 'rich', 'lark', 'adcli.cli') if x in sys.modules]\n"
+            "m.quiet_interrupts()\n"
+            "print(heavy, getattr(signal.getsignal(signal.SIGINT), 'adcli_quiet', False))\n")
+    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+    assert p.stdout.strip() == "[] True", p.stderr
+
+
+def test_the_script_entry_is_the_early_one():
+    import tomllib
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+        assert tomllib.load(f)["project"]["scripts"]["adcli"] == "adcli.__main__:run"
+    from adcli.cli import run  # the old entry still works
+    assert callable(run)
+
+
+def test_ctrl_c_in_a_batch_is_one_line():
+    import signal
+    p = subprocess.Popen(PY + ["grad", "--format", "json"], cwd=ROOT, env=ENV, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        p.stdin.write(b"x*y @ x=1, y=2\n")
+        p.stdin.flush()
+        assert json.loads(p.stdout.readline())["line"] == 1
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        assert (p.returncode, out, err) == (130, b"", b"adcli: interrupted\n")
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()

@@ -53,18 +53,27 @@ class NoSuchCommand(click.UsageError):
         click.echo(f"adcli: error: {self.format_message()}", file=file, err=file is None)
 
 
+class Interrupted(BaseException):
+    """Ctrl-C, carried past click (which would print a blank line for a KeyboardInterrupt)
+    to main(), which says so in one line."""
+
+
 class LazyGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
             raise ReaderGone() from None
+        except KeyboardInterrupt:
+            raise Interrupted() from None
 
     def make_context(self, *args, **kwargs):   # parses the options: `adcli --help` prints here
         try:
             return super().make_context(*args, **kwargs)
         except BrokenPipeError:
             raise ReaderGone() from None
+        except KeyboardInterrupt:
+            raise Interrupted() from None
 
     def list_commands(self, ctx):
         return list(COMMANDS)
@@ -259,13 +268,42 @@ def _flush_stdout(code):
     return code
 
 
+def _raise_on_interrupt():
+    """While a command runs, SIGINT raises KeyboardInterrupt (Output holds it back during
+    a write), instead of the quiet exit of adcli.__main__ that covers start-up and exit.
+    Returns a function that puts the quiet exit back."""
+    import signal
+    try:
+        before = signal.getsignal(signal.SIGINT)
+        if not getattr(before, "adcli_quiet", False):
+            return lambda: None
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    except (ValueError, OSError):   # not the main thread
+        return lambda: None
+    return lambda: signal.signal(signal.SIGINT, before)
+
+
 def main(argv=None):
     """Run the command line; the exit code, as a plain int."""
     restore_streams = _guard_streams()
+    quiet_again = _raise_on_interrupt()
     try:
-        return int(_flush_stdout(_main(argv)))
+        try:
+            code = _main(argv)
+        except Interrupted:
+            code = _interrupted()
+        return int(_flush_stdout(code))
     finally:
+        quiet_again()
         restore_streams()
+
+
+def _interrupted():
+    try:
+        sys.stderr.write("adcli: interrupted\n")
+    except (OSError, ValueError):
+        pass
+    return ExitCode.INTERRUPTED
 
 
 def _main(argv):
@@ -284,9 +322,8 @@ def _main(argv):
             raise
         error(e.render())
         return e.exit_code
-    except click.exceptions.Abort:
-        sys.stderr.write("adcli: interrupted\n")
-        return ExitCode.INTERRUPTED
+    except (click.exceptions.Abort, Interrupted):
+        return _interrupted()
     except click.UsageError as e:
         # In adcli's own style: one line saying what is wrong, then where to read more.
         where = e.ctx.command_path if e.ctx is not None else "adcli"
@@ -302,8 +339,7 @@ def _main(argv):
         sys.stderr.write(_safe(buf.getvalue().rstrip("\n")) + "\n")
         return e.exit_code if e.exit_code else ExitCode.USAGE
     except KeyboardInterrupt:
-        sys.stderr.write("adcli: interrupted\n")
-        return ExitCode.INTERRUPTED
+        return _interrupted()
     except (BrokenPipeError, ReaderGone):
         # The reader went away (adcli ... | head): stop quietly.
         _silence_stdout()
