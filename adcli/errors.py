@@ -73,13 +73,13 @@ class StreamError(AdcliError):
 
 def error(message):
     """One message on stderr, written as text: user input in it is never interpreted,
-    and control characters in it are shown escaped."""
-    safe = "\n".join(printable(line) for line in message.split("\n"))
+    control characters in it are shown escaped, and a long run of it is clipped."""
+    safe = "\n".join(printable(clip(line)) for line in message.split("\n"))
     _to_stderr(f"adcli: error: {safe}\n")
 
 
 def warn(message):
-    _to_stderr(f"adcli: warning: {printable(message)}\n")
+    _to_stderr(f"adcli: warning: {printable(clip(message))}\n")
 
 
 def _to_stderr(text):
@@ -89,6 +89,21 @@ def _to_stderr(text):
         sys.stderr.write(text)
     except (AttributeError, OSError, ValueError):
         pass
+
+
+CLIP = 80   # a run of more non-blank characters than this is cut in the middle in messages
+
+
+def clip(message, limit=CLIP):
+    """The message with every run of more than `limit` non-blank characters (a name, a
+    number, a line of input quoted in it) cut in the middle, saying how long it was:
+    a message about a 50 MB name is one readable line, not 50 MB."""
+    if len(message) <= limit:
+        return message
+    import re
+    keep = max(8, limit // 2)
+    return re.sub(r"\S{%d,}" % (limit + 1),
+                  lambda m: f"{m[0][:keep]}...[{len(m[0]):,} characters]...{m[0][-keep // 4:]}", message)
 
 
 def printable(text):

@@ -282,6 +282,41 @@ def test_a_long_quoted_cell_reads(adcli):
     assert r.code == 0 and json.loads(r.out)["columns"] == {"note": cell}
 
 
+def test_expression_from_dev_zero_is_refused_with_the_limit():
+    code, out, err = proc("grad", "@/dev/zero", "--at", "x=1")
+    assert code == 2 and b"the limit for an expression" in err and len(err) < 300
+
+
+def test_expression_file_over_the_limit(adcli, tmp_path):
+    from adcli.cli.options import MAX_EXPR
+    path = tmp_path / "big.adc"
+    path.write_text("x" + " " * MAX_EXPR)
+    r = adcli("eval", f"@{path}", "--at", "x=1")
+    assert r.code == 2 and f"longer than {MAX_EXPR:,} bytes" in r.err
+    r = adcli("eval", "@-", "--at", "x=1", stdin="x" + " " * MAX_EXPR)
+    assert r.code == 2 and "standard input" in r.err
+
+
+def test_a_huge_name_is_quoted_clipped(adcli):
+    name = "a" * 500_000
+    r = adcli("eval", "--format", "json", stdin=f"{name} @ x=1\nx @ x=1\n")
+    assert r.code == 1 and len(r.err) < 500 and "500,000 characters" in r.err
+    rec = json.loads(r.out.splitlines()[0])
+    assert len(rec["error"]["message"]) < 400 and rec["input"] == f"{name} @ x=1"
+    r = adcli("eval", name, "--at", "x=1")
+    assert r.code == 1 and len(r.err) < 500 and "no value for variable aaaa" in r.err
+    r = adcli("eval", name + "(x)", "--at", "x=1")
+    assert r.code == 2 and len(r.err) < 500 and "unknown function 'aaaa" in r.err
+
+
+def test_clip_keeps_short_messages_whole():
+    from adcli.errors import clip
+    msg = "unknown function 'sinn' (did you mean sin()?)"
+    assert clip(msg) == msg
+    long = clip("name '" + "b" * 10_000 + "' here")
+    assert long.startswith("name 'bbbb") and long.endswith("' here") and "[10,002 characters]" in long
+
+
 # -- performance cliffs, asserted by structure ----------------------------------------------------
 
 def test_a_chunk_parses_each_expression_once_even_past_the_cache(adcli, monkeypatch):

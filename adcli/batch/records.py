@@ -4,7 +4,7 @@ declared result types. Output formatting lives in adcli.render.batch."""
 import collections
 import dataclasses
 
-from ..errors import AdcliError, ExitCode, error, printable, warn
+from ..errors import AdcliError, ExitCode, clip, error, printable, warn
 
 MAX_WARNINGS = 10     # lines whose warnings are shown on stderr before they are only counted
 CACHE_SIZE = 4096     # compiled expressions kept between chunks
@@ -20,7 +20,7 @@ class Failure:
         self.type = getattr(error, "kind", "value")
         msg = error.message if isinstance(error, AdcliError) else str(error)
         hint = getattr(error, "hint", None)
-        self.message = f"{msg} ({hint})" if hint else msg
+        self.message = clip(f"{msg} ({hint})" if hint else msg)   # a 1 MB name is quoted clipped
         pos = getattr(error, "pos", None)
         self.column = None if pos is None else offset + pos + 1
 
