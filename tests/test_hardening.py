@@ -375,6 +375,90 @@ def test_points_columns_named_like_constants(adcli):
     assert (r.code, r.out) == (0, "x,pi,e,value,error\n1,2,3,1,\n")
 
 
+def test_first_chunk_of_a_big_file_is_small(tmp_path):
+    """Results of a big file start at once: the first chunk is FIRST_CHUNK bytes, and
+    each next one twice as big up to the read size."""
+    from adcli.batch.stream import FIRST_CHUNK, LineSource
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"1.25,2.5,3.75\n" * 300_000)
+    with open(path, "rb") as f:
+        sizes = [len(block) for _, block in LineSource(f, read_size=1 << 20).raw_chunks()]
+    assert sizes[0] <= FIRST_CHUNK and sizes[1] <= 2 * FIRST_CHUNK and max(sizes) <= 1 << 20
+    assert sum(sizes) + len(sizes) == 14 * 300_000
+
+
+def test_table_of_a_big_batch_streams_from_a_pipe():
+    """The first table rows are out while the input is still open."""
+    import select
+    p = subprocess.Popen(PY + ["grad", "x^2*y", "--points", "-"], cwd=ROOT, env=ENV,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        p.stdin.write(b"x,y\n" + b"1.5,2\n" * 500)
+        p.stdin.flush()
+        ready = select.select([p.stdout], [], [], 60)[0]
+        assert ready, "no table rows before the input ended"
+        assert p.stdout.readline().split() == [b"line", b"x", b"y", b"value", b"d/dx", b"d/dy"]
+        p.stdin.write(b"2,3\n")
+        p.stdin.close()
+        rest = p.stdout.read()
+        assert p.wait(timeout=60) == 0 and rest.splitlines()[-1].split()[0] == b"502"
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
+def _render(grid, fast, width=80, widen=True, ascii=False):
+    from adcli.render import layout
+    from adcli.render.console import console
+    buf = io.StringIO()
+    old = layout.FAST_ROWS
+    layout.FAST_ROWS = -1 if fast else 10 ** 9
+    try:
+        layout.print_grid(console(buf, width=width, color_system=None), grid, ascii, widen=widen)
+    finally:
+        layout.FAST_ROWS = old
+    return buf.getvalue()
+
+
+def test_the_fast_table_looks_like_the_rich_one():
+    """Random grids (numbers, text that folds, several lines a cell, wide characters,
+    notes under rows, ASCII rules): the writer without Rich prints the same bytes."""
+    import random
+
+    from rich.text import Text
+
+    from adcli.render.layout import NUM, TEXT, Column, Grid
+    rng = random.Random(3)
+    words = ["1", "-0.5", "x = 3", "名前", "1e-300", "", "nan", "a b", "sin(x)^2 + cos(x)^2 @ x=0.5",
+             "parse error: unexpected character", "a" * 50, "x  y", " lead", "trail ", "\\x1b[2J", "∂f/∂x"]
+    for trial in range(400):
+        ncol = rng.randint(1, 6)
+        cols = [Column(rng.choice(["line", "x", "value", "d/dx", "é", "∂f/∂x", "", "expression"]),
+                       rng.choice([NUM, TEXT]), rng.choice(["left", "right"]), key=i == 0) for i in range(ncol)]
+        grid = Grid(cols, show_header=rng.random() < 0.8)
+        for _ in range(rng.randint(1, 12)):
+            cells = ["\n".join(rng.choice(words) for _ in range(rng.randint(0, 3))) for _ in range(ncol)]
+            notes = [Text("row error: " * rng.randint(1, 9), style="red")] if rng.random() < 0.15 else ()
+            grid.row(*[Text(c) if rng.random() < 0.5 else c for c in cells], notes=notes)
+        args = (rng.choice([20, 40, 60, 80, 200]), rng.random() < 0.5, rng.random() < 0.3)
+        assert _render(grid, True, *args) == _render(grid, False, *args), (trial, args)
+
+
+def test_a_10000_row_table_is_not_laid_out_by_rich(adcli, monkeypatch):
+    """A 10,000-variable gradient as a table took 14x as long as JSON: Rich measured
+    every row. Past FAST_ROWS rows only the header goes through Rich."""
+    from rich.table import Table
+    added = []
+    orig = Table.add_row
+    monkeypatch.setattr(Table, "add_row", lambda self, *a, **k: (added.append(1), orig(self, *a, **k))[1])
+    names = [f"v{i}" for i in range(1000)]
+    r = adcli("grad", "+".join(f"{v}*{v}" for v in names), "--at", ",".join(f"{v}=1" for v in names))
+    assert r.code == 0 and r.out.count("\n") > 1000 and added == []
+    r = adcli("eval", "x*y", "--points", "-", stdin="x,y\n" + "1.5,2\n" * 1000)
+    assert r.code == 0 and r.out.count("\n") == 1002 and added == []
+
+
 # -- the environment: never exit 70 ----------------------------------------------------------------
 
 @pytest.mark.parametrize("argv", [["grad", "x*y", "--at", "x=1,y=2"],

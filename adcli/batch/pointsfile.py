@@ -225,7 +225,7 @@ def settle_chunk(run, f, chunk, result):
             point = dict(run.defaults)
             point.update({v: float(a[j]) for v, a in chunk.points.items()})
             run.warn(chunk.first + chunk.rows[j], run.kind.run(f, point, run.options).warnings)
-    verdicts = {} if result is None else judge(
+    verdicts = {} if result is None or run.kind.verdict is None else judge(
         run, [(k, chunk.first + k, chunk.lines[k], r) for k, r in zip(chunk.rows, split(result, 0, len(chunk.rows)))])
     stop_at = None
     if chunk.failures or verdicts:

@@ -12,14 +12,15 @@ import os
 from ..errors import StreamError, UsageError, printable
 
 READ_SIZE = 1 << 20
+FIRST_CHUNK = 1 << 16   # bytes in the first chunk; each next one is twice as big, up to read_size
 MAX_LINE = 1 << 20      # bytes in one line of a job file or points file (README, "Batches")
 CLIP_BYTES = 200        # bytes of an over-long line kept, to show which line it was
 BOM = b"\xef\xbb\xbf"
 
 
 class LineSource:
-    """Complete lines of a binary stream, handed out a chunk (about `read_size` bytes)
-    at a time.
+    """Complete lines of a binary stream, handed out a chunk (about `read_size` bytes,
+    less for the first few) at a time.
 
     A chunk is handed out as soon as it is full, or when the input has nothing more to
     give right now (a pipe fed line by line, as in `tail -f jobs | adcli grad`), so
@@ -40,6 +41,9 @@ class LineSource:
         self._mode = None   # "lf" or "cr", from the first line end
         self._undecided = b""
         self._held_cr = False
+        # The first chunk is small and each one after twice as big, up to read_size: the
+        # first results of a big file are out in a moment, whatever the format.
+        self._want = min(read_size, FIRST_CHUNK)
         try:
             import stat
             fd = stream.fileno()
@@ -147,11 +151,22 @@ class LineSource:
                 skipping = [self.lineno + 1, len(buf) - start]
                 buf = _clipped(buf[start:start + CLIP_BYTES])
                 continue
-            if buf and (eof or len(buf) >= self.read_size or not self._ready()):
-                cut = buf.rfind(b"\n")
-                if cut >= 0:
-                    yield self._take(buf[:cut])
-                    buf = buf[cut + 1:]
+            while buf:
+                if len(buf) >= self._want:
+                    # A full chunk: the whole lines in its first _want bytes (or the one
+                    # line, longer than that, that starts it).
+                    cut = buf.rfind(b"\n", 0, self._want)
+                    if cut < 0:
+                        cut = buf.find(b"\n")
+                elif eof or not self._ready():
+                    cut = buf.rfind(b"\n")
+                else:
+                    break
+                if cut < 0:
+                    break
+                yield self._take(buf[:cut])
+                buf = buf[cut + 1:]
+                self._want = min(self.read_size, 2 * self._want)
 
     def _take(self, block):
         first = self.lineno + 1

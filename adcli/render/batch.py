@@ -206,6 +206,7 @@ class PointsWriter:
         p = self.precision
         names = self.header.names
         rnames = [n for n, _ in cols] if cols else self._names()
+        texts = [number_column(a) if p is None else [number(x, p) for x in a.tolist()] for _, a in cols or ()]
         rows = []
         for k, j in self._order(chunk, stop_at):
             cells = (_cells(chunk.lines[k]) + [""] * len(names))[:len(names)]
@@ -214,7 +215,7 @@ class PointsWriter:
                 rows.append([str(chunk.first + k), *cells, *[""] * len(rnames), f"{fail.type}: {fail.message}"])
             else:
                 bad = self.verdicts.get(k)
-                rows.append([str(chunk.first + k), *cells, *[number(a[j], p) for _, a in cols],
+                rows.append([str(chunk.first + k), *cells, *[t[j] for t in texts],
                              f"{bad.type}: {bad.message}" if bad else ""])
         head = ["line", *names, *rnames, "error"]
         if self.fmt == "plain":
@@ -232,8 +233,8 @@ class PointsWriter:
         grid = Grid([Column(Text(printable(h)), NUM, "right", name="line" if i == 0 else None, key=i == 0)
                      for i, h in enumerate(head[:-1])],
                     show_header=not self.started)
-        for r in rows:
-            grid.row(*[Text(printable(c)) for c in r[:-1]],
+        for r in rows:   # cells as str: plain text to the layout (Text(str) for Rich), faster
+            grid.row(*[printable(c) for c in r[:-1]],
                      notes=[Text(printable(r[-1]), style="red")] if show_error and r[-1] else ())
         self.flow = self.flow or Flow()
         self.out.write(render_to_text(grid, self.flow))
