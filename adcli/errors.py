@@ -14,6 +14,7 @@ class ExitCode(enum.IntEnum):
     USAGE = 2         # bad command line, bad expression or bad point
     UNVERIFIED = 3    # check: finite differences can neither confirm nor refute AD at the point
     INTERNAL = 70     # a bug in adcli
+    IO = 74           # the input could not be read or the output written (a full disk, a closed stdout), EX_IOERR
     INTERRUPTED = 130  # Ctrl-C
     READER_GONE = 141  # stdout closed by its reader (adcli ... | head), as SIGPIPE would (128 + 13)
 
@@ -64,21 +65,75 @@ class EvalError(AdcliError):
     kind = "value"
 
 
+class StreamError(AdcliError):
+    """The environment, not adcli: the output cannot be written (a full disk, standard
+    output closed) or the input cannot be read past its start (an I/O error)."""
+    exit_code = ExitCode.IO
+    kind = "io"
+
+
 def error(message):
     """One message on stderr, written as text: user input in it is never interpreted,
-    and control characters in it are shown escaped."""
-    safe = "\n".join(printable(line) for line in message.split("\n"))
-    sys.stderr.write(f"adcli: error: {safe}\n")
+    control characters in it are shown escaped, and a long run of it is clipped."""
+    safe = "\n".join(printable(clip(line)) for line in message.split("\n"))
+    _to_stderr(f"adcli: error: {safe}\n")
 
 
 def warn(message):
-    sys.stderr.write(f"adcli: warning: {printable(message)}\n")
+    _to_stderr(f"adcli: warning: {printable(clip(message))}\n")
+
+
+def _to_stderr(text):
+    """A message for stderr; when stderr itself cannot take it (closed, a full disk) there
+    is nowhere to say so, and the exit code still tells."""
+    try:
+        sys.stderr.write(text)
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+CLIP = 80   # a run of more non-blank characters than this is cut in the middle in messages
+
+
+def clip(message, limit=CLIP):
+    """The message with every run of more than `limit` non-blank characters (a name, a
+    number, a line of input quoted in it) cut in the middle, saying how long it was:
+    a message about a 50 MB name is one readable line, not 50 MB."""
+    if len(message) <= limit:
+        return message
+    import re
+    keep = max(8, limit // 2)
+    return re.sub(r"\S{%d,}" % (limit + 1),
+                  lambda m: f"{m[0][:keep]}...[{len(m[0]):,} characters]...{m[0][-keep // 4:]}", message)
 
 
 def printable(text):
-    """User text made safe for a terminal: control characters become escapes, so they
-    are neither interpreted nor emitted raw."""
+    """User text made safe for a terminal or a line-based file: every character that
+    str.isprintable() refuses becomes an escape (\\x1b, \\x85, \\u202e, \\u2028): C0 and
+    C1 controls, DEL, CR, NUL, bidi overrides and isolates, line and paragraph
+    separators. So it is neither interpreted nor emitted raw, and a line of it stays
+    one line. The one rule of what to escape, for every format: JSON writes the same
+    characters as \\u escapes (printable_json)."""
+    if text.isprintable():
+        return text
     return "".join(_show(c) for c in text)
+
+
+def printable_json(text):
+    """JSON text with the characters printable() escapes written as JSON \\u escapes:
+    still valid JSON, which decodes to the same strings, and one line whatever the
+    strings hold (json.dumps leaves DEL, C1 controls, bidi controls and U+2028 raw)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _json_escape(c) for c in text)
+
+
+def _json_escape(c):
+    code = ord(c)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xd800 + (code >> 10):04x}\\u{0xdc00 + (code & 0x3ff):04x}"
 
 
 def _show(c):

@@ -138,19 +138,13 @@ def test_single_point_csv_has_the_same_bound(adcli, at, want):
 
 # -- CRLF line ends ---------------------------------------------------------------------------------
 
-CRLF_BUG = ("bug: with CRLF line ends the '\\r' of the last line of each chunk is kept (raw_chunks cuts at "
-            "the last '\\n', and decode() only replaces '\\r\\n'); the --points header line is split off "
-            "before decode() and keeps its '\\r' too")
 
-
-@pytest.mark.xfail(strict=True, reason=CRLF_BUG)
 def test_points_with_crlf_line_ends_echo_no_carriage_returns(adcli):
     r = adcli("grad", "x*y", "--points", "-", "--format", "csv", stdin=b"x,y\r\n1,2\r\n3,4\r\n")
     assert (r.code, r.err) == (0, "")
     assert r.out == "x,y,value,d/dx,d/dy,error\n1,2,2,2,1,\n3,4,12,4,3,\n"
 
 
-@pytest.mark.xfail(strict=True, reason=CRLF_BUG)
 def test_points_with_crlf_line_ends_carry_the_last_column_without_its_carriage_return(adcli):
     r = adcli("eval", "x*y", "--points", "-", "--format", "json",
               stdin=b"id,x,y,note\r\np1,3,2,first\r\np2,1,0.5,second\r\n")
@@ -159,7 +153,6 @@ def test_points_with_crlf_line_ends_carry_the_last_column_without_its_carriage_r
                                                         {"id": "p2", "note": "second"}]
 
 
-@pytest.mark.xfail(strict=True, reason=CRLF_BUG)
 def test_job_lines_with_crlf_line_ends_keep_no_carriage_return_in_error_records(adcli):
     r = adcli("grad", "--format", "json", stdin=b"x^2 @ x=1\r\nsinn(x) @ x=2\r\n")
     assert r.code == 1

@@ -12,9 +12,11 @@ import re
 from ..errors import AdcliError, UsageError
 from ..language.point import read_number
 from .records import Failure, judge, nonfinite, split
+from .stream import long_line_error
 
 VECTOR_MIN = 8        # groups smaller than this take the one-point path
 YOUNG_OBJECTS = 10_000  # the cycle collector's first threshold during a run (see run_jobs)
+LONG_HINT = "a longer expression can be given alone, as EXPR @FILE"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -38,11 +40,14 @@ def read_point(text):
 
 def compute(run, entries, groups):
     """Run each group of jobs: entries[i] = [line, text, point] becomes
-    [line, text, Result or Failure]."""
+    [line, text, Result or Failure]. groups maps (expr, variables) to (the compiled
+    expression, indexes into entries)."""
     kind, options = run.kind, run.options
-    for (expr, _), members in groups.items():
-        f = run.function(expr)
-        if kind.many and len(members) >= VECTOR_MIN:
+    for f, members in groups.values():
+        # A group runs on arrays when it is large enough, and when the expression has
+        # a variable to carry them: a constant expression gives the same result on
+        # every line, and has no array to take the number of points from.
+        if kind.many and len(members) >= VECTOR_MIN and f.program.inputs:
             import numpy as np
             names = list(entries[members[0]][2])
             point = {v: np.array([entries[i][2][v] for i in members]) for v in names}
@@ -69,8 +74,10 @@ def _one(kind, f, point, options):
     return kind.run(f, point, options)
 
 
-def chunk_jobs(run, first, lines):
-    """The job lines of one chunk, computed: a list of [line, text, Result or Failure]."""
+def chunk_jobs(run, first, lines, too_long=None):
+    """The job lines of one chunk, computed: a list of [line, text, Result or Failure].
+    too_long(line) gives the length of a line that was over the limit (its text is
+    then only its start), or None."""
     entries, groups = [], {}
     defaults = run.defaults
     for k, text in enumerate(lines):
@@ -78,13 +85,18 @@ def chunk_jobs(run, first, lines):
         if not s or s.startswith("#"):
             continue
         line = first + k
+        nbytes = too_long(line) if too_long else None
+        if nbytes is not None:
+            shown = text + "..."
+            entries.append([line, shown, Failure(line, shown, long_line_error(nbytes, hint=LONG_HINT))])
+            continue
         expr, at_sign, point_text = s.partition("@")
         lead = len(text) - len(text.lstrip())
         offset = lead + len(expr) - len(expr.lstrip())   # where the expression starts
         try:
             if not expr.strip():
                 raise UsageError("no expression before '@'" if at_sign else "empty job line", pos=0)
-            run.function(expr.strip())
+            f = run.function(expr.strip())
             point = dict(defaults)
             if at_sign:
                 offset = lead + len(expr) + 1              # where the point starts
@@ -96,7 +108,9 @@ def chunk_jobs(run, first, lines):
         except AdcliError as e:
             entries.append([line, text, Failure(line, text, e, offset)])
             continue
-        groups.setdefault((expr.strip(), tuple(point)), []).append(len(entries))
+        # The group keeps its compiled expression: the chunk never parses a line twice,
+        # whatever the run's cache of expressions drops meanwhile.
+        groups.setdefault((expr.strip(), tuple(point)), (f, []))[1].append(len(entries))
         entries.append([line, text, point])
     compute(run, entries, groups)
     return entries
@@ -114,15 +128,15 @@ def run_jobs(run, source, writer, progress):
     gc.set_threshold(max(threshold[0], YOUNG_OBJECTS), *threshold[1:])
     try:
         for first, lines in source.chunks():
-            if not _jobs_chunk(run, first, lines, writer, progress):
+            if not _jobs_chunk(run, first, lines, writer, progress, source.too_long):
                 break
     finally:
         gc.set_threshold(*threshold)
 
 
-def _jobs_chunk(run, first, lines, writer, progress):
+def _jobs_chunk(run, first, lines, writer, progress, too_long=None):
     """Compute and write one chunk of job lines; False when --strict stops the run."""
-    entries = chunk_jobs(run, first, lines)
+    entries = chunk_jobs(run, first, lines, too_long)
     verdicts = judge(run, [(e[0], e[0], e[1], e[2]) for e in entries if not isinstance(e[2], Failure)])
     if run.strict:
         for n, e in enumerate(entries):

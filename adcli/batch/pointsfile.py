@@ -13,7 +13,7 @@ import warnings
 
 from ..errors import AdcliError, UsageError, printable
 from .records import Failure, as_many, judge, nonfinite, split, stack
-from .stream import decode
+from .stream import MAX_LINE, decode, long_line_error
 
 READ_SIZE = 4 << 20   # bytes per chunk: ~70,000 rows of three numbers
 
@@ -21,27 +21,74 @@ READ_SIZE = 4 << 20   # bytes per chunk: ~70,000 rows of three numbers
 class Header:
     def __init__(self, line, lineno, f, defaults):
         line = line.lstrip("\ufeff")   # a byte order mark, as some spreadsheets write
-        cells = next(csv.reader([line]), [])
+        cells = split_cells(line)
         self.text = line
         self.names = [c.strip() for c in cells]
         self.lineno = lineno
         if not line.strip():
             raise UsageError("the points file has no header line: its first line must name the "
                              "variables, as in x,y,z")
-        seen = set()
-        for n in self.names:
-            if n in seen:
+        position = {}
+        for i, n in enumerate(self.names):
+            if n in position:
                 raise UsageError(f"the points file names column '{printable(n)}' twice")
-            seen.add(n)
-        missing = [v for v in f.program.inputs if v not in seen and v not in defaults]
+            position[n] = i
+        missing = [v for v in f.program.inputs if v not in position and v not in defaults]
         if missing:
+            shown = ", ".join(self.names[:12])
+            if len(self.names) > 12:
+                shown += f", ... ({len(self.names):,} columns)"
             raise UsageError(
-                f"the points file has no column for {', '.join(missing)} "
-                f"(its columns: {printable(', '.join(self.names))})",
+                f"the points file has no column for {', '.join(missing[:12])}{', ...' if len(missing) > 12 else ''} "
+                f"(its columns: {printable(shown)})",
                 hint=f"add the column, or give a fixed value with --at {missing[0]}=...")
-        self.variables = [v for v in f.program.inputs if v in seen]
-        self.index = {v: self.names.index(v) for v in self.variables}
+        self.variables = [v for v in f.program.inputs if v in position]
+        self.index = {v: position[v] for v in self.variables}
         self.extra = [i for i, n in enumerate(self.names) if n not in self.index]
+
+
+def split_cells(line):
+    """The cells of one CSV line: split at commas, or read by the csv module when the
+    line quotes a cell (a cell may be as long as a line)."""
+    if '"' not in line:
+        return line.split(",")
+    if csv.field_size_limit() < MAX_LINE:
+        csv.field_size_limit(MAX_LINE)
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:   # a NUL or a stray quote that the csv module refuses: plain commas
+        return line.split(",")
+
+
+# The first bytes of files that are not CSV text, and what to say about each.
+NOT_CSV = (
+    (b"PAR1", "a Parquet file: --points reads CSV text, and Parquet is not supported (yet)",
+     "convert it to CSV first, for example with pandas: pd.read_parquet(FILE).to_csv(CSV, index=False)"),
+    (b"ARROW1", "an Arrow IPC (Feather) file: --points reads CSV text, and Arrow is not supported (yet)",
+     "convert it to CSV first, for example with pandas: pd.read_feather(FILE).to_csv(CSV, index=False)"),
+    (b"\x1f\x8b", "gzip-compressed", "decompress it on the way in: zcat FILE | adcli ... --points -"),
+    (b"PK\x03\x04", "a ZIP archive (a spreadsheet workbook?)", "export the sheet as CSV (UTF-8)"),
+    (b"\xff\xfe", "UTF-16 text", "save it as UTF-8 CSV"),
+    (b"\xfe\xff", "UTF-16 text", "save it as UTF-8 CSV"),
+)
+
+
+def refuse_binary(head, header_line):
+    """A usage error when the points file is not CSV text: Parquet, Arrow, a compressed
+    or binary file (its first line holds NUL bytes)."""
+    for magic, what, hint in NOT_CSV:
+        if head.startswith(magic):
+            raise UsageError(f"the points file is {what}", hint=hint)
+    if b"\0" in header_line:
+        raise UsageError("the points file is not CSV text: its header line holds NUL bytes (a binary file?)",
+                         hint="--points reads CSV text whose header names the variables, as in x,y,z")
+    try:
+        header_line.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UsageError(f"the points file's header line is not UTF-8 text (byte 0x{header_line[e.start]:02x} "
+                         f"at offset {e.start}): a binary file, or text in another encoding?",
+                         hint="--points reads CSV text in UTF-8 whose header names the variables, as in x,y,z") \
+            from None
 
 
 class Chunk:
@@ -56,17 +103,22 @@ class Chunk:
         self.blank = set()           # indexes of blank lines (no output)
 
 
-def parse_chunk(header, first, block):
-    """Rows of one chunk of the points file."""
+def parse_chunk(header, first, block, too_long=None):
+    """Rows of one chunk of the points file. too_long(line) gives the length of a line
+    that was over the limit (its text is then only its start), or None."""
     import numpy as np
     text = decode(block)
     lines = text.split("\n")
     chunk = Chunk(first, lines)
     ncols = len(header.names)
+    long = {}
+    if too_long is not None:
+        long = {k: n for k in range(len(lines)) if (n := too_long(first + k)) is not None}
     # numpy reads a few spellings that Python's float() refuses (nan(123)); those
     # chunks, like quoted or blank lines, go row by row so every row reads the same.
+    # numpy also stops at a NUL (a C string), so a chunk holding one goes row by row.
     if ('"' not in text and "(" not in text and "\n\n" not in text and lines[0] and lines[-1]
-            and not header.extra):
+            and not header.extra and not long and "\0" not in text):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -80,10 +132,14 @@ def parse_chunk(header, first, block):
             return chunk
     cols = {v: [] for v in header.variables}
     for k, line in enumerate(lines):
+        if k in long:
+            chunk.lines[k] = line + "..."
+            chunk.failures[k] = Failure(first + k, chunk.lines[k], _row_error(long_line_error(long[k])))
+            continue
         if not line.strip():
             chunk.blank.add(k)
             continue
-        cells = next(csv.reader([line])) if '"' in line else line.split(",")
+        cells = split_cells(line)
         try:
             if len(cells) != ncols:
                 raise UsageError(f"expected {ncols} cells ({printable(','.join(header.names))}), "
@@ -97,14 +153,18 @@ def parse_chunk(header, first, block):
                     what = "empty" if not cell.strip() else f"'{printable(cell.strip())}' is not a number"
                     raise UsageError(f"column {v}: {what}") from None
         except UsageError as e:
-            e.kind = "row"
-            chunk.failures[k] = Failure(first + k, line, e)
+            chunk.failures[k] = Failure(first + k, line, _row_error(e))
             continue
         chunk.rows.append(k)
         for v, x in zip(header.variables, got):
             cols[v].append(x)
     chunk.points = {v: np.array(c, dtype=np.float64) for v, c in cols.items()}
     return chunk
+
+
+def _row_error(e):
+    e.kind = "row"
+    return e
 
 
 def _cells_per_line_ok(block, text, ncols):
@@ -126,17 +186,22 @@ def run_points(run, f, source, writer_for, progress):
         run.kind.check(f, run.options)
     header = None
     writer = None
+    too_long = getattr(source, "too_long", None)
     for first, block in source.raw_chunks():
         if header is None:
             cut = block.find(b"\n")
             head, block = (block, b"") if cut < 0 else (block[:cut], block[cut + 1:])
+            refuse_binary(getattr(source, "head", head), head)
+            if too_long is not None and too_long(first) is not None:
+                raise UsageError(f"the header line of the points file is {too_long(first):,} bytes long, "
+                                 f"more than the limit of {MAX_LINE:,} bytes")
             header = Header(decode(head), first, f, run.defaults)
             check_names(run, f, header)
             writer = writer_for(header)
             first += 1
             if cut < 0:
                 continue
-        chunk = parse_chunk(header, first, block)
+        chunk = parse_chunk(header, first, block, too_long)
         result = compute_chunk(run, f, header, chunk)
         verdicts, stop_at = settle_chunk(run, f, chunk, result)
         writer.write(chunk, result, verdicts, stop_at)
@@ -160,7 +225,7 @@ def settle_chunk(run, f, chunk, result):
             point = dict(run.defaults)
             point.update({v: float(a[j]) for v, a in chunk.points.items()})
             run.warn(chunk.first + chunk.rows[j], run.kind.run(f, point, run.options).warnings)
-    verdicts = {} if result is None else judge(
+    verdicts = {} if result is None or run.kind.verdict is None else judge(
         run, [(k, chunk.first + k, chunk.lines[k], r) for k, r in zip(chunk.rows, split(result, 0, len(chunk.rows)))])
     stop_at = None
     if chunk.failures or verdicts:
@@ -192,14 +257,15 @@ def check_names(run, f, header):
     """--wrt or --dir naming a variable that is neither in the expression nor given by
     --at is the same mistake on every row (extra columns are carried through, not
     values): a usage error, once, before any row."""
-    import re
-
     from ..api.inputs import direction_of, wrt_names
     from ..language.point import refuse_constant
+
+    # A column named pi or e is refused only when the expression uses that constant
+    # (its values would be ignored); otherwise it is an extra column, carried through.
+    # The expression is read once, not once per column (20,000 columns).
+    used = expression_words(f.expr)
     for name in header.names:
-        # A column named pi or e is refused only when the expression uses that constant
-        # (its values would be ignored); otherwise it is an extra column, carried through.
-        if re.search(rf"\b{re.escape(name.strip())}\b", f.expr):
+        if name.strip() in used:
             refuse_constant(name.strip())
     point = {v: 1.0 for v in [*f.program.inputs, *run.defaults]}
     wrt, direction = run.options.get("wrt"), run.options.get("dir")
@@ -207,6 +273,12 @@ def check_names(run, f, header):
         wrt_names(f.program, [wrt] if isinstance(wrt, str) else wrt, point)
     if direction is not None:
         direction_of(f.program, point, direction)
+
+
+def expression_words(expr):
+    """The set of words (runs of letters, digits and _) in the expression's text."""
+    import re
+    return set(re.findall(r"\w+", expr))
 
 
 def compute_chunk(run, f, header, chunk):

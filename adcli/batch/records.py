@@ -1,9 +1,10 @@
 """What a batch run keeps: its state (Run), a failed line (Failure), and the slicing of a
 many-point result into one-point results and back (split, stack), field by field of the
 declared result types. Output formatting lives in adcli.render.batch."""
+import collections
 import dataclasses
 
-from ..errors import AdcliError, ExitCode, error, printable, warn
+from ..errors import AdcliError, ExitCode, clip, error, printable, warn
 
 MAX_WARNINGS = 10     # lines whose warnings are shown on stderr before they are only counted
 CACHE_SIZE = 4096     # compiled expressions kept between chunks
@@ -19,7 +20,7 @@ class Failure:
         self.type = getattr(error, "kind", "value")
         msg = error.message if isinstance(error, AdcliError) else str(error)
         hint = getattr(error, "hint", None)
-        self.message = f"{msg} ({hint})" if hint else msg
+        self.message = clip(f"{msg} ({hint})" if hint else msg)   # a 1 MB name is quoted clipped
         pos = getattr(error, "pos", None)
         self.column = None if pos is None else offset + pos + 1
 
@@ -55,22 +56,29 @@ class Run:
         self.first_failure = None
         self.warned = 0
         self.unshown = 0
-        self._functions = {}
+        self._functions = collections.OrderedDict()   # expr -> Function or AdcliError, LRU order
+        self.parses = 0       # expressions compiled (each line's is parsed at most once per chunk)
 
     def function(self, expr):
-        """The compiled expression (or the error it raises), parsed once per run."""
-        f = self._functions.get(expr)
+        """The compiled expression (or the error it raises), parsed once while it is
+        among the CACHE_SIZE expressions used last (a chunk keeps its own with its
+        lines, so a full cache never makes a chunk parse a line twice)."""
+        functions = self._functions
+        f = functions.get(expr)
         if f is None:
             from ..api import Function
+            self.parses += 1
             try:
                 f = Function(expr)
                 if self.kind.check:
                     self.kind.check(f, self.options)
             except AdcliError as e:
                 f = e
-            if len(self._functions) >= CACHE_SIZE:
-                self._functions.clear()
-            self._functions[expr] = f
+            if len(functions) >= CACHE_SIZE:
+                del functions[next(iter(functions))]   # the least recently used
+            functions[expr] = f
+        else:
+            functions.move_to_end(expr)
         if isinstance(f, AdcliError):
             raise f.with_traceback(None)   # raised once per line: keep no growing traceback
         return f

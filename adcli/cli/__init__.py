@@ -9,17 +9,19 @@ where exceptions become a message on stderr and an exit code:
     2   usage or parse error (bad option, bad expression, bad point)
     3   check: finite differences can neither confirm nor refute AD
     70  internal error (a bug in adcli: please report it; --traceback shows it)
+    74  the input could not be read or the output written (a full disk, stdout closed)
     130 interrupted (Ctrl-C)
     141 standard output was closed by its reader (adcli ... | head): stops quietly,
         as a process killed by SIGPIPE would (128 + 13)
 """
+import io
 import os
 import sys
 
 import click
 
 from .. import __version__
-from ..errors import AdcliError, ExitCode, error, printable
+from ..errors import AdcliError, ExitCode, StreamError, error, printable
 
 # command name -> (module, function, one-line help). Imported on first use.
 COMMANDS = {
@@ -52,12 +54,27 @@ class NoSuchCommand(click.UsageError):
         click.echo(f"adcli: error: {self.format_message()}", file=file, err=file is None)
 
 
+class Interrupted(BaseException):
+    """Ctrl-C, carried past click (which would print a blank line for a KeyboardInterrupt)
+    to main(), which says so in one line."""
+
+
 class LazyGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
             raise ReaderGone() from None
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+
+    def make_context(self, *args, **kwargs):   # parses the options: `adcli --help` prints here
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            raise ReaderGone() from None
+        except KeyboardInterrupt:
+            raise Interrupted() from None
 
     def list_commands(self, ctx):
         return list(COMMANDS)
@@ -104,8 +121,8 @@ def cli(ctx, traceback):
       adcli functions
 
     Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error,
-    3 check cannot verify, 70 internal error, 130 interrupted, 141 output closed
-    by its reader.
+    3 check cannot verify, 70 internal error, 74 input or output failed, 130
+    interrupted, 141 output closed by its reader.
     """
     ctx.obj = {"traceback": traceback}
 
@@ -148,9 +165,146 @@ def _never_fail_to_encode():
             pass
 
 
+class _FdWriter(io.RawIOBase):
+    """Standard output's file descriptor, written whole: a short write is continued and a
+    full non-blocking pipe is waited for, so no byte is ever dropped silently (Python's
+    own stdout drops them under PYTHONUNBUFFERED=1). A failed write is a StreamError
+    (exit 74); a reader that went away stays a BrokenPipeError (exit 141)."""
+
+    def __init__(self, fd):
+        self._fd = fd
+
+    def writable(self):
+        return True
+
+    def fileno(self):
+        return self._fd
+
+    def isatty(self):
+        return os.isatty(self._fd)
+
+    def write(self, data):
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            try:
+                done += os.write(self._fd, view[done:])
+            except BlockingIOError:   # a non-blocking pipe is full: wait until it drains
+                import select
+                select.select([], [self._fd], [])
+            except BrokenPipeError:
+                raise
+            except OSError as e:
+                raise StreamError(f"cannot write the output: {e.strerror or e}") from None
+        return done
+
+
+class _ClosedStdout:
+    """Standard output when there is none (adcli ... >&-): writing is a StreamError."""
+    encoding = "utf-8"
+    errors = "strict"
+
+    def write(self, text):
+        if text:
+            raise StreamError("cannot write the output: standard output is closed")
+        return 0
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def _guard_streams():
+    """Standard streams that neither crash adcli nor fail silently: stderr closed
+    (2>&-) takes messages nowhere and changes no exit code; stdout closed (>&-) or
+    failing (a full disk) is a StreamError; stdout on a file descriptor is written whole
+    (_FdWriter). Returns a function that puts the original streams back."""
+    saved = sys.stdout, sys.stderr
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    out = sys.stdout
+    if out is None:
+        sys.stdout = _ClosedStdout()
+    elif out is sys.__stdout__:
+        try:
+            fd = out.fileno()
+            out.flush()
+        except (AttributeError, OSError, ValueError):
+            fd = None
+        if fd is not None:
+            raw = _FdWriter(fd)
+            buffered = isinstance(getattr(out, "buffer", None), io.BufferedWriter)
+            sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw) if buffered else raw,
+                                          encoding=out.encoding, errors="backslashreplace",
+                                          line_buffering=out.line_buffering, write_through=out.write_through)
+
+    def restore():
+        sys.stdout, sys.stderr = saved
+    return restore
+
+
+def _silence_stdout():
+    """After the reader went away or a write failed: what is still buffered goes to
+    /dev/null, so that the exit is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+def _flush_stdout(code):
+    """Flush standard output; a failure there is reported like one during the command."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return code or ExitCode.READER_GONE
+    except StreamError as e:
+        _silence_stdout()
+        error(e.render())
+        return code or e.exit_code
+    return code
+
+
+def _raise_on_interrupt():
+    """While a command runs, SIGINT raises KeyboardInterrupt (Output holds it back during
+    a write), instead of the quiet exit of adcli.__main__ that covers start-up and exit.
+    Returns a function that puts the quiet exit back."""
+    import signal
+    try:
+        before = signal.getsignal(signal.SIGINT)
+        if not getattr(before, "adcli_quiet", False):
+            return lambda: None
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    except (ValueError, OSError):   # not the main thread
+        return lambda: None
+    return lambda: signal.signal(signal.SIGINT, before)
+
+
 def main(argv=None):
     """Run the command line; the exit code, as a plain int."""
-    return int(_main(argv))
+    restore_streams = _guard_streams()
+    quiet_again = _raise_on_interrupt()
+    try:
+        try:
+            code = _main(argv)
+        except Interrupted:
+            code = _interrupted()
+        return int(_flush_stdout(code))
+    finally:
+        quiet_again()
+        restore_streams()
+
+
+def _interrupted():
+    try:
+        sys.stderr.write("adcli: interrupted\n")
+    except (OSError, ValueError):
+        pass
+    return ExitCode.INTERRUPTED
 
 
 def _main(argv):
@@ -160,14 +314,17 @@ def _main(argv):
         rv = cli.main(args=argv, prog_name="adcli", standalone_mode=False)
         sys.stdout.flush()
         return rv if isinstance(rv, int) else 0
+    except StreamError as e:
+        _silence_stdout()
+        error(e.render())
+        return e.exit_code
     except AdcliError as e:
         if _want_traceback(argv):
             raise
         error(e.render())
         return e.exit_code
-    except click.exceptions.Abort:
-        sys.stderr.write("adcli: interrupted\n")
-        return ExitCode.INTERRUPTED
+    except (click.exceptions.Abort, Interrupted):
+        return _interrupted()
     except click.UsageError as e:
         # In adcli's own style: one line saying what is wrong, then where to read more.
         where = e.ctx.command_path if e.ctx is not None else "adcli"
@@ -180,15 +337,10 @@ def _main(argv):
         sys.stderr.write(_safe(buf.getvalue().rstrip("\n")) + "\n")
         return e.exit_code if e.exit_code else ExitCode.USAGE
     except KeyboardInterrupt:
-        sys.stderr.write("adcli: interrupted\n")
-        return ExitCode.INTERRUPTED
+        return _interrupted()
     except (BrokenPipeError, ReaderGone):
         # The reader went away (adcli ... | head): stop quietly.
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
+        _silence_stdout()
         return ExitCode.READER_GONE
     except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
         if _want_traceback(argv):

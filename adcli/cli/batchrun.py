@@ -18,7 +18,8 @@ def main(command, expr, job_file, points, strict, fmt, precision, at, options):
                          hint="for one expression at many points, use --points CSV")
     implicit = job_file is None and points is None
     run = Run(command, options, parse_point(at) if at else {}, strict)
-    stream = open_input(points if points is not None else job_file)
+    stream = open_input(points if points is not None else job_file,
+                        "the points" if points is not None else "the job lines")
     try:
         if points is not None:
             from ..batch.pointsfile import READ_SIZE

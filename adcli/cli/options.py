@@ -112,6 +112,9 @@ class ExprText(click.ParamType):
         return read_expr(value[1:], ctx)
 
 
+MAX_EXPR = 4 << 20   # bytes of an expression read from @FILE or @- (README, "Errors and exit codes")
+
+
 def read_expr(path, ctx=None):
     from ..errors import printable
     if not path:
@@ -123,15 +126,19 @@ def read_expr(path, ctx=None):
             stream = sys.stdin
             if stream is None:
                 raise UsageError("cannot read the expression from standard input: it is closed")
-            data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode()
+            data = _read_limited(stream.buffer if hasattr(stream, "buffer") else stream)
         else:
             with open(path, "rb") as stream:
-                data = stream.read()
+                data = _read_limited(stream)
     except ValueError:  # a closed stream
         raise UsageError("cannot read the expression from standard input: it is closed") from None
     except OSError as e:
         where = "standard input" if path == "-" else f"file '{printable(path)}'"
         raise UsageError(f"cannot read the expression {where}: {e.strerror or e}") from None
+    if len(data) > MAX_EXPR:
+        where = "standard input" if path == "-" else f"'{printable(path)}'"
+        raise UsageError(f"the expression in {where} is longer than {MAX_EXPR:,} bytes, the limit for an expression "
+                         "(is it the file you meant?)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -140,6 +147,21 @@ def read_expr(path, ctx=None):
                          f"(byte 0x{data[e.start]:02x} at offset {e.start})") from None
     # Trailing newlines end the file, not the program; positions before them are unchanged.
     return text.rstrip()
+
+
+def _read_limited(stream):
+    """Up to MAX_EXPR + 1 bytes (one more tells that there is more): /dev/zero or a
+    mistaken 50 GB file is refused, never read whole."""
+    parts, size = [], 0
+    while size <= MAX_EXPR:
+        data = stream.read(MAX_EXPR + 1 - size)
+        if not data:
+            break
+        if isinstance(data, str):
+            data = data.encode("utf-8", errors="surrogateescape")
+        parts.append(data)
+        size += len(data)
+    return b"".join(parts)
 
 
 def expr_argument(f):

@@ -8,10 +8,12 @@ and verdicts over; adcli.render.text names the fields and columns of each result
 import csv
 import io
 
-from ..errors import printable
+from ..batch.pointsfile import split_cells
 from ..batch.records import Failure, split
+from ..errors import printable
 from ..numtext import number, number_column
-from .text import cells as field_cells, columns, dumps, flat, record
+from .text import cells as field_cells
+from .text import columns, dumps, flat, record
 
 
 class JobWriter:
@@ -43,7 +45,7 @@ class JobWriter:
             self._csv(entries)
         elif fmt == "plain":
             rows = []
-            for line, text, res, rec in self._records(entries):
+            for line, _, res, rec in self._records(entries):
                 if rec is None:
                     rows.append(f"{line}\terror\t{printable(res.type)}: {printable(res.message)}")
                 else:
@@ -68,11 +70,12 @@ class JobWriter:
             w.writerow(["line", "expr", "at", *fields, "error"])
         for line, text, res, rec in self._records(entries):
             if rec is None:
-                w.writerow([line, text.strip(), "", *[""] * len(fields), f"{res.type}: {res.message}"])
+                w.writerow([line, printable(text.strip()), "", *[""] * len(fields),
+                            printable(f"{res.type}: {res.message}")])
             else:
                 view, bad = field_cells(res, rec), self.verdicts.get(line)
-                w.writerow([line, rec["expr"], flat(rec["at"]), *[flat(view.get(k)) for k in fields],
-                            f"{bad.type}: {bad.message}" if bad else ""])
+                w.writerow([line, printable(rec["expr"]), flat(rec["at"]), *[flat(view.get(k)) for k in fields],
+                            printable(f"{bad.type}: {bad.message}") if bad else ""])
         self.out.write(buf.getvalue())
 
     def _table(self, entries):
@@ -162,9 +165,9 @@ class PointsWriter:
         parts = []
         if not self.started:
             names = [n for n, _ in cols] if cols else self._names()
-            parts.append(self.header.text + "," + _csv_line([*names, "error"]))
+            parts.append(printable(self.header.text) + "," + _csv_line([*names, "error"]))
         texts = [number_column(a) for _, a in cols] if cols else []
-        lines = chunk.lines
+        lines = [printable(line) for line in chunk.lines]   # a carried cell is one line, and inert
         if not chunk.failures and not chunk.blank and not self.verdicts and stop_at is None:
             parts.append("".join(map(_joined, zip(lines, *texts))))
         else:
@@ -173,12 +176,13 @@ class PointsWriter:
             for k, j in self._order(chunk, stop_at):
                 if j is None:
                     fail = chunk.failures[k]
-                    cells = _cells(lines[k])
+                    cells = [printable(c) for c in _cells(chunk.lines[k])]
                     cells = (cells + [""] * ncols)[:ncols]
-                    parts.append(_csv_line([*cells, *[""] * nres, f"{fail.type}: {fail.message}"]))
+                    parts.append(_csv_line([*cells, *[""] * nres, printable(f"{fail.type}: {fail.message}")]))
                 elif k in self.verdicts:
                     bad = self.verdicts[k]
-                    parts.append(lines[k] + "," + _csv_line([*[t[j] for t in texts], f"{bad.type}: {bad.message}"]))
+                    parts.append(lines[k] + "," + _csv_line([*[t[j] for t in texts],
+                                                             printable(f"{bad.type}: {bad.message}")]))
                 else:
                     parts.append(_joined((lines[k], *[t[j] for t in texts])))
         self.out.write("".join(parts))
@@ -202,6 +206,7 @@ class PointsWriter:
         p = self.precision
         names = self.header.names
         rnames = [n for n, _ in cols] if cols else self._names()
+        texts = [number_column(a) if p is None else [number(x, p) for x in a.tolist()] for _, a in cols or ()]
         rows = []
         for k, j in self._order(chunk, stop_at):
             cells = (_cells(chunk.lines[k]) + [""] * len(names))[:len(names)]
@@ -210,7 +215,7 @@ class PointsWriter:
                 rows.append([str(chunk.first + k), *cells, *[""] * len(rnames), f"{fail.type}: {fail.message}"])
             else:
                 bad = self.verdicts.get(k)
-                rows.append([str(chunk.first + k), *cells, *[number(a[j], p) for _, a in cols],
+                rows.append([str(chunk.first + k), *cells, *[t[j] for t in texts],
                              f"{bad.type}: {bad.message}" if bad else ""])
         head = ["line", *names, *rnames, "error"]
         if self.fmt == "plain":
@@ -228,15 +233,15 @@ class PointsWriter:
         grid = Grid([Column(Text(printable(h)), NUM, "right", name="line" if i == 0 else None, key=i == 0)
                      for i, h in enumerate(head[:-1])],
                     show_header=not self.started)
-        for r in rows:
-            grid.row(*[Text(printable(c)) for c in r[:-1]],
+        for r in rows:   # cells as str: plain text to the layout (Text(str) for Rich), faster
+            grid.row(*[printable(c) for c in r[:-1]],
                      notes=[Text(printable(r[-1]), style="red")] if show_error and r[-1] else ())
         self.flow = self.flow or Flow()
         self.out.write(render_to_text(grid, self.flow))
 
     def close(self):
         if not self.started and self.fmt == "csv":
-            self.out.write(self.header.text + "," + _csv_line([*self._names(), "error"]))
+            self.out.write(printable(self.header.text) + "," + _csv_line([*self._names(), "error"]))
 
 
 def _joined(cells):
@@ -244,7 +249,7 @@ def _joined(cells):
 
 
 def _cells(line):
-    return next(csv.reader([line]), []) if '"' in line else line.split(",")
+    return split_cells(line)
 
 
 def _csv_line(cells):

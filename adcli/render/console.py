@@ -17,8 +17,19 @@ def console(file=None, width=None, soft_wrap=False, wide_when_piped=True, **opti
     file = file or sys.stdout
     if width is None and wide_when_piped and not isatty(file) and not os.environ.get("COLUMNS"):
         width = 1000
-    return Console(file=file, highlight=False, soft_wrap=soft_wrap, width=width, emoji=False, markup=False,
-                   **options)
+    con = Console(file=file, highlight=False, soft_wrap=soft_wrap, width=width, emoji=False, markup=False,
+                  **options)
+    con.on_broken_pipe = _reader_gone(con)
+    return con
+
+
+def _reader_gone(con):
+    """Rich's own answer to a closed pipe is exit 1; adcli's is 141, in every format
+    (adcli.cli.main): let the BrokenPipeError through."""
+    def gone():
+        con.quiet = True
+        raise BrokenPipeError(32, "Broken pipe")
+    return gone
 
 
 def isatty(f):

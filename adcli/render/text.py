@@ -29,15 +29,17 @@ list: `x=6;y=-4` for named entries, `1;2` for a list, `J[1,x]=2;...` for a matri
 import sys
 
 from ..api.results import Check, Hessian, Jacobian, Jvp, Result, Taylor, Vjp
-from ..errors import printable
+from ..errors import printable, printable_json
 from ..numtext import json_number, number
 
 FORMATS = ("table", "json", "csv", "plain")
 
 
 def dumps(obj):
+    """One line of strict JSON; user text in it escaped as printable() escapes it, with
+    JSON's own \\u escapes (so it decodes to the text exactly)."""
     import json
-    return json.dumps(obj, allow_nan=False, ensure_ascii=False)
+    return printable_json(json.dumps(obj, allow_nan=False, ensure_ascii=False))
 
 
 def _nums(vs):
