@@ -107,30 +107,26 @@ def test_raw_points_csv_on_stdin(cmd_fmt, data):
     fk.check_raw_points(*cmd_fmt, data)
 
 
-# ---------------------------------------------------------------- known failures, minimal examples
-# Areas other engineers are fixing in parallel: strict=False, so a fix shows as XPASS.
-# The properties above note these (fuzzkit.KNOWN_ISSUES) and go on checking the rest.
+# ---------------------------------------------------------------- failures the fuzzing found
+# Minimal examples of the three failures the first fuzz runs found, all fixed since:
+# raw DEL/C1/bidi/line separators in JSON, a bare CR in a points file (exit 70), NUL
+# echoed raw in a job file's CSV.
 
-KNOWN = [
+FOUND = [
     pytest.param(["eval", "x # \x7f", "--at", "x=1", "--format", "json"], "",
-                 marks=pytest.mark.xfail(strict=False, reason=fk.KNOWN_ISSUES["json-escaping"]),
                  id="json-DEL-raw"),
     pytest.param(["parse", "x # \u202e\u2028", "--format", "json"], "",
-                 marks=pytest.mark.xfail(strict=False, reason=fk.KNOWN_ISSUES["json-escaping"]),
                  id="json-bidi-raw"),
     pytest.param(["eval", "x*y + x", "--points", "-", "--format", "json"], "x,y\n\x7f",
-                 marks=pytest.mark.xfail(strict=False, reason=fk.KNOWN_ISSUES["json-escaping"]),
                  id="points-json-DEL-raw"),
     pytest.param(["eval", "x*y + x", "--points", "-", "--format", "table"], "x,y\r,",
-                 marks=pytest.mark.xfail(strict=False, reason=fk.KNOWN_ISSUES["points-cr"]),
                  id="points-bare-CR-exit-70"),
     pytest.param(["eval", "-f", "-", "--format", "csv"], " @ \x00",
-                 marks=pytest.mark.xfail(strict=False, reason=fk.KNOWN_ISSUES["batch-escaping"]),
                  id="jobs-csv-NUL-raw"),
 ]
 
 
-@pytest.mark.parametrize("argv,stdin", KNOWN)
+@pytest.mark.parametrize("argv,stdin", FOUND)
 def test_known_failure(argv, stdin, monkeypatch):
     monkeypatch.setattr(fk, "STRICT", True)
     fk.check_streams(fk.run_adcli(argv, stdin=stdin), argv, stdin)
