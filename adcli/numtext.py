@@ -1,7 +1,7 @@
 """Numbers as text, the one place that decides how adcli writes a float: the shortest
 text that reads back as the same float, integral values without '.0', -0 kept, and the
-non-finite values as nan, inf and -inf. Standard library only at import (numpy is imported by the one function that takes an
-array): every layer may use it."""
+non-finite values as nan, inf and -inf. Standard library only at import (numpy is
+imported by the one function that takes an array): every layer may use it."""
 import math
 
 

@@ -18,9 +18,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
-from wolfcases import FAMILIES, cases, run  # noqa: E402
-
 import adcli  # noqa: E402
+from wolfcases import FAMILIES, cases, run  # noqa: E402
 
 VERDICTS = ("agree", "disagree", "unverifiable")
 

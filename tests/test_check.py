@@ -7,12 +7,12 @@ import math
 import os
 
 import pytest
-from conftest import ROOT
 
 import adcli
 from adcli.engine import fdcheck
 from adcli.engine.fdcheck import AGREE, CONFIDENT, RTOL, CheckRow, estimate, scan
 from adcli.errors import ExitCode
+from conftest import ROOT
 
 U = 2.0 ** -53
 

@@ -4,9 +4,9 @@ nearby) it never says "disagree" where AD matches a 50-digit mpmath derivative. 
 still catches a derivative rule that is wrong. benchmarks/check_wolf.py runs the same
 property on ~2,000 expressions."""
 import pytest
-import wolfcases
 
 import adcli
+import wolfcases
 from adcli.engine.fdcheck import RTOL
 from adcli.ops.table import PRIMS
 

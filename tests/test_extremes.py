@@ -30,13 +30,13 @@ middle of its domain and a spread of the extremes (FAST).
 import math
 
 import mpmath as mp
-import mpref
 import numpy as np
 import pytest
-from extremes_cases import POWC_PARAMS, binary_points, expression, unary_points
 
 import adcli
+import mpref
 from adcli.ops.table import PRIMS
+from extremes_cases import POWC_PARAMS, binary_points, expression, unary_points
 
 FIRST = 4
 SECOND = 8
@@ -334,9 +334,8 @@ def test_many_points_are_a_loop_of_one_point_bit_for_bit(name, p):
     # Given the same elementary functions (math's), the arrays kit gives what the one-point kit
     # gives, to the last bit, at the extremes too: the scaling by powers of two, the overflow
     # rescue and the special branches are the same arithmetic in both.
-    from test_taylor_arrays import exact_namespace, loop
-
     from adcli.engine import taylor_arrays
+    from test_taylor_arrays import exact_namespace, loop
     program = adcli.parse(expression(name, p))
     if PRIMS[name].arity == 1:
         points = [np.array(unary_points(name, p))]

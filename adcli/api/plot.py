@@ -52,8 +52,8 @@ def parse_range(text):
 def build(program, var, lo, hi, samples, order, fixed, ylim=None, expr=None):
     import numpy as np
 
-    from ..ops import arrays
     from ..engine.sweep import diagnose, values
+    from ..ops import arrays
     if len(program.outputs) != 1:
         raise UsageError(f"plot needs one output, got {len(program.outputs)}")
     if var not in program.inputs:
@@ -91,8 +91,8 @@ def derivatives(program, xs, wrt, order):
     import numpy as np
 
     from ..engine import forward, taylor_arrays
-    from ..ops import arrays
     from ..engine.taylor import factorial_times
+    from ..ops import arrays
     shape = np.broadcast_shapes(*[np.shape(a) for a in xs]) if xs else ()
     seeds = [[1.0] if i == wrt else None for i in range(len(xs))]
     with np.errstate(all="ignore"):

@@ -28,7 +28,8 @@ The batch layer does the rest: reading, grouping lines that share an expression,
 slicing many-point results back into one result per line (adcli.batch.records),
 warnings and the exit code; adcli.render writes each result type in every format.
 """
-from ..api.inputs import check_cotangent, one_output as check_one
+from ..api.inputs import check_cotangent
+from ..api.inputs import one_output as check_one
 from ..errors import UsageError
 
 

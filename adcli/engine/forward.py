@@ -8,6 +8,7 @@ that is not differentiated never contributes 0 * nan.
 from ..ops.call import call_partials, call_value, is_zero, scale
 from .sweep import compiled
 
+
 def jvp(program, xs, seeds, m):
     """Values of all nodes and tangents of all nodes.
 

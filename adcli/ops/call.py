@@ -7,6 +7,7 @@ def _numpy_retry(fn, args):
     # The scalar namespace returns IEEE results for the usual edge cases; anything that
     # still raises is recomputed with numpy float64 scalars, which never raise.
     import numpy as np
+
     from . import arrays
     with np.errstate(all="ignore"):
         out = fn(arrays, *[np.float64(a) for a in args])

@@ -447,7 +447,7 @@ def dot(graph, ascii=False, precision=6):
         shape = ", shape=ellipse" if g.op == "input" else ", peripheries=2" if g.outputs else ""
         lines.append(f"  {_node_id(g)} [label={_dq(label)}{shape}];")
     seen = set()
-    for src, dst, pos in graph.edges:
+    for src, dst, _ in graph.edges:
         key = (src, dst)
         if key in seen:
             continue
@@ -469,7 +469,8 @@ def mermaid(graph, ascii=False, precision=6):
     lines = ["graph LR"]
     for g in graph.nodes:
         label = node_label(graph, g, n, precision, outs)
-        lines.append(f'  {_node_id(g)}{"([" if g.op == "input" else "["}"{_mq(label)}"{"])" if g.op == "input" else "]"}')
+        opening, closing = ("([", "])") if g.op == "input" else ("[", "]")
+        lines.append(f'  {_node_id(g)}{opening}"{_mq(label)}"{closing}')
     seen = set()
     for src, dst, _ in graph.edges:
         if (src, dst) not in seen:

@@ -73,8 +73,8 @@ class Progress:
         if self.bar is None:
             if time.monotonic() - self.start < self.delay:
                 return
-            from rich.progress import (BarColumn, Progress as Bar, TaskProgressColumn, TextColumn,
-                                       TimeElapsedColumn, TimeRemainingColumn)
+            from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+            from rich.progress import Progress as Bar
             total = self.source.total
             columns = [TextColumn("adcli"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn()]
             if total:
