@@ -609,3 +609,16 @@ def test_ctrl_c_in_a_batch_is_one_line():
         if p.poll() is None:
             p.kill()
             p.wait()
+
+
+def test_memory_error_is_one_line_and_exit_1_not_an_internal_error(adcli, monkeypatch):
+    """Running out of memory is the machine's limit, not a bug in adcli: exit 1, no 70."""
+    import adcli.api.derivatives as derivatives
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(derivatives, "derivatives", exhausted)
+    r = adcli("grad", "x*y", "--at", "x=1,y=2")
+    assert r.code == 1 and r.out == ""
+    assert r.err.startswith("adcli: error: out of memory") and "internal error" not in r.err

@@ -342,6 +342,14 @@ def _main(argv):
         # The reader went away (adcli ... | head): stop quietly.
         _silence_stdout()
         return ExitCode.READER_GONE
+    except MemoryError:
+        # The machine's limit, not a bug: say so in one line (the work is dropped, so
+        # there is memory left to say it).
+        if _want_traceback(argv):
+            raise
+        error("out of memory: the job needs more memory than this machine or its limits allow\n"
+              "differentiate with respect to fewer variables (--wrt), or give fewer points at once")
+        return ExitCode.EVAL
     except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
         if _want_traceback(argv):
             raise
