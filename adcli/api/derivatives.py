@@ -7,8 +7,13 @@ f.jvp, f.vjp, f.taylor, f.check); the batch job kinds call these functions direc
 """
 import math
 
+from ..engine import fdcheck as chk
 from ..engine import forward, reverse
+from ..engine import hessian as hess
+from ..engine.sweep import diagnose, values
+from ..engine.taylor import series
 from ..errors import UsageError
+from ..ops import scalar
 from .inputs import (
     check_cotangent,
     choose_mode,
@@ -30,7 +35,6 @@ MAX_ORDER = 170  # the largest k with k! finite in float64
 
 def evaluate(f, point):
     """Value(s) of the expression at a point."""
-    from ..engine.sweep import values
     program = f.program
     m, xs, shape = namespace(program, point)
     with errstate(m):
@@ -41,7 +45,6 @@ def evaluate(f, point):
             out, _ = _at_arrays(program, xs, shape, [], None)
         warnings = []
         if not finite(out, m):
-            from ..engine.sweep import diagnose
             warnings = diagnose(program, vals if shape is None else values(program, xs, m), m)
     return Result(f.expr, point, program.labels, out, warnings=warnings)
 
@@ -57,7 +60,6 @@ def derivatives(f, point, wrt, mode):
     index = {v: i for i, v in enumerate(program.inputs)}
     cols = [index[v] for v in wrt if v in index]
     with errstate(m):
-        from ..engine.sweep import values
         if shape is not None:
             value, rows = _at_arrays(program, xs, shape, cols, mode)
         elif cols:
@@ -73,7 +75,6 @@ def derivatives(f, point, wrt, mode):
         value = value if keep else [fill(v, shape, m) for v in value]
         warnings = []
         if not finite(value, m) or not all(finite(r, m) for r in jac):
-            from ..engine.sweep import diagnose
             warnings = diagnose(program, values(program, xs, m), m,
                                 derivatives=not all(finite(r, m) for r in jac),
                                 active=reverse.activity(program, cols))
@@ -108,7 +109,6 @@ def jacobian(f, point, wrt, mode):
 
 
 def hessian(f, point, wrt):
-    from ..engine import hessian as hess
     one_output(f.program, "hessian")
     wrt = wrt_names(f.program, wrt, point)
     m, xs, shape = namespace(f.program, point)
@@ -165,7 +165,6 @@ def vjp(f, point, cotangent):
 
 
 def taylor(f, point, wrt=None, direction=None, order=5):
-    from ..engine.taylor import series
     one_output(f.program, "taylor")
     if not 0 <= order <= MAX_ORDER:
         raise UsageError(f"the order must be between 0 and {MAX_ORDER}",
@@ -191,8 +190,6 @@ def taylor(f, point, wrt=None, direction=None, order=5):
     vals, outs, warnings = series(f.program, xs, d, order)
     coeffs = outs[0]
     if not all(math.isfinite(c) for c in coeffs):
-        from ..engine.sweep import diagnose
-        from ..ops import scalar
         warnings = diagnose(f.program, vals, scalar) + warnings
     return Taylor(f.expr, point, label, direction if label == "t" else None, coeffs, warnings)
 
@@ -202,7 +199,6 @@ def _taylor_arrays(f, point, label, direction, xs, d, order):
     where a primitive has no series gets nan (with a warning) instead of an error."""
     import numpy as np
 
-    from ..engine.sweep import diagnose
     from ..engine.taylor_arrays import series
     from ..ops import arrays
     vals, outs, warnings = series(f.program, xs, d, order)
@@ -213,9 +209,6 @@ def _taylor_arrays(f, point, label, direction, xs, d, order):
 
 
 def check(f, point, wrt):
-    from ..engine import fdcheck as chk
-    from ..engine.sweep import values
-    from ..ops import scalar
     one_output(f.program, "check")
     wrt = wrt_names(f.program, wrt, point)
     m, xs, shape = namespace(f.program, point)
@@ -229,7 +222,6 @@ def check(f, point, wrt):
     value = vals[f.program.outputs[0]]
     warnings = []
     if not math.isfinite(value):
-        from ..engine.sweep import diagnose
         warnings = diagnose(f.program, vals, scalar)
     return Check(f.expr, point, value, rows, warnings)
 
@@ -237,6 +229,5 @@ def check(f, point, wrt):
 def _diagnose(f, xs, m, value, derivs):
     if finite(value, m) and finite(derivs, m):
         return []
-    from ..engine.sweep import diagnose, values
     return diagnose(f.program, values(f.program, xs, m), m, derivatives=not finite(derivs, m))
 

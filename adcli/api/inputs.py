@@ -6,6 +6,8 @@ import math
 import os
 
 from ..errors import EvalError, UsageError
+from ..language.point import parse_point, refuse_constant
+from ..ops import scalar
 
 MODES = ("auto", "forward", "reverse")
 
@@ -14,7 +16,6 @@ def complete_point(program, at, kwargs):
     """{variable: value} from a dict and keyword values; every variable needs one."""
     point = dict(at or {})
     point.update(kwargs)
-    from ..language.point import refuse_constant
     for name in point:
         refuse_constant(name)
     missing = [v for v in program.inputs if v not in point]
@@ -29,7 +30,6 @@ def namespace(program, point):
     """(math namespace, input values in program order, shape): the scalar namespace and
     shape None for numbers, the array namespace and the broadcast shape for arrays."""
     if all(isinstance(v, (int, float)) for v in point.values()):
-        from ..ops import scalar
         return scalar, [float(point[v]) for v in program.inputs], None
     import numpy as np
 
@@ -147,7 +147,6 @@ def _cgroup_room():
 def direction_of(program, point, direction):
     """{variable: float}; every variable must be in the expression or have a value."""
     if isinstance(direction, str):
-        from ..language.point import parse_point
         direction = parse_point([direction])
     out, inputs = {}, program.input_index
     for v, d in dict(direction).items():

@@ -13,8 +13,8 @@ contribution to an adjoint that already has a value shown as its own accumulatio
 The result is plain data (Trace, Row, Step); adcli.render_trace formats it.
 """
 from ..engine import reverse
-from ..engine.sweep import compiled
-from ..errors import UsageError
+from ..engine.sweep import compiled, diagnose
+from ..errors import EvalError, UsageError
 from ..ops import scalar
 from ..ops.call import call_partials, call_value, is_zero, scale
 
@@ -108,7 +108,6 @@ def build(program, point, mode="forward", direction=None, expr=None):
         raise UsageError(f"unknown mode {mode!r}: choose forward or reverse")
     missing = [v for v in program.inputs if v not in point]
     if missing:
-        from ..errors import EvalError
         raise EvalError(f"no value for variable{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
                         hint="give every variable a value, as in --at " +
                              ",".join(f"{v}=1" for v in program.inputs))
@@ -208,5 +207,4 @@ def _warnings(program, trace, vals):
     nums += [s.value for s in trace.steps]
     if all(math.isfinite(v) for v in nums):
         return []
-    from ..engine.sweep import diagnose
     return diagnose(program, vals, scalar, derivatives=True)

@@ -4,7 +4,9 @@ declared result types. Output formatting lives in adcli.render.batch."""
 import collections
 import dataclasses
 
+from ..api.results import rebuild
 from ..errors import AdcliError, ExitCode, clip, error, printable, warn
+from .kinds import kind
 
 MAX_WARNINGS = 10     # lines whose warnings are shown on stderr before they are only counted
 CACHE_SIZE = 4096     # compiled expressions kept between chunks
@@ -45,7 +47,6 @@ class Run:
     options, counts of failures and the warnings shown so far."""
 
     def __init__(self, command, options, defaults=None, strict=False):
-        from .kinds import kind
         self.command = command
         self.kind = kind(command)
         self.options = options
@@ -146,7 +147,6 @@ def _template(v, leaves):
     """A function that rebuilds v from one row of leaf values; arrays of v are
     appended to leaves in the order the row holds them."""
     if dataclasses.is_dataclass(v) and not isinstance(v, type):
-        from ..api.results import rebuild
         cls, parts = type(v), [(f.name, _template(getattr(v, f.name), leaves)) for f in dataclasses.fields(v)]
         return lambda row: rebuild(cls, {k: p(row) for k, p in parts})
     if isinstance(v, (list, tuple)):
@@ -187,7 +187,6 @@ def _stack(values):
     import numpy as np
     v = values[0]
     if dataclasses.is_dataclass(v) and not isinstance(v, type):
-        from ..api.results import rebuild
         return rebuild(type(v), {f.name: _stack([getattr(x, f.name) for x in values])
                                  for f in dataclasses.fields(v)})
     if isinstance(v, float):
@@ -212,7 +211,6 @@ def as_many(result):
 
 def _wrap(v, np):
     if dataclasses.is_dataclass(v) and not isinstance(v, type):
-        from ..api.results import rebuild
         return rebuild(type(v), {f.name: _wrap(getattr(v, f.name), np) for f in dataclasses.fields(v)})
     if isinstance(v, float):
         return np.array([v])

@@ -39,6 +39,10 @@ import math
 from dataclasses import dataclass, field
 
 from ..numtext import number
+from ..ops import scalar
+from ..ops.call import call_partials
+from . import forward, reverse
+from .sweep import compiled, values
 
 # Why these numbers: see RTOL in the help of `adcli check`.
 RTOL = 1e-6        # AD vs the extrapolated difference, relative to max(1, |derivative|)
@@ -202,9 +206,6 @@ def magnitudes(program, xs, out, wrt):
     sizes[c]: d out / d xs[wrt[c]] with every partial replaced by its absolute value:
     the size of the terms AD adds up. Where they cancel, forward and reverse mode add
     them in different orders and lose different digits."""
-    from ..ops import scalar
-    from ..ops.call import call_partials
-    from .sweep import compiled, values
     code = compiled(program)
     vals = values(program, xs, scalar)
     k = len(wrt)
@@ -419,9 +420,6 @@ def _close(a, b, rtol, size=0.0):
 
 def check(program, xs, wrt):
     """One CheckRow per input index in wrt, for output 0 at the point xs."""
-    from ..ops import scalar
-    from . import forward, reverse
-    from .sweep import values
     out = program.outputs[0]
     _, fwd = forward.jacobian(program, xs, wrt, scalar)
     _, rev = reverse.jacobian(program, xs, wrt, scalar)

@@ -11,10 +11,10 @@ Where a first-derivative rule is exact at a special point the second derivative 
 x^c is the parameterised powc, whose partial c*x^(c-1) is again a powc, so d2/dx2 x^2 at
 x = 0 is 2 and d2/dx2 x^3 at 0 is 0, with no log(0) anywhere.
 """
-from ..ops.call import call_value
+from ..ops.call import call_partials, call_value
 from . import reverse
 from .dual import Dual, DualMath
-from .sweep import compiled, values
+from .sweep import _show, all_finite, compiled, values
 
 
 def hessian(program, xs, wrt, m):
@@ -124,8 +124,6 @@ def diagnose2(program, xs, m):
     """Warnings naming each operation whose second derivative is not finite at finite
     arguments with finite first derivatives (x^1.5 at 0): what the first-order
     diagnosis cannot see. One point only; the vectorized case gets one general line."""
-    from ..ops.call import call_partials
-    from .sweep import _show, all_finite
     if m.__name__ != "adcli.ops.scalar":
         return ["some second derivatives are not finite (a derivative rule is singular at those points)"]
     vals = values(program, xs, m)

@@ -35,8 +35,12 @@ usual warning names the operation that produced it.
 """
 import math
 
+from ..errors import EvalError
 from ..numtext import constant
+from ..ops import scalar
+from ..ops.call import call_value
 from ..ops.table import LN2, LN10, PRIMS, TWO_OVER_SQRT_PI, exp_minus_square, one_minus_square, sech
+from .sweep import _show, compiled
 
 
 class Refused(Exception):
@@ -47,7 +51,6 @@ class Floats:
     """Series as lists of N+1 Python floats: one point, over adcli.scalar (no numpy)."""
 
     def __init__(self, n):
-        from ..ops import scalar
         self.m = scalar
         self.n = n
         self.warnings = []
@@ -150,8 +153,6 @@ class Floats:
         n = self.n
         if not (math.isfinite(y0) and all(math.isfinite(v) for v in av)):
             if all(math.isfinite(v) for v in av):  # a pole (1/0, log 0) or outside the domain
-                from ..ops.table import PRIMS
-                from .sweep import _show
                 raise Refused(f"{_show(PRIMS[name], av, param)} = {constant(y0)}: no Taylor series there")
             return [y0] + [math.nan] * (n - 1)  # the value warning names the op
         try:
@@ -651,9 +652,6 @@ def sweep(program, xs, direction, order, K):
     (one point or many). An input with direction 0, and every node depending only on
     such inputs, stays a plain value. Returns (values of all nodes, coefficients of
     the outputs); K.warnings collects the warnings."""
-    from ..errors import EvalError
-    from ..ops.call import call_value
-    from .sweep import compiled
     code = compiled(program)
     n_in = len(xs)
     vals = list(xs) + [None] * (len(code) - n_in)

@@ -8,6 +8,8 @@ a trace can number them v_{1-n} .. v_0 as textbooks do.
 import math
 
 from ..numtext import constant
+from ..ops import scalar
+from ..ops.call import call_value
 from ..ops.table import PRIMS
 
 
@@ -149,8 +151,6 @@ class Builder:
             if nodes[a].op != "const":
                 break
         else:  # every argument is a constant: fold
-            from ..ops import scalar
-            from ..ops.call import call_value
             v = call_value(PRIMS[name], scalar, param, [nodes[a].param for a in args])
             if math.isfinite(v):
                 return self.const(v, pos)

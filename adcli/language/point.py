@@ -1,7 +1,11 @@
 """POINT syntax: `x=3, y=-2, z=pi/4`. A value is a number or a constant expression."""
 import re
 
-from ..errors import UsageError
+from ..engine.sweep import values
+from ..errors import AdcliError, UsageError
+from ..ops import scalar
+from ..ops.table import CONSTANTS
+from . import parse
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -35,7 +39,6 @@ def split_top(text, sep=","):
 
 def refuse_constant(name, source=None, pos=None):
     """pi and e are constants in expressions; a value given for one would be ignored."""
-    from ..ops.table import CONSTANTS
     if name in CONSTANTS:
         raise UsageError(f"'{name}' is the constant {name} = {CONSTANTS[name]!r} in expressions, not a variable",
                          source, pos, f"rename the variable, for example to {name}_")
@@ -74,8 +77,6 @@ def constant_value(text, where=None, offset=0):
     """A number, or an expression without variables such as pi/4 or -2^0.5."""
     if _NUMBER.match(text):
         return float(text)
-    from ..errors import AdcliError
-    from . import parse
     src = text.strip()
     shift = offset + len(text) - len(text.lstrip())
     where = where if where is not None else text
@@ -93,8 +94,6 @@ def constant_value(text, where=None, offset=0):
         what = f"variable '{program.inputs[0]}'" if program.inputs else "several values"
         raise UsageError(f"a value must be a number or a constant expression, not one with {what}",
                          where, shift)
-    from ..engine.sweep import values
-    from ..ops import scalar
     return values(program, [], scalar)[program.outputs[0]]
 
 
