@@ -7,11 +7,8 @@ f.jvp, f.vjp, f.taylor, f.check); the batch job kinds call these functions direc
 """
 import math
 
-from ..engine import fdcheck as chk
 from ..engine import forward, reverse
-from ..engine import hessian as hess
 from ..engine.sweep import diagnose, values
-from ..engine.taylor import series
 from ..errors import UsageError
 from ..ops import scalar
 from .inputs import (
@@ -109,6 +106,7 @@ def jacobian(f, point, wrt, mode):
 
 
 def hessian(f, point, wrt):
+    from ..engine import hessian as hess  # its machinery stays off the other commands' start-up
     one_output(f.program, "hessian")
     wrt = wrt_names(f.program, wrt, point)
     m, xs, shape = namespace(f.program, point)
@@ -165,6 +163,7 @@ def vjp(f, point, cotangent):
 
 
 def taylor(f, point, wrt=None, direction=None, order=5):
+    from ..engine.taylor import series
     one_output(f.program, "taylor")
     if not 0 <= order <= MAX_ORDER:
         raise UsageError(f"the order must be between 0 and {MAX_ORDER}",
@@ -209,6 +208,7 @@ def _taylor_arrays(f, point, label, direction, xs, d, order):
 
 
 def check(f, point, wrt):
+    from ..engine import fdcheck as chk
     one_output(f.program, "check")
     wrt = wrt_names(f.program, wrt, point)
     m, xs, shape = namespace(f.program, point)

@@ -7,9 +7,15 @@ splits a many-point result into one-point results and stacks them back, field by
 """
 from dataclasses import dataclass, field, fields
 
-from ..engine.fdcheck import CheckRow, overall
+__all__ = ["Check", "Hessian", "Jacobian", "Jvp", "Result", "Taylor", "Vjp", "rebuild"]
 
-__all__ = ["Check", "CheckRow", "Hessian", "Jacobian", "Jvp", "Result", "Taylor", "Vjp", "rebuild"]
+
+class _Data:
+    """The repr every result shares: written once here rather than generated per class
+    by dataclasses at import, which `adcli grad` would pay for at every start."""
+
+    def __repr__(self):
+        return f"{type(self).__name__}({', '.join(f'{f.name}={getattr(self, f.name)!r}' for f in fields(self))})"
 
 
 @dataclass(repr=False, eq=False)
@@ -45,8 +51,8 @@ class Result:
         return f"Result(value={value!r}{grad})"
 
 
-@dataclass(eq=False)
-class Jacobian:
+@dataclass(eq=False, repr=False)
+class Jacobian(_Data):
     expr: str
     at: dict
     outputs: tuple
@@ -62,8 +68,8 @@ class Jacobian:
         self.warnings = list(self.warnings)
 
 
-@dataclass(eq=False)
-class Hessian:
+@dataclass(eq=False, repr=False)
+class Hessian(_Data):
     expr: str
     at: dict
     variables: tuple
@@ -76,8 +82,8 @@ class Hessian:
         self.warnings = list(self.warnings)
 
 
-@dataclass(eq=False)
-class Jvp:
+@dataclass(eq=False, repr=False)
+class Jvp(_Data):
     expr: str
     at: dict
     dir: dict                   # {variable: number}
@@ -90,8 +96,8 @@ class Jvp:
         self.warnings = list(self.warnings)
 
 
-@dataclass(eq=False)
-class Vjp:
+@dataclass(eq=False, repr=False)
+class Vjp(_Data):
     expr: str
     at: dict
     cotangent: list
@@ -104,8 +110,8 @@ class Vjp:
         self.warnings = list(self.warnings)
 
 
-@dataclass(eq=False)
-class Taylor:
+@dataclass(eq=False, repr=False)
+class Taylor(_Data):
     expr: str
     at: dict
     wrt: str                    # the variable, or "t" along a direction
@@ -124,8 +130,8 @@ class Taylor:
         return len(self.coefficients) - 1
 
 
-@dataclass(eq=False)
-class Check:
+@dataclass(eq=False, repr=False)
+class Check(_Data):
     expr: str
     at: dict
     value: float
@@ -136,6 +142,7 @@ class Check:
 
     def __post_init__(self):
         self.ok = all(r.ok for r in self.rows)
+        from ..engine.fdcheck import overall  # check's machinery, loaded by check alone
         self.verdict = overall(r.verdict for r in self.rows)
         self.warnings = list(self.warnings)
 
