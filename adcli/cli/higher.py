@@ -68,8 +68,9 @@ def jacobian_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, 
     n = r.sweeps[r.mode]
     carried = (f"the {n} sweeps run together as one vector sweep carrying "
                f"{n} {'tangents' if r.mode == 'forward' else 'cotangents'}" if n > 1 else None)
-    lines = [read_as(f)] + ([r.reason] if fmt != "table" else []) + ([carried] if carried else [])
-    emit(r, fmt, precision, lines if explain else None)
+    lines = ([read_as(f)] + ([r.reason] if fmt != "table" else []) + ([carried] if carried else [])
+             if explain else None)   # read_as parses the expression again: only for --explain
+    emit(r, fmt, precision, lines)
 
 
 @command("hessian")
@@ -105,9 +106,11 @@ def hessian_cmd(expr, at, wrt, job_file, points, strict, fmt, precision, explain
     f, point = _setup(expr, at, "hessian")
     warn_unused(f.program, point, wrt)
     r = f.hessian(point, wrt=wrt)
-    lines = [read_as(f), f"forward-over-reverse: one reverse sweep on dual numbers carrying "
-                          f"{len(r.variables)} tangent direction{'s' if len(r.variables) != 1 else ''}"]
-    emit(r, fmt, precision, lines if explain else None)
+    lines = None
+    if explain:   # read_as parses the expression again: only for --explain
+        lines = [read_as(f), f"forward-over-reverse: one reverse sweep on dual numbers carrying "
+                             f"{len(r.variables)} tangent direction{'s' if len(r.variables) != 1 else ''}"]
+    emit(r, fmt, precision, lines)
 
 
 @command("jvp")
