@@ -1,0 +1,36 @@
+"""The starting point and the bounds of minimize and solve, checked against the
+program's inputs: an ordered mapping {input name: float} in the inputs' order."""
+import math
+
+from ...errors import UsageError
+
+
+def start_point(program, start, command):
+    """{input: float} in the program's input order; every input needs a value."""
+    names = program.inputs
+    if not names:
+        raise UsageError(f"the expression has no variables: there is nothing to {command}")
+    missing = [v for v in names if v not in start]
+    if missing:
+        raise UsageError(f"no starting value for {', '.join(missing)}",
+                         hint="give every variable one with --at, as in --at " +
+                              ",".join(f"{v}={_num(start[v])}" if v in start else f"{v}=1" for v in names))
+    return {v: float(start[v]) for v in names}
+
+
+def _num(v):
+    from ...numtext import number
+    return number(v)
+
+
+def bounds_of(program, bounds):
+    """{input: (low, high)} for the inputs that have bounds; a name that is not an input,
+    or low > high, is an error."""
+    out = {}
+    for name, (lo, hi) in (bounds or {}).items():
+        if name not in program.input_index:
+            raise UsageError(f"--bounds names '{name}', which is not a variable of the expression")
+        if math.isnan(lo) or math.isnan(hi) or lo > hi:
+            raise UsageError(f"--bounds for {name}: the lower bound must not exceed the upper one")
+        out[name] = (lo, hi)
+    return out
