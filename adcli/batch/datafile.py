@@ -3,7 +3,6 @@ observation at every iteration), its cells read as --points reads them. A column
 turned into numbers only when the model or --weights uses it, and a cell that is not a
 number is an error naming its line and column (exit 2): a fit with a row left out
 silently would be a different fit."""
-import sys
 
 from ..errors import UsageError, printable
 from .pointsfile import refuse_binary, split_cells

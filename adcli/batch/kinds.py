@@ -149,3 +149,29 @@ register("taylor", taylor_job, fields=("wrt", "dir", "derivatives", "coefficient
          check=one_output("taylor"))
 register("check", check_job, fields=("ok", "forward", "reverse", "finite_difference", "abs_error", "rel_error"),
          verdict=check_verdict, many=False, check=one_output("check"))
+
+
+# fit reads its data from a file already; minimize and solve take job files and
+# --points (one start per line or row), each line solved on its own.
+
+def minimize_job(f, point, options):
+    from ..api.optimize.minimize import minimize
+    return minimize(f.expr, point, bounds=options.get("bounds"), method=options.get("method", "auto"),
+                    program=f.program)
+
+
+def solve_job(f, point, options):
+    from ..api.optimize.solve import TOL, solve
+    return solve(f.expr, point, tol=options.get("tol") or TOL, program=f.program)
+
+
+def converged_verdict(r):
+    """A line whose search did not converge is a failed line (a single run exits 1),
+    with its record: the best point found and why it stopped."""
+    return None if r.converged else r.message
+
+
+register("minimize", minimize_job, many=False, check=one_output("minimize"), verdict=converged_verdict,
+         fields=("x", "value", "gradient_norm", "method", "iterations", "converged", "message"))
+register("solve", solve_job, many=False, verdict=converged_verdict,
+         fields=("x", "residual", "values", "iterations", "converged", "message"))

@@ -37,6 +37,9 @@ COMMANDS = {
     "graph": ("adcli.cli.visual", "graph_cmd", "Draw the computational graph (or emit dot/mermaid/json)."),
     "parse": ("adcli.cli.visual", "parse_cmd", "Show how an expression is read: parenthesized, and its IR."),
     "plot": ("adcli.cli.visual", "plot_cmd", "Plot f and its derivatives in the terminal."),
+    "fit": ("adcli.cli.optimize", "fit_cmd", "Fit a model's parameters to data, with the exact Jacobian."),
+    "minimize": ("adcli.cli.optimize", "minimize_cmd", "A local minimum, with the exact gradient and Hessian."),
+    "solve": ("adcli.cli.optimize", "solve_cmd", "A root of a square system, with the exact Jacobian."),
     "functions": ("adcli.cli.basic", "functions_cmd", "List functions, operators and conventions."),
 }
 

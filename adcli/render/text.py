@@ -57,8 +57,20 @@ def _named(d):
 
 # ---- JSON records ------------------------------------------------------------------
 
+OPTIMIZE = ("Fit", "Minimum", "Root")   # fit, minimize, solve: written by adcli.render.optimize
+
+
+def _optimize(r):
+    if type(r).__name__ in OPTIMIZE and type(r).__module__ == "adcli.api.optimize.results":
+        from . import optimize
+        return optimize
+    return None
+
+
 def record(r):
     """The JSON object of one result."""
+    if (own := _optimize(r)) is not None:
+        return own.record(r)
     rec = {"expr": r.expr, "at": _named(r.at)}
     rec.update(_RECORD[type(r)](r))
     return rec
@@ -264,6 +276,8 @@ CHECKED = (("forward", "forward"), ("reverse", "reverse"), ("finite_difference",
 def columns(r):
     """[(header, numbers)] of a result's --points CSV columns; at many points each
     `numbers` is an array over the points."""
+    if (own := _optimize(r)) is not None:
+        return own.columns(r)
     return _COLUMNS[type(r)](r)
 
 
@@ -292,6 +306,8 @@ def cells(r, rec):
     """{field: value} that a job-file CSV, plain or table row shows under each field of
     the command: the JSON record's own keys, except matrices (J[1,x]=...) and check's
     per-variable lists, which are shown flat."""
+    if (own := _optimize(r)) is not None:
+        return own.cells(rec)
     view = _CELLS.get(type(r))
     return view(rec) if view else rec
 

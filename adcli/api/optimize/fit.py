@@ -37,10 +37,11 @@ def split_names(program, data):
     return columns, params
 
 
-def fit(model, data, start, weights=None, observer=None):
+def fit(model, data, start, weights=None, observer=None, program=None):
     """Fit `model` to data ({column: float64 array}) from start ({parameter: float})."""
     import numpy as np
-    program, response, expression = model_program(model)
+    if program is None:
+        program = model_program(model)[0]
     columns, params = split_names(program, data)
     if not params:
         raise UsageError("the model has no parameters: every name in it is a column of the data",
@@ -143,6 +144,7 @@ def _result(model, params, b, res, jac, n, tracker, converged, message, start, d
     se = np.sqrt(np.abs(np.diag(cov)))
     with np.errstate(all="ignore"):
         corr = cov / np.outer(se, se)
+    np.fill_diagonal(corr, 1.0)
     out = Fit(model, dict(zip(params, map(float, b))), dict(zip(params, map(float, se))), rss,
               math.sqrt(s2) if dof > 0 else math.nan, dof, n, tracker.iterations, converged, message,
               [[float(v) for v in row] for row in corr], dict(start), interrupted=tracker.interrupted,
@@ -170,7 +172,8 @@ def _output_inputs(program, k):
 
 def _curve(f, params, b, predictor, fixed):
     def curve(xs):
-        point = {c: (xs if c == predictor else v) for c, v in fixed.items()}
+        # the other columns are the response's, which the model does not read
+        point = {c: (xs if c == predictor else float(v[0])) for c, v in fixed.items()}
         point.update(zip(params, map(float, b)))
         return derivatives.evaluate(f, point).value[1]
     return curve
