@@ -19,7 +19,7 @@ A command joins batch mode with one call to `register`:
               (grad of several outputs), before any point is looked at.
     many      False if run only takes one point (floats): the batch then calls it once
               per line, even for lines that share an expression.
-    verdict(result) -> str or None
+    verdict(result) -> str or None   (verdict_kind: the error type it is reported as)
               optional: a message when a job ran but failed its own test (check: AD and
               finite differences disagree, or they cannot verify AD). The line keeps its
               record, counts as failed (exit 1) and stops the batch under --strict.
@@ -34,22 +34,23 @@ from ..errors import UsageError
 
 
 class JobKind:
-    __slots__ = ("command", "run", "fields", "check", "many", "verdict")
+    __slots__ = ("command", "run", "fields", "check", "many", "verdict", "verdict_kind")
 
-    def __init__(self, command, run, fields, check=None, many=True, verdict=None):
+    def __init__(self, command, run, fields, check=None, many=True, verdict=None, verdict_kind="check"):
         self.command = command
         self.run = run
         self.fields = tuple(fields)
         self.check = check
         self.many = many
         self.verdict = verdict
+        self.verdict_kind = verdict_kind   # the error type a failed verdict is reported as
 
 
 KINDS = {}
 
 
-def register(command, run, fields=("value",), check=None, many=True, verdict=None):
-    KINDS[command] = JobKind(command, run, fields, check, many, verdict)
+def register(command, run, fields=("value",), check=None, many=True, verdict=None, verdict_kind="check"):
+    KINDS[command] = JobKind(command, run, fields, check, many, verdict, verdict_kind)
 
 
 def kind(command):
@@ -172,6 +173,6 @@ def converged_verdict(r):
 
 
 register("minimize", minimize_job, many=False, check=one_output("minimize"), verdict=converged_verdict,
-         fields=("x", "value", "gradient_norm", "method", "iterations", "converged", "message"))
-register("solve", solve_job, many=False, verdict=converged_verdict,
+         verdict_kind="convergence", fields=("x", "value", "gradient_norm", "method", "iterations", "converged", "message"))
+register("solve", solve_job, many=False, verdict=converged_verdict, verdict_kind="convergence",
          fields=("x", "residual", "values", "iterations", "converged", "message"))

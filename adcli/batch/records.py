@@ -127,7 +127,9 @@ def judge(run, items):
     for key, line, text, res in items:
         msg = verdict(res)
         if msg:
-            out[key] = Failure(line, text, Verdict(msg))
+            failed = Verdict(msg)
+            failed.kind = run.kind.verdict_kind
+            out[key] = Failure(line, text, failed)
     return out
 
 
