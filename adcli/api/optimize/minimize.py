@@ -22,6 +22,7 @@ from .tracker import Tracker, run_interruptibly
 
 NEWTON_MAX = 200
 METHODS = ("auto", "newton", "bfgs")
+EPS = 2.0 ** -52
 GTOL = 1e-10            # the gradient's size (max-norm) at which the search stops
 MAX_ITERATIONS = 100_000
 SCIPY_NAMES = {"trust-exact": "newton", "trust-constr": "newton", "BFGS": "bfgs", "L-BFGS-B": "l-bfgs-b"}
@@ -99,7 +100,13 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
         ran, sol = run(method, x_start)
         methods = [ran]
         other = "bfgs" if method == "newton" else "newton"
-        if sol is not None and not sol.success and (other == "bfgs" or n <= NEWTON_MAX):
+        if sol is not None and box is not None and method == "newton":
+            # trust-constr is an interior-point method: it stops a little inside an active
+            # bound (1e-5 away, measured). L-BFGS-B, which projects onto the box, goes on
+            # from there and lands on the bound.
+            ran, sol = run("bfgs", np.clip(np.array(sol.x), box.lb, box.ub))
+            methods.append(ran)
+        elif sol is not None and not sol.success and (other == "bfgs" or n <= NEWTON_MAX):
             # One method stalls where the other does not (trust-exact on badly scaled
             # problems, BFGS across a kink of the model): go on with the other from the
             # best point seen. tests/test_optimize.py has a problem for each direction.
@@ -119,10 +126,31 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
         gnorm = float(np.max(np.abs(_projected(grad, x, bounds, names)))) if n else 0.0
     if sol is not None and not converged and gnorm <= GTOL:
         converged, message = True, f"converged: the gradient vanishes ({message})"
+    elif sol is not None and not converged and not bounds and n <= NEWTON_MAX and math.isfinite(value):
+        decrease = _newton_decrease(hess(x), grad)
+        if decrease is not None and decrease <= 8 * EPS * abs(value):
+            # Both methods stopped because no step changes f visibly: at a point where f is
+            # convex and Newton's step would lower it by less than f's own rounding, the
+            # minimum is found to float64's resolution of f.
+            converged = True
+            message = (f"converged: the Hessian is positive definite and a Newton step would lower f by "
+                       f"{decrease:.2g}, below the rounding of f ({message})")
     warnings = [] if math.isfinite(value) else ["the function is not finite at the best point found"]
     return Minimum(expr, point(x), value, gnorm, tracker.iterations, tracker.evaluations, converged, message,
                    ", then ".join(methods), x0, bounds or None,
                    interrupted=tracker.interrupted, warnings=warnings)
+
+
+def _newton_decrease(h, g):
+    """g^T H^-1 g / 2, the decrease a Newton step predicts, or None where H is not
+    positive definite (the point is not a minimum of the quadratic model)."""
+    import numpy as np
+    try:
+        c = np.linalg.cholesky(h)
+    except np.linalg.LinAlgError:
+        return None
+    y = np.linalg.solve(c, g)
+    return float(y @ y) / 2
 
 
 def _projected(grad, x, bounds, names):

@@ -29,7 +29,11 @@ URL = "https://www.itl.nist.gov/div898/strd/nls/data/LINKS/DATA/{}.dat"
 
 
 def read_dat(path):
-    lines = path.read_text(encoding="ascii", errors="replace").splitlines()
+    return read_dat_text(path.read_text(encoding="ascii", errors="replace"))
+
+
+def read_dat_text(text):
+    lines = text.splitlines()
     params, summary, data, in_data = {}, {}, [], False
     for line in lines:
         m = re.match(r"^\s*(b\d+)\s*=\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$", line)
