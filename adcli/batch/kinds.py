@@ -173,6 +173,7 @@ def converged_verdict(r):
 
 
 register("minimize", minimize_job, many=False, check=one_output("minimize"), verdict=converged_verdict,
-         verdict_kind="convergence", fields=("x", "value", "gradient_norm", "method", "iterations", "converged", "message"))
+         verdict_kind="convergence",
+         fields=("x", "value", "gradient_norm", "method", "iterations", "converged", "message"))
 register("solve", solve_job, many=False, verdict=converged_verdict, verdict_kind="convergence",
          fields=("x", "residual", "values", "iterations", "converged", "message"))

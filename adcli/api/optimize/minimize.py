@@ -24,7 +24,9 @@ NEWTON_MAX = 200
 METHODS = ("auto", "newton", "bfgs")
 EPS = 2.0 ** -52
 GTOL = 1e-10            # the gradient's size (max-norm) at which the search stops
-MAX_ITERATIONS = 100_000
+MAX_ITERATIONS = 100_000   # BFGS and L-BFGS-B: cheap iterations
+NEWTON_ITERATIONS = 10_000
+UNBOUNDED = 1e150          # f below -UNBOUNDED: the function decreases without bound
 SCIPY_NAMES = {"trust-exact": "newton", "trust-constr": "newton", "BFGS": "bfgs", "L-BFGS-B": "l-bfgs-b"}
 
 
@@ -60,6 +62,12 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
         # a step into nan or inf is a step the trust region or line search must reject
         return (value if math.isfinite(value) else math.inf), np.where(np.isfinite(grad), grad, 0.0)
 
+    def objective(x):
+        value, grad = value_grad(x)
+        if value < -UNBOUNDED:
+            raise Unbounded(value)
+        return value, grad
+
     def hess(x):
         h = np.array(derivatives.hessian(f, point(x), names).hessian, dtype=np.float64)
         return np.where(np.isfinite(h), h, 0.0)
@@ -79,13 +87,16 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
         x_start = np.clip(x_start, box.lb, box.ub)
 
     def run(method, x_start):
-        kwargs = dict(fun=value_grad, x0=x_start, jac=True, callback=callback)
+        kwargs = dict(fun=objective, x0=x_start, jac=True, callback=callback)
         if method == "newton" and box is None:
             scipy_method, kwargs["hess"] = "trust-exact", hess
-            kwargs["options"] = {"gtol": GTOL, "maxiter": MAX_ITERATIONS}
+            # scipy's cap of 1000 on the radius would make f = -x take 1e147 iterations to
+            # reach -UNBOUNDED; a radius that doubles up to 1e150 (its square must not
+            # overflow) takes about 500
+            kwargs["options"] = {"gtol": GTOL, "maxiter": NEWTON_ITERATIONS, "max_trust_radius": UNBOUNDED}
         elif method == "newton":
             scipy_method, kwargs["hess"], kwargs["bounds"] = "trust-constr", hess, box
-            kwargs["options"] = {"gtol": GTOL, "xtol": 1e-15, "maxiter": MAX_ITERATIONS}
+            kwargs["options"] = {"gtol": GTOL, "xtol": 1e-15, "maxiter": NEWTON_ITERATIONS}
         elif box is None and n <= NEWTON_MAX:
             scipy_method = "BFGS"
             kwargs["options"] = {"gtol": GTOL, "maxiter": MAX_ITERATIONS}
@@ -93,8 +104,14 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
             scipy_method, kwargs["bounds"] = "L-BFGS-B", box
             kwargs["options"] = {"gtol": GTOL, "ftol": 1e-15, "maxiter": MAX_ITERATIONS,
                                  "maxfun": 10 * MAX_ITERATIONS}
-        return SCIPY_NAMES[scipy_method], run_interruptibly(tracker, lambda: opt.minimize(method=scipy_method,
-                                                                                             **kwargs))
+        try:
+            return SCIPY_NAMES[scipy_method], run_interruptibly(
+                tracker, lambda: opt.minimize(method=scipy_method, **kwargs))
+        except OverflowError:
+            return SCIPY_NAMES[scipy_method], Stopped(tracker.best_x, "the search overflowed float64")
+        except Unbounded as e:
+            return SCIPY_NAMES[scipy_method], Stopped(tracker.best_x, f"f decreases without bound (f = {e.args[0]:.3g} "
+                                                      "was reached): the function has no minimum this way")
 
     with np.errstate(all="ignore"):
         ran, sol = run(method, x_start)
@@ -106,7 +123,8 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
             # from there and lands on the bound.
             ran, sol = run("bfgs", np.clip(np.array(sol.x), box.lb, box.ub))
             methods.append(ran)
-        elif sol is not None and not sol.success and (other == "bfgs" or n <= NEWTON_MAX):
+        elif (sol is not None and not sol.success and not isinstance(sol, Stopped)
+              and (other == "bfgs" or n <= NEWTON_MAX)):
             # One method stalls where the other does not (trust-exact on badly scaled
             # problems, BFGS across a kink of the model): go on with the other from the
             # best point seen. tests/test_optimize.py has a problem for each direction.
@@ -139,6 +157,18 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
     return Minimum(expr, point(x), value, gnorm, tracker.iterations, tracker.evaluations, converged, message,
                    ", then ".join(methods), x0, bounds or None,
                    interrupted=tracker.interrupted, warnings=warnings)
+
+
+class Unbounded(Exception):
+    """f fell below -UNBOUNDED: raised inside scipy's search to end it."""
+
+
+class Stopped:
+    """A search ended by adcli rather than by scipy, in the shape of scipy's result."""
+    success = False
+
+    def __init__(self, x, message):
+        self.x, self.message = x, message
 
 
 def _newton_decrease(h, g):
