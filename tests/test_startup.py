@@ -41,3 +41,15 @@ def test_the_probe_would_notice_numpy():
     got, out = imports("grad", "x*y", "--points", "examples/points.csv", "--format", "csv")
     assert got == (True, False, 0), got
     assert out.startswith("id,x,y,value")
+
+
+def test_scipy_is_loaded_by_fit_minimize_and_solve_alone():
+    """scipy (the solve extra) is imported when a solver runs, by no other command and
+    not by the solvers' --help."""
+    got = probe(["grad", "x*y", "--at", "x=1,y=2", "--format", "json"], ["hessian", "x*y", "--at", "x=1,y=2"],
+                ["eval", "x", "--points", "examples/points.csv", "--format", "csv"],
+                ["jacobian", "-f", "examples/jobs-higher.txt", "--format", "json"],
+                ["solve", "--help"], ["minimize", "--help"], ["fit", "--help"])
+    assert not got.imported("scipy"), got.codes
+    pytest.importorskip("scipy")
+    assert probe(["solve", "x - 1", "--at", "x=0", "--format", "json"]).imported("scipy")

@@ -101,8 +101,8 @@ def fit_cmd(model, data_file, at, weights, explain, plot, quiet, fmt, precision)
 
     \b
     Examples:
-      adcli fit "y = b1*(1 - exp(-b2*x))" --data examples/misra1a.csv --at b1=500,b2=1e-4
-      adcli fit "y = b1*(1 - exp(-b2*x))" --data examples/misra1a.csv --at b1=500,b2=1e-4 --plot
+      adcli fit "y = b1*(1 - exp(-b2*x))" --data tests/data/nist/misra1a.csv --at b1=500,b2=1e-4
+      adcli fit "y = b1*(1 - exp(-b2*x))" --data tests/data/nist/misra1a.csv --at b1=500,b2=1e-4 --plot
       adcli fit "log(y) = a - k*t" --data decay.csv --at a=1,k=0.1 --format json
     """
     from ..api.optimize.fit import fit, split_names

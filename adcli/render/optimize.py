@@ -182,7 +182,7 @@ def print_table(r, precision=None, plot=False, data_name=None, file=None):
 
 
 def _stopped(r):
-    return f"{r.message} ({r.iterations} iteration{'s' if r.iterations != 1 else ''})"
+    return f"{r.message}; {r.iterations} iteration{'s' if r.iterations != 1 else ''}"
 
 
 def print_fit_plot(c, r, ascii, width=None, height=16):

@@ -115,7 +115,7 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
 
     with np.errstate(all="ignore"):
         ran, sol = run(method, x_start)
-        methods = [ran]
+        methods, note = [ran], None
         other = "bfgs" if method == "newton" else "newton"
         if sol is not None and box is not None and method == "newton":
             # trust-constr is an interior-point method: it stops a little inside an active
@@ -123,6 +123,7 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
             # from there and lands on the bound.
             ran, sol = run("bfgs", np.clip(np.array(sol.x), box.lb, box.ub))
             methods.append(ran)
+            note = f"{ran} finished newton's interior point on the bounds"
         elif (sol is not None and not sol.success and not isinstance(sol, Stopped)
               and (other == "bfgs" or n <= NEWTON_MAX)):
             # One method stalls where the other does not (trust-exact on badly scaled
@@ -131,13 +132,12 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
             first = str(sol.message).rstrip(".").lower()
             ran, sol = run(other, np.array(tracker.best_x))
             methods.append(ran)
-            if sol is not None:
-                sol.message = f"{_message(sol)} ({methods[0]} stopped: {first}; {ran} went on from its best point)"
+            note = f"{methods[0]} stopped: {first}; {ran} went on from its best point"
         if sol is None:
             x, converged, message = tracker.best_x, False, "interrupted (Ctrl-C): the best point so far"
         else:
             x, converged = sol.x, bool(sol.success)
-            message = sol.message if len(methods) > 1 else _message(sol)
+            message = _message(sol) + (f" ({note})" if note else "")
             if tracker.best_x is not None and tracker.best < value_grad(x)[0]:
                 x = tracker.best_x       # a search that ended above a point it had seen
         value, grad = value_grad(x)
@@ -198,6 +198,5 @@ def _projected(grad, x, bounds, names):
 
 
 def _message(sol):
-    text = str(sol.message).rstrip(".")
-    text = text[:1].lower() + text[1:]
+    text = str(sol.message).rstrip(".").lower()   # L-BFGS-B's messages are in capitals
     return ("converged: " if sol.success else "did not converge: ") + text
