@@ -150,8 +150,8 @@ def print_table(r, precision=None, plot=False, data_name=None, file=None):
             rel = abs(se / v) if v and math.isfinite(se) else math.nan
             t.row(Text(p), n(v), n(se), f"{rel:.2%}" if math.isfinite(rel) else "nan")
         print_grid(c, t, ascii)
-        foot = [f"residual sum of squares {n(r.rss)}; residual standard deviation {n(r.rsd)} "
-                f"({r.dof} degrees of freedom)",
+        foot = [f"residual sum of squares {n(r.rss)}",
+                f"residual standard deviation {n(r.rsd)} ({r.dof} degrees of freedom)",
                 _stopped(r)]
         for line in foot:
             c.print(Text(printable(line), style="dim"), soft_wrap=True)
