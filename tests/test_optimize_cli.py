@@ -55,7 +55,7 @@ def test_fit_table_plain_csv(adcli):
 def test_fit_plot_draws_data_and_curve(adcli):
     r = adcli("fit", MODEL, "--data", MISRA, "--at", "b1=500,b2=1e-4", "--plot", env={"COLUMNS": "80"})
     assert r.code == 0
-    drawing = r.out.split("iterations)", 1)[1]
+    drawing = r.out.split(" iterations\n", 1)[1]
     assert drawing.count("•") >= 12 and "·" in drawing and "fitted model" in drawing
 
 

@@ -42,11 +42,12 @@ def _observer(quiet, heads):
 
 
 def _show(r, fmt, precision, **table):
-    from ..render import optimize as out
+    from ..render import optimize_data as out
     for w in r.warnings:
         warn(w)
     if fmt == "table":
-        out.print_table(r, precision, **table)
+        from ..render.optimize import print_table
+        print_table(r, precision, **table)
     elif fmt == "json":
         from ..render.text import dumps
         sys.stdout.write(dumps(out.record(r)) + "\n")
@@ -103,7 +104,7 @@ def fit_cmd(model, data_file, at, weights, explain, plot, quiet, fmt, precision)
     Examples:
       adcli fit "y = b1*(1 - exp(-b2*x))" --data tests/data/nist/misra1a.csv --at b1=500,b2=1e-4
       adcli fit "y = b1*(1 - exp(-b2*x))" --data tests/data/nist/misra1a.csv --at b1=500,b2=1e-4 --plot
-      adcli fit "log(y) = a - k*t" --data decay.csv --at a=1,k=0.1 --format json
+      adcli fit "y = b1*(1 - exp(-b2*x))" --data tests/data/nist/boxbod.csv --at b1=100,b2=0.75 --format json
     """
     from ..api.optimize.fit import fit, split_names
     from ..batch.datafile import read_data
@@ -132,7 +133,7 @@ def fit_cmd(model, data_file, at, weights, explain, plot, quiet, fmt, precision)
     return _show(r, fmt, precision, plot=plot, data_name=None if data_file == "-" else data_file)
 
 
-fit_cmd.epilog = f"MODEL as @FILE is read from FILE (UTF-8).\n\n{EXIT}"
+fit_cmd.epilog = f"{EPILOG_EXPR}\n\nMODEL is the EXPR of the other commands: @FILE and @- work the same.\n\n{EXIT}"
 
 
 def _bounds(ctx, param, values):
@@ -189,7 +190,7 @@ def minimize_cmd(expr, at, bounds, method, quiet, job_file, points, strict, fmt,
     Examples:
       adcli minimize "100*(y - x^2)^2 + (1 - x)^2" --at x=-1.2,y=1
       adcli minimize "(x - 3)^2 + y^2" --at x=0,y=1 --bounds x=0:2 --format json
-      adcli minimize -f starts.txt --format csv
+      adcli minimize -f examples/jobs-minimize.txt --format csv
     """
     code = batch("minimize", expr, job_file, points, strict, fmt, precision, at, bounds=bounds, method=method)
     if code is not None:
@@ -236,7 +237,7 @@ def solve_cmd(expr, at, tol, quiet, job_file, points, strict, fmt, precision):
     Examples:
       adcli solve "x^2 - 2" --at x=1
       adcli solve "x^2 + y^2 - 4, x*y - 1" --at x=2,y=0.5 --format json
-      adcli solve -f systems.txt
+      adcli solve -f examples/jobs-solve.txt
     """
     code = batch("solve", expr, job_file, points, strict, fmt, precision, at, tol=tol)
     if code is not None:

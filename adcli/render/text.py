@@ -57,13 +57,13 @@ def _named(d):
 
 # ---- JSON records ------------------------------------------------------------------
 
-OPTIMIZE = ("Fit", "Minimum", "Root")   # fit, minimize, solve: written by adcli.render.optimize
+OPTIMIZE = ("Fit", "Minimum", "Root")   # fit, minimize, solve: written by adcli.render.optimize_data
 
 
 def _optimize(r):
     if type(r).__name__ in OPTIMIZE and type(r).__module__ == "adcli.api.optimize.results":
-        from . import optimize
-        return optimize
+        from . import optimize_data
+        return optimize_data
     return None
 
 
