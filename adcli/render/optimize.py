@@ -40,7 +40,7 @@ def print_table(r, precision=None, plot=False, data_name=None, file=None):
                 _stopped(r)]
         for line in foot:
             c.print(Text(printable(line), style="dim"), soft_wrap=True)
-        if getattr(r, "explain", False):
+        if r.explain:
             names = list(r.params)
             t = Grid([Column("correlation", TEXT, key=True)] + [Column(p, NUM) for p in names])
             for p, row in zip(names, r.correlation):

@@ -47,7 +47,7 @@ ROOT_FIELDS = ("x", "residual", "values", "iterations", "converged", "message")
 
 def record(r):
     if type(r) is Fit:
-        return fit_record(r, getattr(r, "explain", False))
+        return fit_record(r, r.explain)
     fields = minimum_fields(r) if type(r) is Minimum else root_fields(r)
     return {"expr": r.expr, "at": _named(r.start), **fields}
 

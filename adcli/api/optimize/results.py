@@ -24,6 +24,7 @@ class Fit(_Data):
     curve: object = None        # a function: predictor values -> model values, for --plot
     interrupted: bool = False
     warnings: list = ()
+    explain: bool = False       # the output shows the correlation matrix (--explain)
 
 
 @dataclass(eq=False, repr=False)
