@@ -188,9 +188,10 @@ class Completer:
         words = []
         if not before.strip():
             words = [w + ("" if w.startswith(":") else " ") for w in list(commands()) + list(META) + ["at"]]
-        elif text.startswith("-") and before.split()[0] in commands():
+        elif before.endswith("--") and before.split()[0] in commands():
+            # '-' separates words (x-y), so the dashes are before the word completed
             takes, flags = option_names(command_object(before.split()[0]))
-            return sorted(o + " " for o in list(takes) + list(flags) if o.startswith(text) and o.startswith("--"))
+            return sorted(o[2:] + " " for o in list(takes) + list(flags) if o.startswith("--" + text))
         return sorted({w for w in words + self.names() if w.startswith(text)})
 
     def names(self):

@@ -194,7 +194,7 @@ class Session:
         """Keep `name = ...` (or `name(params) = ...`) after checking that the language
         reads it in front of a use of the name."""
         name = m.group(1)
-        definition = text.strip()
+        definition = strip_comment(text).strip()   # a comment would hide what follows it
         lead = len(text) - len(text.lstrip())
         if name in commands() or name == "at":
             raise UsageError(f"'{name}' is a command; choose another name", text, lead)
@@ -249,8 +249,8 @@ class Session:
             w = words[i]
             head = w.split("=", 1)[0]
             bare = f"--{w}"
-            if not w.startswith("-") and bare in takes and expr_words and i + 1 < len(words) \
-                    and not expr_words[-1].endswith(OPERATOR_END):
+            if not w.startswith("-") and bare in takes and i + 1 < len(words) and _a_value(words[i + 1]) \
+                    and not (expr_words and expr_words[-1].endswith(OPERATOR_END)):
                 w, head = bare, bare     # `taylor sin(x) order 5`: an option without its dashes
             if head in takes and head != w:
                 value = w.split("=", 1)[1]
@@ -334,6 +334,12 @@ class Session:
         if run(argv, failed) != ExitCode.OK:
             self.failures += 1
         return True
+
+
+def _a_value(word):
+    """A word that can be an option's value: not an operator that would continue an
+    expression (`order * 2` multiplies a variable called order)."""
+    return word != "-" and not word.startswith(tuple("*/^+,)=@"))
 
 
 def _params(text):
