@@ -104,7 +104,8 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
-             invoke_without_command=True, subcommand_metavar="COMMAND [ARGS]...", epilog="Developers: adcli --traceback CMD ... shows Python tracebacks.")
+             invoke_without_command=True, subcommand_metavar="COMMAND [ARGS]...",
+             epilog="Developers: adcli --traceback CMD ... shows Python tracebacks.")
 @click.version_option(__version__, "-V", "--version", prog_name="adcli", message="%(prog)s %(version)s")
 @click.option("--traceback", is_flag=True, hidden=True, help="Show Python tracebacks (for developers).")
 @click.pass_context

@@ -91,8 +91,9 @@ def precision_options(f):
                    "then the adjoint trace in the order the reverse sweep runs it.")
 @one_var_option("Forward mode: seed the tangent of VAR with 1 (default: the first variable).")
 @dir_option("Forward mode: the seed direction, as x=1,y=0.5 (variables left out are 0).")
-@format_option(["text", "json", "csv"], "text, a table, for reading; json (the whole trace, with the adjoint "
-                                         "steps) and csv (one line per variable) for programs.")
+@format_option(["text", "json", "csv", "latex", "markdown"],
+               "text, a table, for reading; json (the whole trace, with the adjoint steps) and csv (one line "
+               "per variable) for programs; latex (booktabs) and markdown for lecture notes.")
 @precision_options
 @ascii_option("v_-1, vdot, vbar")
 @no_batch("trace")
@@ -109,6 +110,7 @@ def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
       adcli trace "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --mode reverse
       adcli trace "a = x + y; b = x - y; a * b" --at x=3,y=2 --wrt y
       adcli trace "x*y" --at x=3,y=2 --dir x=1,y=1 --format json
+      adcli trace "a = x + y; b = x - y; a * b" --at x=3,y=2 --mode reverse --format latex
 
     No batches: -f and --points are refused (a trace is a table of steps per point,
     not one record per line); run it once per point.
@@ -137,6 +139,9 @@ def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
         render_trace.write_json(t, sys.stdout)
     elif fmt == "csv":
         render_trace.write_csv(t, sys.stdout)
+    elif fmt in ("latex", "markdown"):
+        from ..render.export import write_trace
+        write_trace(t, fmt, precision, decimals)
     else:
         from ..render.console import console, wants_ascii
         con = console()
