@@ -36,7 +36,8 @@ class PlotLayout:
         self.__dict__.update(fields)
 
     def dot_xy(self, c, r):
-        """A dot's place in cells, from the drawing's top left: (column, row) as floats."""
+        """A dot's place in cells, from the drawing's top left: (column, row) as floats
+        (c and r may be fractions of a dot: where a sample falls exactly)."""
         return self.margin + 2 + (c + 0.5) / self.sx, 1 + (r + 0.5) / self.sy
 
 
@@ -57,41 +58,47 @@ def layout(data, width, height, ascii=False, colour=True):
         return (yhi - y) / (yhi - ylo) * (ph - 1)
 
     span = data.hi - data.lo
-    px = [round((x - data.lo) / span * (pw - 1)) for x in data.x.tolist()]
+    exact = [(x - data.lo) / span * (pw - 1) for x in data.x.tolist()]
+    px = [round(c) for c in exact]
     # Runs of samples to join: a sample that is nan, inf or off the y-range ends a run.
     # Derivatives first, f last: where curves meet, f is drawn on top.
     runs = []
     for s in range(nseries - 1, -1, -1):
         run = []
-        for c, y in zip(px, data.series[s][1].tolist()):
+        for c, ce, y in zip(px, exact, data.series[s][1].tolist()):
             r = prow(y) if math.isfinite(y) else None
             if r is None or not -0.5 <= r <= ph - 0.5:
                 if run:
                     runs.append((s, run))
                 run = []
                 continue
-            run.append((c, r))
+            run.append((c, r, ce))   # the dot column, and where the sample falls exactly
         if run:
             runs.append((s, run))
 
     zero = int(round(prow(0.0))) // sy if ylo < 0 < yhi else None
-    tick_rows = {}
+    tick_rows, ytick_dots = {}, []
     for t, label in zip(yticks, ylabels):
-        tick_rows.setdefault(int(round(prow(t))) // sy, label)
+        row = int(round(prow(t))) // sy
+        if row not in tick_rows:
+            tick_rows[row] = label
+            ytick_dots.append((prow(t), label))
     xticks_at, xstep = nice_ticks(data.lo, data.hi, max(2, plot_w // 8))
     xticks = []   # (column, label, column where the label starts, or None when it would overlap)
     last_end = -1
     room = plot_w + margin + 2 + len(data.var) + 8
     for t in xticks_at:
-        col = int(round((t - data.lo) / span * (pw - 1))) // sx
+        dot = (t - data.lo) / span * (pw - 1)
+        col = int(round(dot)) // sx
         text = tick_text(t, xstep)
         start = max(0, margin + 2 + col - len(text) // 2)
         shown = start > last_end + 1 and start + len(text) <= room
         if shown:
             last_end = start + len(text)
-        xticks.append((col, text, start if shown else None))
+        xticks.append((col, text, start if shown else None, dot))
     return PlotLayout(braille=braille, sx=sx, sy=sy, plot_w=plot_w, plot_h=plot_h, margin=margin, runs=runs,
                       zero=zero, zero_dot=prow(0.0) if zero is not None else None, tick_rows=tick_rows,
+                      ytick_dots=ytick_dots,
                       xticks=xticks, room=room, nseries=nseries,
                       names=[series_name(order, ascii) for order, _ in data.series])
 
@@ -118,9 +125,9 @@ def render(data, width, height, ascii=False, colour=True):
         owner[key] = s
 
     for s, run in lay.runs:
-        c0, r0 = run[0]
+        c0, r0, _ = run[0]
         dot(c0, round(r0), s)
-        for c, r in run[1:]:
+        for c, r, _ in run[1:]:
             steps = max(abs(c - c0), abs(round(r) - round(r0)), 1)
             for k in range(1, steps + 1):
                 dot(round(c0 + (c - c0) * k / steps), round(r0 + (r - r0) * k / steps), s)
@@ -162,7 +169,7 @@ def render(data, width, height, ascii=False, colour=True):
 
     axis = [hbar] * plot_w
     under = [" "] * lay.room
-    for col, text, start in lay.xticks:
+    for col, text, start, _ in lay.xticks:
         axis[col] = xtick
         if start is not None:
             under[start:start + len(text)] = list(text)
