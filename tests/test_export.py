@@ -176,7 +176,7 @@ def test_reverse_trace_in_latex_is_baydins_table_3(adcli):
     primal, adjoint = check(tex)
     rec = json.loads(run(adcli, "trace", SEED, "--at", "x=3,y=2", "--mode", "reverse", "--format", "json"))
     assert [r[0] for r in primal[1:6]] == ["", "", "a", "b", ""]          # the let-names
-    assert primal[3][3] == "$v_{-1} + v_{0}$" and primal[5][3] == r"$v_{1} \cdot v_{2}$"
+    assert primal[3][3] == "$v_{-1} + v_{0}$" and primal[5][3] == r"$v_{1} \times v_{2}$"
     steps = adjoint[1:1 + len(rec["adjoint_steps"])]
     assert [tex_number(r[4]) for r in steps] == [s["value"] for s in rec["adjoint_steps"]]
     assert steps[0][1:4] == [r"$\bar v_{3}$", "$=$", r"$\bar{f}$"]

@@ -331,10 +331,10 @@ def _cell(fmt, cell, header=False, key=False):
 
 class TexNotation:
     """adcli.render.notation.Notation's interface, writing markers (see the module's
-    docstring); ASCII operators, so that the formula writer sees the templates as the op
-    table has them."""
-    ascii = True
-    times = "*"
+    docstring) and the Unicode operators the terminal shows: × in a definition, · in a
+    rule, − for minus, which the formula writer turns into \times, \cdot and -."""
+    ascii = False
+    times = "·"
 
     def sub(self, k):
         return f"{{sub_{k}}}"
@@ -355,7 +355,7 @@ class TexNotation:
         return f"{{bar|{name}}}"
 
     def expr(self, text):
-        return text
+        return text.replace("*", "·").replace(" - ", " − ")
 
 
 def write_trace(trace, fmt, precision=None, decimals=None, out=None):
