@@ -332,7 +332,7 @@ def _cell(fmt, cell, header=False, key=False):
 class TexNotation:
     """adcli.render.notation.Notation's interface, writing markers (see the module's
     docstring) and the Unicode operators the terminal shows: × in a definition, · in a
-    rule, − for minus, which the formula writer turns into \times, \cdot and -."""
+    rule, − for minus, which the formula writer writes as times, cdot and a hyphen."""
     ascii = False
     times = "·"
 
