@@ -210,3 +210,12 @@ def test_trace_decimals_apply_to_exports(adcli):
     tex = run(adcli, "trace", "log(x1) + x1*x2 - sin(x2)", "--at", "x1=2,x2=5", "--decimals", "3",
               "--format", "latex")
     assert "$0.693$" in tex and "$-0.959$" in tex
+
+
+def test_the_readme_latex_passes_the_checker():
+    from test_readme import EXAMPLES
+    blocks = [out for cmd, out in EXAMPLES if "--format latex" in cmd]
+    assert blocks
+    for out in blocks:
+        primal, adjoint = check(out)
+        assert len(primal[0]) == 5 and len(adjoint[0]) == 5

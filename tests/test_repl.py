@@ -263,3 +263,25 @@ def test_typed_job_lines_get_no_progress_bar(terminal):
     t.send("\x04")
     assert t.wait() == 0
     assert "lines" not in out and "━" not in out
+
+
+def test_a_name_in_another_case_gets_the_commands_hint(adcli):
+    r = session(adcli, "at x=1, Y=2", "x*y")
+    assert r.err == ("adcli: error: no value for variable y: the point gives Y, and names are case-sensitive\n"
+                     "write y=2 instead of Y=2\n")
+
+
+def test_a_job_file_in_a_session_keeps_its_own_expressions(adcli, monkeypatch):
+    monkeypatch.chdir(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    r = session(adcli, "x^2 @ x=1", "grad -f examples/jobs.txt --format csv")
+    assert r.out.endswith(adcli("grad", "-f", "examples/jobs.txt", "--format", "csv").out)
+    assert r.err == ""
+
+
+def test_history_needs_a_home(monkeypatch):
+    from adcli.cli.repl import history_path
+    monkeypatch.setenv("XDG_STATE_HOME", "relative/dir")     # ignored, as the XDG spec says
+    monkeypatch.setenv("HOME", "/home/someone")
+    assert history_path() == "/home/someone/.local/state/adcli/history"
+    monkeypatch.setenv("XDG_STATE_HOME", "/tmp/state")
+    assert history_path() == "/tmp/state/adcli/history"

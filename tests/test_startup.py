@@ -41,3 +41,10 @@ def test_the_probe_would_notice_numpy():
     got, out = imports("grad", "x*y", "--points", "examples/points.csv", "--format", "csv")
     assert got == (True, False, 0), got
     assert out.startswith("id,x,y,value")
+
+
+def test_a_json_session_line_imports_neither_numpy_nor_rich():
+    p = probe(["repl", "--format", "json"], stdin="a = x*y\na @ x=3,y=2\n")
+    assert (p.imported("numpy"), p.imported("rich"), p.codes[0]) == (False, False, 0)
+    assert json.loads(p.out.splitlines()[1])["gradient"] == {"x": 2.0, "y": 3.0}
+    assert not p.imported("readline")       # no line editor off a terminal

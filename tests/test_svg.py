@@ -96,6 +96,11 @@ def test_graph_svg_is_the_terminals_drawing(adcli, expr, at):
             assert "".join(lines[row][col:col + len(_cells(text))]) == text   # where the terminal has it
 
 
+def test_the_cell_is_the_renderers():
+    from adcli.render import svg as module
+    assert (module.CELL_W, module.CELL_H) == (CELL_W, CELL_H)
+
+
 def test_graph_svg_lists_what_the_terminal_lists(adcli):
     r = adcli("graph", "x*y + sin(x) + cos(y) + x^2", "--max-nodes", "3", "--format", "svg")
     root = svg(r.out)

@@ -122,7 +122,13 @@ def _read(interactive, lines=None):
 # ---------------------------------------------------------------- history
 
 def history_path():
-    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    """Where history is kept, or None where there is no home to keep it in."""
+    base = os.environ.get("XDG_STATE_HOME")
+    if not base or not os.path.isabs(base):    # the XDG spec: a relative path is to be ignored
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".local", "state")
     return os.path.join(base, "adcli", "history")
 
 
@@ -141,6 +147,8 @@ def _start_readline(session):
         readline.parse_and_bind("tab: complete")
     path = history_path()
     readline.set_history_length(HISTORY_LENGTH)
+    if path is None:
+        return None
     try:
         if os.path.exists(path):
             readline.read_history_file(path)

@@ -280,6 +280,8 @@ class Session:
             point_texts.append(point_text)
         expr = expr.strip()
         takes_expr = any(p.name == "expr" for p in cmd.params)
+        if takes_expr and not expr and ("-f" in options or "--file" in options):
+            takes_expr = False     # a job file holds its own expressions
         if takes_expr and not expr:
             if self.last is None:
                 raise UsageError("no expression yet: type one, as in (x+y)*(x-y) @ x=3,y=2")
@@ -323,7 +325,10 @@ class Session:
         if name in ALONG_ONE:
             wrt = [options[i + 1] for i in range(len(options) - 1) if options[i] == "--wrt"]
             skip = {wrt[-1] if wrt else (inputs[0] if inputs else None)}
-        return ",".join(f"{k}={v!r}" for k, v in self.point.items() if k in inputs and k not in skip)
+        # a name in another case stays, for the command's hint that names are case-sensitive
+        folded = {v.lower() for v in inputs}
+        return ",".join(f"{k}={v!r}" for k, v in self.point.items()
+                        if (k in inputs or k.lower() in folded) and k not in skip)
 
     def _run(self, run, argv, typed, prelude, expr):
         def failed(e):
