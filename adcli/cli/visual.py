@@ -251,8 +251,7 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
               help="Columns (default: the terminal's).")
 @click.option("--height", type=click.IntRange(8), default=None, metavar="N", help="Lines (default: the terminal's).")
 @click.option("--ylim", metavar="LOW:HIGH", help="The y range (default: fitted to the curves).")
-@format_option(["text", "csv", "json", "svg"], "text draws the plot; csv and json give the samples; svg draws "
-                                             "it as a picture.")
+@format_option(["text", "csv", "json", "svg"], "text draws the plot; csv and json the samples; svg a picture.")
 @click.option("--output", "-o", metavar="FILE",
               help="Write to FILE instead of standard output, in the format its name ends in (.svg, .csv, "
                    ".json, .txt) unless --format says otherwise.")
@@ -272,7 +271,7 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, output, sam
       adcli plot "exp(-x^2/s)" --wrt x --range -3:3 --at s=2
       adcli plot "log(x)" --range -1:3 --format csv --samples 9
       adcli plot "sin(x)*exp(x)" --range 0:1 --order 8 --format csv --samples 5
-      adcli plot "x^3 - 3*x" --range -2.5:2.5 --order 2 --output plot.svg
+      adcli plot "x^3 - 3*x" --range -2.5:2.5 --order 2 --format svg > plot.svg
 
     No batches: -f and --points are refused (a plot already runs over a range of
     points; for values at given points use adcli eval or grad --points).
