@@ -219,3 +219,13 @@ def test_the_readme_latex_passes_the_checker():
     for out in blocks:
         primal, adjoint = check(out)
         assert len(primal[0]) == 5 and len(adjoint[0]) == 5
+
+
+def test_jvp_and_vjp_exports(adcli):
+    tex = run(adcli, "jvp", "x*y, x+y", "--at", "x=3,y=2", "--dir", "x=1,y=-1", "--format", "latex")
+    [table] = check(tex)
+    assert [tex_number(row[2]) for row in table[1:]] == [-1.0, 0.0]
+    assert table[0][2] == r"$J\cdot \mathit{dir}$"
+    md = run(adcli, "vjp", "x*y, x+y", "--at", "x=3,y=2", "--cotangent", "1,-1", "--format", "markdown")
+    [table] = markdown_tables(md)
+    assert table == [["", "uᵀ·J"], ["x", "1"], ["y", "2"]]
