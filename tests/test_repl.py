@@ -285,3 +285,23 @@ def test_history_needs_a_home(monkeypatch):
     assert history_path() == "/home/someone/.local/state/adcli/history"
     monkeypatch.setenv("XDG_STATE_HOME", "/tmp/state")
     assert history_path() == "/tmp/state/adcli/history"
+
+
+def test_function_definitions_are_program_text_too(adcli):
+    """sq(t) = t*t is kept and put in front like a let-binding: it works as soon as the
+    language reads function definitions, and until then is refused where it was typed."""
+    from adcli.api import parse
+    from adcli.errors import AdcliError
+    r = session(adcli, "t = 5", "sq(t) = t*t", "sq(x) + 1 @ x=3", fmt="json")
+    recs = jsonl(r.out)
+    assert recs[0] == {"defined": "t", "text": "t = 5"}
+    try:
+        parse("sq(t) = t*t; sq(2)")
+    except AdcliError:
+        assert recs[1]["line"] == 2 and recs[1]["input"] == "sq(t) = t*t" and recs[1]["error"]["column"] >= 1
+        assert recs[2]["line"] == 3 and "sq" in recs[2]["error"]["message"]
+        return
+    assert recs[1] == {"defined": "sq", "text": "sq(t) = t*t"}
+    # t is sq's parameter, not the definition t = 5, which stays out of the program
+    assert recs[2]["expr"] == "sq(t) = t*t; sq(x) + 1"
+    assert (recs[2]["value"], recs[2]["gradient"]) == (10.0, {"x": 6.0})
