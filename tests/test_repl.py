@@ -305,3 +305,9 @@ def test_function_definitions_are_program_text_too(adcli):
     # t is sq's parameter, not the definition t = 5, which stays out of the program
     assert recs[2]["expr"] == "sq(t) = t*t; sq(x) + 1"
     assert (recs[2]["value"], recs[2]["gradient"]) == (10.0, {"x": 6.0})
+
+
+def test_json_error_columns_count_in_the_line_typed(adcli):
+    r = session(adcli, "grad x + 2y @ x=1,y=1", "taylor sin(x) @ x=", "a = x +* 2", fmt="json")
+    cols = [(rec["input"], rec["error"]["column"]) for rec in jsonl(r.out)]
+    assert cols == [("grad x + 2y @ x=1,y=1", 11), ("taylor sin(x) @ x=", 19), ("a = x +* 2", 8)]

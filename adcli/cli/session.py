@@ -65,7 +65,7 @@ def split_point(text):
 class Session:
     def __init__(self, fmt="text"):
         self.fmt = fmt
-        self.definitions = {}   # name -> (program text, its position in the line typed)
+        self.definitions = {}   # name -> its program text, 'a = x + y', in the order defined
         self.point = {}         # the current point
         self.last = None        # the last expression run
         self.line = 0
@@ -114,6 +114,7 @@ class Session:
         """Do what the line says; run(argv, failed) runs a command line and returns its
         exit code. Returns False when the session should end."""
         self.line += 1
+        self.text = text
         stripped = text.strip()
         if not stripped or stripped.startswith("#"):
             return True
@@ -137,17 +138,21 @@ class Session:
             self.fail(e, text)
             return True
 
-    def fail(self, e, text, offset=0):
+    def fail(self, e, text):
         self.failures += 1
         if self.fmt == "json":
-            self.json_error(e, text, offset)
+            self.json_error(e)
         error(e.render())
 
-    def json_error(self, e, text, offset=0):
+    def json_error(self, e):
+        """The error record of the line, as a job file's: its column counted in the line
+        typed (the error's own is counted in the part of it that was read)."""
         import sys
 
         from ..batch.records import Failure
         from ..render.text import dumps
+        text, source = self.text, getattr(e, "source", None)
+        offset = text.find(source) if source and source in text else 0
         sys.stdout.write(dumps(Failure(self.line, text, e, offset).record()) + "\n")
 
     def say(self, record, lines):
@@ -296,7 +301,7 @@ class Session:
                 argv += ["--format", "json"]
         argv += options
         if not takes_expr:
-            return self._run(run, argv, rest, None, None)
+            return self._run(run, argv, None, None)
         prelude = self.prelude(expr)
         program = prelude + expr
         inputs = self._inputs(program)
@@ -307,7 +312,7 @@ class Session:
                 if at:
                     argv += ["--at", at]
         argv += ["--", program]
-        return self._run(run, argv, rest, prelude, expr)
+        return self._run(run, argv, prelude, expr)
 
     @staticmethod
     def _inputs(program):
@@ -330,12 +335,12 @@ class Session:
         return ",".join(f"{k}={v!r}" for k, v in self.point.items()
                         if (k in inputs or k.lower() in folded) and k not in skip)
 
-    def _run(self, run, argv, typed, prelude, expr):
+    def _run(self, run, argv, prelude, expr):
         def failed(e):
             if isinstance(e, AdcliError) and prelude is not None and e.source == prelude + expr:
                 _move(e, e.source, expr, len(prelude))
             if self.fmt == "json":
-                self.json_error(e, typed.strip())
+                self.json_error(e)
         if run(argv, failed) != ExitCode.OK:
             self.failures += 1
         return True
