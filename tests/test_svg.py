@@ -107,6 +107,8 @@ def test_graph_svg_lists_what_the_terminal_lists(adcli):
     texts = [t.text for t in root.iterfind("s:text", NS)]
     assert any("more than --max-nodes 3: listed instead" in t for t in texts)
     assert sum(1 for t in texts if re.match(r"\s*v[₋₀-₉]+ =", t)) == 3
+    texts = [t.text for t in svg(adcli("graph", "x*y", "--listing", "--format", "svg").out).iterfind("s:text", NS)]
+    assert texts[1:] == adcli("graph", "x*y", "--listing").out.splitlines()[1:]   # the terminal's listing
 
 
 def test_user_text_in_svg_is_escaped(adcli, tmp_path):

@@ -122,6 +122,9 @@ def cli(ctx, traceback):
       adcli grad -f examples/jobs.txt --format json
       adcli functions
 
+    On a terminal, adcli alone starts a session (adcli repl): definitions, a
+    current point, and every command without 'adcli'.
+
     Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error,
     3 check cannot verify, 70 internal error, 74 input or output failed, 130
     interrupted, 141 output closed by its reader.

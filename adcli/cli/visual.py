@@ -224,7 +224,7 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
         return
     if fmt == "svg":
         from ..render import svg
-        sys.stdout.write(svg.graph(g, precision, max_nodes))
+        sys.stdout.write(svg.graph(g, precision, max_nodes, listing))
         return
     if fmt in ("dot", "mermaid"):
         text = (render_graph.dot if fmt == "dot" else render_graph.mermaid)(g, ascii_, precision)

@@ -58,7 +58,7 @@ def _heading(expr, at):
 
 # ---------------------------------------------------------------- the graph
 
-def graph(g, precision=6, max_nodes=None):
+def graph(g, precision=6, max_nodes=None, listing=False):
     """The graph as drawn in the terminal (any width: a picture has room), or its
     numbered listing where the terminal would list it."""
     from rich.cells import cell_len
@@ -73,7 +73,7 @@ def graph(g, precision=6, max_nodes=None):
         body.append(_text(cell_len(printable(head)), 0, point, "dim", len(point)))
     capped = max_nodes is not None and len(g.nodes) > max_nodes
     lay = None
-    if not capped:
+    if not capped and not listing:
         labels = {node.k: safe(node_label(g, node, n, precision, outs)) for node in g.nodes}
         lay = layout(g, labels, 10 ** 9)
     width = cell_len(printable(head)) + len(point)
@@ -85,10 +85,11 @@ def graph(g, precision=6, max_nodes=None):
         width = max(width, lay.width)
         row = 1 + lay.height
     else:
-        why = (f"{len(g.nodes)} nodes, more than --max-nodes {max_nodes}: listed instead" if capped
-               else "this graph has no clear drawing in columns: listed instead")
-        body.append(_text(0, row, why, "dim", len(why)))
-        row += 1
+        if not listing:
+            why = (f"{len(g.nodes)} nodes, more than --max-nodes {max_nodes}: listed instead" if capped
+                   else "this graph has no clear drawing in columns: listed instead")
+            body.append(_text(0, row, why, "dim", len(why)))
+            row += 1
         for line in listing_lines(g, n, precision, max_nodes if capped else None):
             body.append(_text(0, row, safe(line), None, cell_len(safe(line))))
             width = max(width, cell_len(safe(line)))
