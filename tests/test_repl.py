@@ -311,3 +311,33 @@ def test_json_error_columns_count_in_the_line_typed(adcli):
     r = session(adcli, "grad x + 2y @ x=1,y=1", "taylor sin(x) @ x=", "a = x +* 2", fmt="json")
     cols = [(rec["input"], rec["error"]["column"]) for rec in jsonl(r.out)]
     assert cols == [("grad x + 2y @ x=1,y=1", 11), ("taylor sin(x) @ x=", 19), ("a = x +* 2", 8)]
+
+
+def test_two_sessions_at_once_both_keep_their_history(terminal, tmp_path):
+    a, b = terminal("repl"), terminal("repl")
+    a.expect("adcli> ")
+    b.expect("adcli> ")
+    a.send("x^2 @ x=1\r")
+    a.expect("adcli> ")
+    b.send("y^3 @ y=1\r")
+    b.expect("adcli> ")
+    a.send("\x04")
+    assert a.wait() == 0
+    b.send("\x04")
+    assert b.wait() == 0
+    history = (tmp_path / "state" / "adcli" / "history").read_text(encoding="utf-8").split("\n")
+    assert "x^2 @ x=1" in history and "y^3 @ y=1" in history
+
+
+def test_the_history_file_keeps_its_last_thousand_lines(terminal, tmp_path):
+    path = tmp_path / "state" / "adcli" / "history"
+    path.parent.mkdir(parents=True)
+    path.write_text("".join(f"{k}\n" for k in range(2500)), encoding="utf-8")
+    t = terminal("repl")
+    t.expect("adcli> ")
+    t.send("x^2 @ x=1\r")
+    t.expect("adcli> ")
+    t.send("\x04")
+    assert t.wait() == 0
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1000 and lines[-1] == "x^2 @ x=1" and lines[0] == "1501"

@@ -154,17 +154,27 @@ def _start_readline(session):
             readline.read_history_file(path)
     except OSError:
         pass
-    return path
+    return path, readline.get_current_history_length()
 
 
-def _save_history(path):
-    """Write the history, creating its directory and file for the owner alone."""
+def _save_history(history):
+    """Add this session's lines to the history file (appended, so that two sessions at
+    once both keep theirs), creating its directory and file for the owner alone, and
+    keep its last HISTORY_LENGTH lines."""
     import readline
+    path, before = history
+    new = readline.get_current_history_length() - before
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-        os.close(fd)
-        readline.write_history_file(path)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        if new > 0:
+            readline.append_history_file(new, path)
+        with open(path, "rb") as f:
+            lines = f.read().split(b"\n")
+        if len(lines) > 2 * HISTORY_LENGTH:
+            fd = os.open(path, os.O_WRONLY | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(b"\n".join(lines[-HISTORY_LENGTH - 1:]))
     except OSError as e:
         from ..errors import warn
         warn(f"history not saved: {e.strerror or e}")
