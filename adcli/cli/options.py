@@ -199,15 +199,23 @@ def format_option(choices, help, aliases=None, internal=None):
                         show_default=True, help=help)
 
 
-def format_options(f):
+def format_options(f, exports=False):
+    """--format and --precision; `exports`: also latex and markdown, for a command whose
+    results adcli.render.tables builds (the exports write those tables)."""
     f = click.option("--precision", type=click.IntRange(1, 17), default=None, metavar="N",
                      help="Significant digits in text and plain output (default: all that "
                           "round-trip). Never applied to JSON or CSV.")(f)
-    choices = ["text" if name == "table" else name for name in FORMATS]
+    choices = ["text" if name == "table" else name for name in FORMATS + (EXPORTS if exports else ())]
     f = format_option(choices, "Output format. text is a table for reading; json and csv are for programs; "
-                               "plain is one value a line; latex and markdown are tables for lecture notes.",
+                               "plain is one value a line" +
+                               ("; latex and markdown are tables for lecture notes." if exports else "."),
                       internal={"text": "table"})(f)
     return f
+
+
+def export_format_options(f):
+    """format_options with latex and markdown."""
+    return format_options(f, exports=True)
 
 
 def mode_option(f):

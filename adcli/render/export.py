@@ -300,7 +300,10 @@ def write_result(r, fmt, precision=None, out=None):
     """A result (grad, jacobian, hessian, taylor, check, ...) in `fmt`: latex or markdown."""
     import sys
 
-    from .tables import build
+    from .tables import _BUILD, build
+    if type(r) not in _BUILD:   # a command that offers an export must have its table
+        from ..errors import UsageError
+        raise UsageError(f"--format {fmt} is not available for this result")
     grid, foot = build(r, precision, False, _Marked() if fmt == "latex" else None)
     from ..api.results import Result
     if isinstance(r, Result) and r.mode:

@@ -32,7 +32,7 @@ from ..api.results import Check, Hessian, Jacobian, Jvp, Result, Taylor, Vjp
 from ..errors import printable, printable_json
 from ..numtext import json_number, number
 
-FORMATS = ("table", "json", "csv", "plain", "latex", "markdown")
+FORMATS = ("table", "json", "csv", "plain")
 EXPORTS = ("latex", "markdown")   # for lecture notes: one point, written by adcli.render.export
 
 
