@@ -341,3 +341,22 @@ def test_the_history_file_keeps_its_last_thousand_lines(terminal, tmp_path):
     assert t.wait() == 0
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1000 and lines[-1] == "x^2 @ x=1" and lines[0] == "1501"
+
+
+import click  # noqa: E402  (a command of the test's own, for the command table)
+
+
+@click.command("echo")
+@click.argument("words", nargs=-1)
+@click.option("--upper", is_flag=True)
+def echo_cmd(words, upper):
+    text = " ".join(words)
+    click.echo(text.upper() if upper else text)
+
+
+def test_a_command_with_arguments_of_its_own_gets_them_as_typed(adcli, monkeypatch):
+    # fit MODEL DATA from another branch, say: no EXPR to fill in, its words passed on.
+    from adcli import cli
+    monkeypatch.setitem(cli.COMMANDS, "echo", ("test_repl", "echo_cmd", "Say it again."))
+    r = session(adcli, "x^2 @ x=1", 'echo "a b" c --upper', "echo")
+    assert r.out.endswith("A B C\n\n") and r.err == ""

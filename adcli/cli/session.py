@@ -279,12 +279,13 @@ class Session:
             if takes[head].name == "fmt":
                 fmt_given = True
             options += [head, value]
-        expr = " ".join(expr_words)
-        expr, point_text = split_point(expr)
-        if point_text is not None:
-            point_texts.append(point_text)
-        expr = expr.strip()
         takes_expr = any(p.name == "expr" for p in cmd.params)
+        expr = " ".join(expr_words)
+        if takes_expr:
+            expr, point_text = split_point(expr)
+            if point_text is not None:
+                point_texts.append(point_text)
+        expr = expr.strip()
         if takes_expr and not expr and ("-f" in options or "--file" in options):
             takes_expr = False     # a job file holds its own expressions
         if takes_expr and not expr:
@@ -301,7 +302,8 @@ class Session:
                 argv += ["--format", "json"]
         argv += options
         if not takes_expr:
-            return self._run(run, argv, None, None)
+            # a command with arguments of its own (a model and a data file, say): as typed
+            return self._run(run, argv + (["--"] + expr_words if expr_words else []), None, None)
         prelude = self.prelude(expr)
         program = prelude + expr
         inputs = self._inputs(program)
