@@ -330,10 +330,10 @@ def test_graph_keeps_ascii_as_an_alias_of_text(adcli):
 
 
 def test_aliases_are_not_listed(adcli):
-    r = adcli("graph", "x*y", "--format", "svg")
+    r = adcli("graph", "x*y", "--format", "png")
     assert (r.code, r.out) == (2, "")
-    assert r.err == ("adcli: error: Invalid value for '--format': 'svg' is not one of 'text', 'dot', 'mermaid', "
-                     "'json'.\ntry 'adcli graph --help'\n")
+    assert r.err == ("adcli: error: Invalid value for '--format': 'png' is not one of 'text', 'dot', 'mermaid', "
+                     "'json', 'svg'.\ntry 'adcli graph --help'\n")
 
 
 def test_trace_takes_precision_or_decimals_not_both(adcli):
@@ -367,7 +367,7 @@ def test_completing_format_offers_the_one_name_for_each_format():
     code, out, _ = _complete({"_ADCLI_COMPLETE": "bash_complete", "COMP_WORDS": "adcli grad --format ",
                               "COMP_CWORD": "3"})
     assert code == 0
-    assert out.split() == ["plain,text", "plain,json", "plain,csv", "plain,plain"]
+    assert out.split() == ["plain,text", "plain,json", "plain,csv", "plain,plain", "plain,latex", "plain,markdown"]
 
 
 @pytest.mark.parametrize("expr", ["-", "@-"])

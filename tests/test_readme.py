@@ -9,6 +9,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+PROMPT = "adcli> "
 
 
 def shell_examples():
@@ -22,6 +23,8 @@ def shell_examples():
             continue
         cmd, out = m.group(1), []
         i += 1
+        if i < len(lines) and lines[i].startswith("    " + PROMPT):
+            continue    # a session transcript: test_readme_session_transcripts
         while i < len(lines) and not lines[i].startswith("    $ ") and (
                 lines[i].startswith("    ") or (not lines[i].strip() and _indented_follows(lines, i))):
             out.append(lines[i][4:])
@@ -66,3 +69,47 @@ def test_readme_python_examples():
     test = parser.get_doctest("\n".join(blocks), {}, "README", str(README), 0)
     runner.run(test)
     assert runner.failures == 0 and runner.tries > 0
+
+
+def session_transcripts():
+    """[(typed lines, [what each printed])] for each block '    $ adcli' followed by
+    prompt lines."""
+    lines = README.read_text(encoding="utf-8").splitlines()
+    found, i = [], 0
+    while i < len(lines):
+        if lines[i] == "    $ adcli" and i + 1 < len(lines) and lines[i + 1].startswith("    " + PROMPT):
+            typed, printed = [], []
+            i += 1
+            while i < len(lines) and lines[i].startswith("    "):
+                line = lines[i][4:]
+                if line.startswith(PROMPT):
+                    typed.append(line[len(PROMPT):])
+                    printed.append([])
+                else:
+                    printed[-1].append(line)
+                i += 1
+            found.append((typed, printed))
+        i += 1
+    return found
+
+
+def test_readme_session_transcripts(tmp_path):
+    """Each transcript typed into a real terminal, line by line: what each line prints
+    is what the README shows under it."""
+    from ptykit import Terminal
+    transcripts = session_transcripts()
+    assert transcripts
+    for typed, printed in transcripts:
+        t = Terminal([], env={"XDG_STATE_HOME": str(tmp_path), "NO_COLOR": "1", "COLUMNS": "80"})
+        try:
+            t.expect(PROMPT)
+            for line, want in zip(typed, printed):
+                t.send(line + "\r")
+                if line == ":quit":
+                    assert t.wait() == 0
+                    break
+                got = t.expect(PROMPT)[:-len(PROMPT)].split("\n")
+                assert got[0] == line        # the terminal echoes what was typed
+                assert [g.rstrip() for g in got[1:-1]] == want, line
+        finally:
+            t.close()

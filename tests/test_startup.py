@@ -53,3 +53,9 @@ def test_scipy_is_loaded_by_fit_minimize_and_solve_alone():
     assert not got.imported("scipy"), got.codes
     pytest.importorskip("scipy")
     assert probe(["solve", "x - 1", "--at", "x=0", "--format", "json"]).imported("scipy")
+
+def test_a_json_session_line_imports_neither_numpy_nor_rich():
+    p = probe(["repl", "--format", "json"], stdin="a = x*y\na @ x=3,y=2\n")
+    assert (p.imported("numpy"), p.imported("rich"), p.codes[0]) == (False, False, 0)
+    assert json.loads(p.out.splitlines()[1])["gradient"] == {"x": 2.0, "y": 3.0}
+    assert not p.imported("readline")       # no line editor off a terminal

@@ -41,6 +41,7 @@ COMMANDS = {
     "minimize": ("adcli.cli.optimize", "minimize_cmd", "A local minimum, with the exact gradient and Hessian."),
     "solve": ("adcli.cli.optimize", "solve_cmd", "A root of a square system, with the exact Jacobian."),
     "functions": ("adcli.cli.basic", "functions_cmd", "List functions, operators and conventions."),
+    "repl": ("adcli.cli.repl", "repl_cmd", "An interactive session (also: adcli alone, on a terminal)."),
 }
 
 
@@ -106,6 +107,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=True, subcommand_metavar="COMMAND [ARGS]...",
              epilog="Developers: adcli --traceback CMD ... shows Python tracebacks.")
 @click.version_option(__version__, "-V", "--version", prog_name="adcli", message="%(prog)s %(version)s")
 @click.option("--traceback", is_flag=True, hidden=True, help="Show Python tracebacks (for developers).")
@@ -123,11 +125,20 @@ def cli(ctx, traceback):
       adcli grad -f examples/jobs.txt --format json
       adcli functions
 
+    On a terminal, adcli alone starts a session (adcli repl): definitions, a
+    current point, and every command without 'adcli'.
+
     Exit codes: 0 success, 1 evaluation failure, 2 usage or parse error,
     3 check cannot verify, 70 internal error, 74 input or output failed, 130
     interrupted, 141 output closed by its reader.
     """
     ctx.obj = {"traceback": traceback}
+    if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
+        # adcli alone: a session on a terminal; elsewhere (a script, a pipe) the usage, as before.
+        from .repl import on_terminal
+        if not on_terminal():
+            raise click.exceptions.NoArgsIsHelpError(ctx)
+        ctx.invoke(ctx.command.get_command(ctx, "repl"))
 
 
 def _want_traceback(argv):
@@ -310,7 +321,10 @@ def _interrupted():
     return ExitCode.INTERRUPTED
 
 
-def _main(argv):
+def _main(argv, failed=None):
+    """Run one command line; the exit code. `failed`, if given, sees every error before
+    its message is written (the session's JSON records, its carets moved onto the line
+    typed)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     _never_fail_to_encode()
     try:
@@ -324,6 +338,8 @@ def _main(argv):
     except AdcliError as e:
         if _want_traceback(argv):
             raise
+        if failed is not None:
+            failed(e)
         error(e.render())
         return e.exit_code
     except (click.exceptions.Abort, Interrupted):
@@ -332,9 +348,13 @@ def _main(argv):
         # In adcli's own style: one line saying what is wrong, then where to read more.
         where = e.ctx.command_path if e.ctx is not None else "adcli"
         hint = getattr(e, "hint", None) or f"try '{where} --help'"   # ExtraArguments has its own
+        if failed is not None:
+            failed(e)
         error(f"{e.format_message()}\n{hint}")
         return e.exit_code or ExitCode.USAGE
     except click.ClickException as e:
+        if failed is not None:
+            failed(e)
         buf = _Capture()
         e.show(file=buf)  # click echoes user text verbatim; escape it before it reaches a terminal
         sys.stderr.write(_safe(buf.getvalue().rstrip("\n")) + "\n")

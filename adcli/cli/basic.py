@@ -11,9 +11,9 @@ from .options import (
     command,
     emit,
     explain_option,
+    export_format_options,
     expr_argument,
     format_option,
-    format_options,
     mode_option,
     read_as,
     warn_unused,
@@ -36,7 +36,7 @@ def _explain(f, result):
 @expr_argument
 @at_option
 @batch_options
-@format_options
+@export_format_options
 @explain_option
 def eval_cmd(expr, at, job_file, points, strict, fmt, precision, explain):
     """Evaluate EXPR at a point, or at every point of a batch.
@@ -64,7 +64,7 @@ def eval_cmd(expr, at, job_file, points, strict, fmt, precision, explain):
 @wrt_option
 @mode_option
 @batch_options
-@format_options
+@export_format_options
 @explain_option
 def grad_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, explain):
     """Value and gradient of EXPR at a point, or at every point of a batch, by

@@ -26,7 +26,8 @@ def main(command, expr, job_file, points, strict, fmt, precision, at, options):
             source = LineSource(stream, READ_SIZE)
         else:
             source = LineSource(stream, 1 << 18)
-        progress = Progress(source, "rows" if points is not None else "lines")
+        typed = (points if points is not None else job_file) in (None, "-") and _typing()
+        progress = Progress(source, "rows" if points is not None else "lines", typed=typed)
         with Output() as out:
             try:
                 if points is not None:
@@ -56,3 +57,11 @@ def _points(run, expr, source, fmt, precision, out, progress):
                         lambda header: PointsWriter(header, fmt, precision, out, lambda: probe(run, f)), progress)
     writer.close()
     return run.finish("rows")
+
+
+def _typing():
+    """Standard input is a terminal: its lines are being typed."""
+    import sys
+
+    from ..render.console import isatty
+    return isatty(sys.stdin)

@@ -14,8 +14,8 @@ from .options import (
     dir_option,
     emit,
     explain_option,
+    export_format_options,
     expr_argument,
-    format_options,
     mode_option,
     one_var_option,
     read_as,
@@ -36,7 +36,7 @@ def _setup(expr, at, name):
 @wrt_option
 @mode_option
 @batch_options
-@format_options
+@export_format_options
 @explain_option
 def jacobian_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, explain):
     """Values and Jacobian matrix of one or more outputs ("F1, F2, ...") at a point.
@@ -78,7 +78,7 @@ def jacobian_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, 
 @at_option
 @wrt_option
 @batch_options
-@format_options
+@export_format_options
 @explain_option
 def hessian_cmd(expr, at, wrt, job_file, points, strict, fmt, precision, explain):
     """Value, gradient and Hessian (all second derivatives) of EXPR at a point.
@@ -118,7 +118,7 @@ def hessian_cmd(expr, at, wrt, job_file, points, strict, fmt, precision, explain
 @at_option
 @dir_option("The direction v, as x=1,y=0 (variables left out move by 0).", required=True)
 @batch_options
-@format_options
+@export_format_options
 def jvp_cmd(expr, at, direction, job_file, points, strict, fmt, precision):
     """Jacobian-vector product J·v: the derivative of every output along a direction,
     by one forward sweep.
@@ -150,7 +150,7 @@ def jvp_cmd(expr, at, direction, job_file, points, strict, fmt, precision):
 @at_option
 @cotangent_option
 @batch_options
-@format_options
+@export_format_options
 def vjp_cmd(expr, at, cotangent, job_file, points, strict, fmt, precision):
     """Vector-Jacobian product uᵀJ: the gradient of u · (outputs), by one reverse sweep.
 
@@ -185,7 +185,7 @@ def vjp_cmd(expr, at, cotangent, job_file, points, strict, fmt, precision):
 @click.option("--order", type=click.IntRange(0, 170), default=5, show_default=True, metavar="N",
               help="The highest derivative, 0 to 170 (171! overflows float64).")
 @batch_options
-@format_options
+@export_format_options
 def taylor_cmd(expr, at, wrt, direction, order, job_file, points, strict, fmt, precision):
     """Derivatives of EXPR of order 0..N in one variable (or along a direction), by
     Taylor-mode AD: truncated Taylor series pushed through every operation, O(N²) work
@@ -223,7 +223,7 @@ def taylor_cmd(expr, at, wrt, direction, order, job_file, points, strict, fmt, p
 @at_option
 @wrt_option
 @batch_options
-@format_options
+@export_format_options
 def check_cmd(expr, at, wrt, job_file, points, strict, fmt, precision):
     """Check AD against finite differences: forward and reverse AD, and central
     differences FD extrapolated by Ridders' method, per variable, with one of three

@@ -6,7 +6,7 @@ import click
 
 from .. import __version__
 from ..errors import UsageError, warn
-from ..render.text import FORMATS
+from ..render.text import EXPORTS, FORMATS
 
 
 class ExprCommand(click.Command):
@@ -199,14 +199,23 @@ def format_option(choices, help, aliases=None, internal=None):
                         show_default=True, help=help)
 
 
-def format_options(f):
+def format_options(f, exports=False):
+    """--format and --precision; `exports`: also latex and markdown, for a command whose
+    results adcli.render.tables builds (the exports write those tables)."""
     f = click.option("--precision", type=click.IntRange(1, 17), default=None, metavar="N",
                      help="Significant digits in text and plain output (default: all that "
                           "round-trip). Never applied to JSON or CSV.")(f)
-    choices = ["text" if name == "table" else name for name in FORMATS]
+    choices = ["text" if name == "table" else name for name in FORMATS + (EXPORTS if exports else ())]
     f = format_option(choices, "Output format. text is a table for reading; json and csv are for programs; "
-                               "plain is one value a line.", internal={"text": "table"})(f)
+                               "plain is one value a line" +
+                               ("; latex and markdown are tables for lecture notes." if exports else "."),
+                      internal={"text": "table"})(f)
     return f
+
+
+def export_format_options(f):
+    """format_options with latex and markdown."""
+    return format_options(f, exports=True)
 
 
 def mode_option(f):
@@ -325,6 +334,9 @@ def batch(command, expr, job_file, points, strict, fmt, precision, at, explain=F
             if strict:
                 raise UsageError("--strict applies to -f FILE and --points CSV")
             return None
+    if fmt in EXPORTS:
+        raise UsageError(f"--format {fmt} writes one result for lecture notes, not a batch",
+                         hint="give one point with --at; batches take text, json, csv or plain")
     if "-" in (job_file, points) and click.get_current_context().meta.get("adcli.expr_from_stdin"):
         raise UsageError(f"standard input holds the expression (@-), so it cannot also hold the "
                          f"{'job lines' if job_file == '-' else 'points'}",
@@ -395,6 +407,9 @@ def emit(result, fmt, precision, explain_lines=None):
     if fmt == "table":
         from ..render.tables import print_result
         print_result(result, precision, explain_lines)
+    elif fmt in EXPORTS:
+        from ..render.export import write_result
+        write_result(result, fmt, precision)
     else:
         from ..render import text
         if fmt == "plain":

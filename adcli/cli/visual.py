@@ -91,8 +91,9 @@ def precision_options(f):
                    "then the adjoint trace in the order the reverse sweep runs it.")
 @one_var_option("Forward mode: seed the tangent of VAR with 1 (default: the first variable).")
 @dir_option("Forward mode: the seed direction, as x=1,y=0.5 (variables left out are 0).")
-@format_option(["text", "json", "csv"], "text, a table, for reading; json (the whole trace, with the adjoint "
-                                         "steps) and csv (one line per variable) for programs.")
+@format_option(["text", "json", "csv", "latex", "markdown"],
+               "text, a table, for reading; json (the whole trace, with the adjoint steps) and csv (one line "
+               "per variable) for programs; latex (booktabs) and markdown for lecture notes.")
 @precision_options
 @ascii_option("v_-1, vdot, vbar")
 @no_batch("trace")
@@ -109,6 +110,7 @@ def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
       adcli trace "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --mode reverse
       adcli trace "a = x + y; b = x - y; a * b" --at x=3,y=2 --wrt y
       adcli trace "x*y" --at x=3,y=2 --dir x=1,y=1 --format json
+      adcli trace "a = x + y; b = x - y; a * b" --at x=3,y=2 --mode reverse --format latex
 
     No batches: -f and --points are refused (a trace is a table of steps per point,
     not one record per line); run it once per point.
@@ -137,6 +139,9 @@ def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
         render_trace.write_json(t, sys.stdout)
     elif fmt == "csv":
         render_trace.write_csv(t, sys.stdout)
+    elif fmt in ("latex", "markdown"):
+        from ..render.export import write_trace
+        write_trace(t, fmt, precision, decimals)
     else:
         from ..render.console import console, wants_ascii
         con = console()
@@ -177,9 +182,10 @@ def parse_cmd(expr, fmt):
 @expr_argument
 @point_option(f"The point, as x=3,y=2 ({AT_ONE}): label every node with its value and "
               "adjoint.")
-@format_option(["text", "dot", "mermaid", "json"],
+@format_option(["text", "dot", "mermaid", "json", "svg"],
                "text: drawn in the terminal (box-drawing lines, or pure ASCII with --ascii); dot for "
-               "Graphviz; mermaid; json (nodes and edges).", aliases={"ascii": "text"})
+               "Graphviz; mermaid; json (nodes and edges); svg, the terminal's drawing as a picture.",
+               aliases={"ascii": "text"})
 @click.option("--max-nodes", type=click.IntRange(1), default=60, show_default=True, metavar="N",
               help="Draw at most this many nodes; a larger graph is listed, up to this many.")
 @click.option("--listing", is_flag=True, help="A numbered listing instead of a drawing.")
@@ -200,6 +206,7 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
       adcli graph "a = x + y; b = x - y; a * b" --at x=3,y=2
       adcli graph "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --format dot | dot -Tsvg > f.svg
       adcli graph "x*y + sin(x)" --format mermaid
+      adcli graph "a = x + y; b = x - y; a * b" --at x=3,y=2 --format svg > graph.svg
 
     No batches: -f and --points are refused (a graph is one drawing of the expression).
     """
@@ -214,6 +221,10 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
     if fmt == "json":
         from ..render.text import dumps
         click.echo(dumps(render_graph.record(g)))
+        return
+    if fmt == "svg":
+        from ..render import svg
+        sys.stdout.write(svg.graph(g, precision, max_nodes, listing))
         return
     if fmt in ("dot", "mermaid"):
         text = (render_graph.dot if fmt == "dot" else render_graph.mermaid)(g, ascii_, precision)
@@ -240,12 +251,15 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
               help="Columns (default: the terminal's).")
 @click.option("--height", type=click.IntRange(8), default=None, metavar="N", help="Lines (default: the terminal's).")
 @click.option("--ylim", metavar="LOW:HIGH", help="The y range (default: fitted to the curves).")
-@format_option(["text", "csv", "json"], "text draws the plot; csv and json give the samples.")
+@format_option(["text", "csv", "json", "svg"], "text draws the plot; csv and json the samples; svg a picture.")
+@click.option("--output", "-o", metavar="FILE",
+              help="Write to FILE instead of standard output, in the format its name ends in (.svg, .csv, "
+                   ".json, .txt) unless --format says otherwise.")
 @click.option("--samples", type=click.IntRange(2, 100_000), default=None, metavar="N",
               help="Sample points (default: two per column, or 201 for csv/json).")
 @ascii_option("curves drawn with * o + x #, axes with - | +")
 @no_batch("plot")
-def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, ascii_):
+def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, output, samples, ascii_):
     """Plot EXPR and its derivatives along one variable, in the terminal. Evaluated
     with the vectorized evaluators: f and f' by one forward sweep, higher orders by
     Taylor-mode AD. nan and inf show as gaps.
@@ -257,6 +271,7 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
       adcli plot "exp(-x^2/s)" --wrt x --range -3:3 --at s=2
       adcli plot "log(x)" --range -1:3 --format csv --samples 9
       adcli plot "sin(x)*exp(x)" --range 0:1 --order 8 --format csv --samples 5
+      adcli plot "x^3 - 3*x" --range -2.5:2.5 --order 2 --format svg > plot.svg
 
     No batches: -f and --points are refused (a plot already runs over a range of
     points; for values at given points use adcli eval or grad --points).
@@ -274,7 +289,9 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
         if name not in program.inputs:
             from ..errors import warn
             warn(f"'{name}' has a value but does not appear in the expression")
-    if fmt == "text" and order > DRAWN_ORDERS:
+    if output is not None:
+        fmt = _output_format(output, fmt)
+    if fmt in ("text", "svg") and order > DRAWN_ORDERS:
         raise UsageError(f"a drawing shows derivatives up to order {DRAWN_ORDERS} (5 curves told apart)",
                          hint=f"--format csv or json give the samples up to order {MAX_ORDER}")
     lo, hi = plotdata.parse_range(range_)
@@ -282,22 +299,72 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
     if ylim:
         limits = plotdata.parse_range(ylim)
     from ..render.console import console, terminal_size, wants_ascii
-    con = console() if fmt == "text" else None
+    out = _open_output(output) if output is not None else None
+    con = console(out) if fmt == "text" else None
+    if fmt == "svg":   # a picture: the size of a terminal, not of this one
+        width, height = width or 80, height or 24
     cols, lines = terminal_size()
     width = width or (con.width if con is not None and con.is_terminal else cols)
     height = height or max(8, min(lines - 2, 40))
     if samples is None:
-        samples = 2 * width if fmt == "text" else 201
+        samples = 2 * width if fmt in ("text", "svg") else 201
     data = plotdata.build(program, var, lo, hi, samples, order, point, limits, expr)
     _warn_all(data.warnings)
     from ..render import plot as render_plot
-    if fmt == "csv":
-        render_plot.write_csv(data, sys.stdout)
-        return
-    if fmt == "json":
-        from ..render.text import dumps
-        click.echo(dumps(render_plot.record(data)))
-        return
+    try:
+        stream = out or sys.stdout
+        if fmt == "csv":
+            render_plot.write_csv(data, stream)
+            return
+        if fmt == "json":
+            from ..render.text import dumps
+            stream.write(dumps(render_plot.record(data)) + "\n")
+            return
+        if fmt == "svg":
+            from ..render import svg
+            stream.write(svg.plot(data, width, height))
+            return
+        _draw_plot(con, render_plot, data, width, height, wants_ascii(ascii_, con))
+    finally:
+        if out is not None:
+            _close_output(out, output)
+
+
+SUFFIXES = {".svg": "svg", ".csv": "csv", ".json": "json", ".txt": "text"}
+
+
+def _output_format(path, fmt):
+    """--format if given, else the one FILE's name ends in."""
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("fmt") == click.core.ParameterSource.COMMANDLINE:
+        return fmt
+    import os
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in SUFFIXES:
+        from ..errors import printable
+        raise UsageError(f"cannot tell the format of '{printable(path)}' from its name",
+                         hint="end it in .svg (a picture), .csv, .json or .txt, or give --format; "
+                              "PNG is not made (convert the SVG)")
+    return SUFFIXES[suffix]
+
+
+def _open_output(path):
+    from ..errors import StreamError, printable
+    try:
+        return open(path, "w", encoding="utf-8", newline="\n")
+    except OSError as e:
+        raise StreamError(f"cannot write '{printable(path)}': {e.strerror or e}") from None
+
+
+def _close_output(out, path):
+    from ..errors import StreamError, printable
+    try:
+        out.close()
+    except OSError as e:
+        raise StreamError(f"cannot write '{printable(path)}': {e.strerror or e}") from None
+
+
+def _draw_plot(con, render_plot, data, width, height, ascii):
     colour = con.color_system is not None and not con.no_color
-    for line in render_plot.render(data, width, height, wants_ascii(ascii_, con), colour):
+    for line in render_plot.render(data, width, height, ascii, colour):
         con.print(line)

@@ -27,12 +27,22 @@ def nice_ticks(lo, hi, count):
     return [k * step for k in range(k0, k1 + 1)], step
 
 
-def render(data, width, height, ascii=False, colour=True):
-    """Rich Text lines of the plot, `width` x `height` characters at most."""
-    from rich.text import Text
+class PlotLayout:
+    """Where everything of a plot goes, in character cells (rows and columns of the
+    drawing) and, for the curves, in dots within them (sx x sy per cell): what the
+    terminal draws (render) and the SVG picture (adcli.render.svg) both read."""
 
-    from ..errors import printable
-    from .tables import one_line
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+    def dot_xy(self, c, r):
+        """A dot's place in cells, from the drawing's top left: (column, row) as floats
+        (c and r may be fractions of a dot: where a sample falls exactly)."""
+        return self.margin + 2 + (c + 0.5) / self.sx, 1 + (r + 0.5) / self.sy
+
+
+def layout(data, width, height, ascii=False, colour=True):
+    """The PlotLayout of `data` in `width` x `height` characters."""
     nseries = len(data.series)
     braille = not ascii and (colour or nseries == 1)
     sx, sy = (2, 4) if braille else (1, 1)
@@ -41,15 +51,67 @@ def render(data, width, height, ascii=False, colour=True):
     yticks, ystep = nice_ticks(ylo, yhi, max(2, plot_h // 2))
     ylabels = [tick_text(t, ystep) for t in yticks]
     margin = max(len(s) for s in ylabels) if ylabels else 1
-    var = printable(data.var)
-    plot_w = max(10, width - margin - 3 - len(var))
+    plot_w = max(10, width - margin - 3 - len(data.var))
     pw, ph = plot_w * sx, plot_h * sy
 
     def prow(y):
         return (yhi - y) / (yhi - ylo) * (ph - 1)
 
     span = data.hi - data.lo
-    px = [round((x - data.lo) / span * (pw - 1)) for x in data.x.tolist()]
+    exact = [(x - data.lo) / span * (pw - 1) for x in data.x.tolist()]
+    px = [round(c) for c in exact]
+    # Runs of samples to join: a sample that is nan, inf or off the y-range ends a run.
+    # Derivatives first, f last: where curves meet, f is drawn on top.
+    runs = []
+    for s in range(nseries - 1, -1, -1):
+        run = []
+        for c, ce, y in zip(px, exact, data.series[s][1].tolist()):
+            r = prow(y) if math.isfinite(y) else None
+            if r is None or not -0.5 <= r <= ph - 0.5:
+                if run:
+                    runs.append((s, run))
+                run = []
+                continue
+            run.append((c, r, ce))   # the dot column, and where the sample falls exactly
+        if run:
+            runs.append((s, run))
+
+    zero = int(round(prow(0.0))) // sy if ylo < 0 < yhi else None
+    tick_rows, ytick_dots = {}, []
+    for t, label in zip(yticks, ylabels):
+        row = int(round(prow(t))) // sy
+        if row not in tick_rows:
+            tick_rows[row] = label
+            ytick_dots.append((prow(t), label))
+    xticks_at, xstep = nice_ticks(data.lo, data.hi, max(2, plot_w // 8))
+    xticks = []   # (column, label, column where the label starts, or None when it would overlap)
+    last_end = -1
+    room = plot_w + margin + 2 + len(data.var) + 8
+    for t in xticks_at:
+        dot = (t - data.lo) / span * (pw - 1)
+        col = int(round(dot)) // sx
+        text = tick_text(t, xstep)
+        start = max(0, margin + 2 + col - len(text) // 2)
+        shown = start > last_end + 1 and start + len(text) <= room
+        if shown:
+            last_end = start + len(text)
+        xticks.append((col, text, start if shown else None, dot))
+    return PlotLayout(braille=braille, sx=sx, sy=sy, plot_w=plot_w, plot_h=plot_h, margin=margin, runs=runs,
+                      zero=zero, zero_dot=prow(0.0) if zero is not None else None, tick_rows=tick_rows,
+                      ytick_dots=ytick_dots,
+                      xticks=xticks, room=room, nseries=nseries,
+                      names=[series_name(order, ascii) for order, _ in data.series])
+
+
+def render(data, width, height, ascii=False, colour=True):
+    """Rich Text lines of the plot, `width` x `height` characters at most."""
+    from rich.text import Text
+
+    from ..errors import printable
+    from .tables import one_line
+    lay = layout(data, width, height, ascii, colour)
+    braille, sx, sy, plot_w, plot_h, margin = lay.braille, lay.sx, lay.sy, lay.plot_w, lay.plot_h, lay.margin
+    var = printable(data.var)
     cells = {}     # (row, col) -> braille bits or marker index
     owner = {}     # (row, col) -> series position
     markers = ASCII_MARKERS if ascii else MARKERS
@@ -62,34 +124,16 @@ def render(data, width, height, ascii=False, colour=True):
             cells[key] = s
         owner[key] = s
 
-    # Derivatives first, f last: where curves meet, f is on top.
-    for s in range(nseries - 1, -1, -1):
-        ys = data.series[s][1].tolist()
-        prev = None
-        for c, y in zip(px, ys):
-            if not math.isfinite(y):
-                prev = None
-                continue
-            r = prow(y)
-            if not -0.5 <= r <= ph - 0.5:
-                prev = None
-                continue
-            if prev is None:
-                dot(c, round(r), s)
-            else:
-                c0, r0 = prev
-                steps = max(abs(c - c0), abs(round(r) - round(r0)), 1)
-                for k in range(1, steps + 1):
-                    dot(round(c0 + (c - c0) * k / steps), round(r0 + (r - r0) * k / steps), s)
-            prev = (c, r)
+    for s, run in lay.runs:
+        c0, r0, _ = run[0]
+        dot(c0, round(r0), s)
+        for c, r, _ in run[1:]:
+            steps = max(abs(c - c0), abs(round(r) - round(r0)), 1)
+            for k in range(1, steps + 1):
+                dot(round(c0 + (c - c0) * k / steps), round(r0 + (r - r0) * k / steps), s)
+            c0, r0 = c, r
 
-    zero = None
-    if ylo < 0 < yhi:
-        zero = int(round(prow(0.0))) // sy
-    tick_rows = {}
-    for t, label in zip(yticks, ylabels):
-        tick_rows.setdefault(int(round(prow(t))) // sy, label)
-
+    zero, tick_rows = lay.zero, lay.tick_rows
     vbar, tick, corner, hbar, xtick = ("|", "+", "+", "-", "+") if ascii else ("│", "┤", "└", "─", "┬")
     lines = []
     title = Text(no_wrap=True, end="")
@@ -123,18 +167,12 @@ def render(data, width, height, ascii=False, colour=True):
         line.rstrip()
         lines.append(line)
 
-    xticks, xstep = nice_ticks(data.lo, data.hi, max(2, plot_w // 8))
     axis = [hbar] * plot_w
-    under = [" "] * (plot_w + margin + 2 + len(var) + 8)
-    last_end = -1
-    for t in xticks:
-        col = int(round((t - data.lo) / span * (pw - 1))) // sx
+    under = [" "] * lay.room
+    for col, text, start, _ in lay.xticks:
         axis[col] = xtick
-        text = tick_text(t, xstep)
-        start = max(0, margin + 2 + col - len(text) // 2)
-        if start > last_end + 1 and start + len(text) <= len(under):
+        if start is not None:
             under[start:start + len(text)] = list(text)
-            last_end = start + len(text)
     xline = Text(no_wrap=True, end="")
     xline.append(" " * margin + " " + corner + "".join(axis) + " ", style="dim")
     xline.append(var, style="bold")
@@ -142,12 +180,12 @@ def render(data, width, height, ascii=False, colour=True):
     lines.append(Text("".join(under).rstrip(), style="dim", no_wrap=True, end=""))
 
     legend = Text(no_wrap=True, end="")
-    for s, (order, _) in enumerate(data.series):
+    for s, name in enumerate(lay.names):
         if s:
             legend.append("   ")
         sample = ("──" if not ascii else "--") if braille else markers[s % len(markers)]
         legend.append(sample, style=COLOURS[s % len(COLOURS)] if colour else None)
-        legend.append(f" {series_name(order, ascii)}({var})")
+        legend.append(f" {name}({var})")
     lines.append(legend)
     return lines
 

@@ -54,7 +54,7 @@ class Progress:
     """A Rich progress bar on stderr, shown only when stderr is a terminal and the run
     has taken more than `delay` seconds (Rich is imported only then)."""
 
-    def __init__(self, source, what="lines", delay=1.0, stderr=None):
+    def __init__(self, source, what="lines", delay=1.0, stderr=None, typed=False):
         self.source = source
         self.what = what
         self.delay = delay
@@ -63,7 +63,9 @@ class Progress:
         self.task = None
         stderr = stderr or sys.stderr
         try:
-            self.enabled = stderr.isatty() and os.environ.get("ADCLI_NO_PROGRESS") != "1"
+            # typed: the lines come from a person at the terminal (-f - there), and a bar
+            # would be drawn in the middle of what they type
+            self.enabled = not typed and stderr.isatty() and os.environ.get("ADCLI_NO_PROGRESS") != "1"
         except (AttributeError, ValueError):
             self.enabled = False
 

@@ -59,10 +59,11 @@ def _label(text):
     return Text(printable(text))
 
 
-def build(r, precision=None, ascii=False):
-    """(grid, footer lines) for one result."""
+def build(r, precision=None, ascii=False, g=None):
+    """(grid, footer lines) for one result; `g` the glyphs to write (default: Unicode,
+    or ASCII), as an export asks for its own."""
     from .console import glyphs
-    g = glyphs(ascii)
+    g = g or glyphs(ascii)
 
     def n(v):
         return number(v, precision)

@@ -33,6 +33,7 @@ from ..errors import printable, printable_json
 from ..numtext import json_number, number
 
 FORMATS = ("table", "json", "csv", "plain")
+EXPORTS = ("latex", "markdown")   # for lecture notes: one point, written by adcli.render.export
 
 
 def dumps(obj):

@@ -208,10 +208,12 @@ class _Table:
 
     def __init__(self):
         self.columns = []
+        self.roles = []
         self.rows = []
 
-    def column(self, header="", justify="left", style=None, text=False):
+    def column(self, header="", justify="left", style=None, text=False, role=None):
         self.columns.append((header, justify, style, text))
+        self.roles.append(role)   # what an export writes it as: let, name, eq, formula, number, gap
 
     def row(self, *cells, style=None, end_section=False):
         self.rows.append((cells, style, end_section))
@@ -294,9 +296,68 @@ def _seed_lines(items, width):
     return "".join(parts) + "\n"
 
 
+def tables(trace, n, fmt, escape):
+    """The trace's tables, as the terminal shows them: ([seed entries] when the tangent
+    seed is too long for a column title, else None; [tables]). Forward: the primal and
+    tangent traces side by side; reverse: the primal trace, then the adjoint trace in
+    execution order. `n` writes the names (Unicode, ASCII, or an export's), `fmt` the
+    values, `escape` user text."""
+    def names(r):
+        return escape(", ".join(r.names)) if r.names else ""
+
+    def trace_columns(t, title):
+        t.column("", "right", role="name")
+        t.column("", "center", role="eq")
+        t.column(title, text=True, role="formula")
+        t.column("value", "right", role="number")
+
+    outs = output_names(trace, n)
+    last = len(trace.rows) - 1
+    if trace.mode == "forward":
+        seed = [escape(f"{n.dot(k)} = {fmt(v)}") for k, v in trace.direction.items()]
+        title = f"tangent trace ({', '.join(seed)})" if seed else "tangent trace"
+        long_seed = None
+        if text_width(title) > SEED_TITLE:
+            # Many variables: the seed on lines of its own, since a title as wide as the
+            # seed would pad every row to its width (quadratic in the variables).
+            long_seed, title = seed, "tangent trace"
+        t = _Table()
+        t.column("", style="cyan", role="let")
+        trace_columns(t, "primal trace")
+        t.column("", role="gap")
+        trace_columns(t, title)
+        for i, r in enumerate(trace.rows):
+            t.row(names(r), n.v(r.k), "=", escape(definition(r, n)), fmt(r.value), "",
+                  n.vdot(r.k), "=", escape(tangent_text(r, n)), fmt(r.tangent), end_section=i == last)
+        for j, (ref, y) in enumerate(zip(trace.outputs, outs)):
+            rt = n.vdot(ref[1]) if ref[0] == "v" else "0"
+            t.row("", y, "=", arg_text(ref, n), fmt(_ref_value(trace, ref)), "",
+                  n.dot(y), "=", rt, fmt(trace.output_tangents[j]), style="bold")
+        return long_seed, [t]
+
+    t = _Table()
+    t.column("", style="cyan", role="let")
+    trace_columns(t, "primal trace")
+    for i, r in enumerate(trace.rows):
+        t.row(names(r), n.v(r.k), "=", escape(definition(r, n)), fmt(r.value), end_section=i == last)
+    for ref, y in zip(trace.outputs, outs):
+        t.row("", y, "=", arg_text(ref, n), fmt(_ref_value(trace, ref)), style="bold")
+
+    a = _Table()
+    a.column("step", "right", style="dim", role="number")
+    trace_columns(a, "adjoint trace (sweep order)")
+    steps = trace.steps
+    for s, st in enumerate(steps, start=1):
+        target, rhs = step_text(trace, st, n)
+        a.row(str(s), target, "=", rhs, fmt(st.value), end_section=s == len(steps))
+    for j, name in enumerate(trace.inputs):
+        a.row("", escape(n.bar(name)), "=", n.vbar(j - len(trace.inputs) + 1),
+              fmt(trace.gradient[name]), style="bold")
+    return None, [t, a]
+
+
 def print_table(trace, console, ascii=False, precision=None, decimals=None):
-    """The trace as textbook tables: forward primal and tangent traces side by side, or
-    the primal trace followed by the adjoint trace in execution order."""
+    """The trace as textbook tables (see tables()), in the terminal."""
     from ..errors import printable
     from .layout import heading, print_line
     from .tables import one_line
@@ -304,59 +365,10 @@ def print_table(trace, console, ascii=False, precision=None, decimals=None):
     fmt = lambda v: value_text(v, precision, decimals)  # noqa: E731
 
     print_line(console, heading(printable(one_line(trace.expr)), trace.at, console.width, cut=True))
-
-    def names(r):
-        return printable(", ".join(r.names)) if r.names else ""
-
-    def trace_columns(t, title):
-        t.column("", "right")
-        t.column("", "center")
-        t.column(title, text=True)
-        t.column("value", "right")
-
-    outs = output_names(trace, n)
-    last = len(trace.rows) - 1
-    if trace.mode == "forward":
-        seed = [printable(f"{n.dot(k)} = {fmt(v)}") for k, v in trace.direction.items()]
-        title = f"tangent trace ({', '.join(seed)})" if seed else "tangent trace"
-        if text_width(title) > SEED_TITLE:
-            # Many variables: the seed on lines of its own, since a title as wide as the
-            # seed would pad every row to its width (quadratic in the variables).
-            console.file.write(_seed_lines(seed, console.width))
-            title = "tangent trace"
-        t = _Table()
-        t.column("", style="cyan")
-        trace_columns(t, "primal trace")
-        t.column("")
-        trace_columns(t, title)
-        for i, r in enumerate(trace.rows):
-            t.row(names(r), n.v(r.k), "=", printable(definition(r, n)), fmt(r.value), "",
-                  n.vdot(r.k), "=", printable(tangent_text(r, n)), fmt(r.tangent), end_section=i == last)
-        for j, (ref, y) in enumerate(zip(trace.outputs, outs)):
-            rt = n.vdot(ref[1]) if ref[0] == "v" else "0"
-            t.row("", y, "=", arg_text(ref, n), fmt(_ref_value(trace, ref)), "",
-                  n.dot(y), "=", rt, fmt(trace.output_tangents[j]), style="bold")
+    long_seed, made = tables(trace, n, fmt, printable)
+    if long_seed:
+        console.file.write(_seed_lines(long_seed, console.width))
+    for i, t in enumerate(made):
+        if i:
+            console.print()
         _emit(console, t, ascii)
-        return
-
-    t = _Table()
-    t.column("", style="cyan")
-    trace_columns(t, "primal trace")
-    for i, r in enumerate(trace.rows):
-        t.row(names(r), n.v(r.k), "=", printable(definition(r, n)), fmt(r.value), end_section=i == last)
-    for ref, y in zip(trace.outputs, outs):
-        t.row("", y, "=", arg_text(ref, n), fmt(_ref_value(trace, ref)), style="bold")
-    _emit(console, t, ascii)
-    console.print()
-
-    a = _Table()
-    a.column("step", "right", style="dim")
-    trace_columns(a, "adjoint trace (sweep order)")
-    steps = trace.steps
-    for s, st in enumerate(steps, start=1):
-        target, rhs = step_text(trace, st, n)
-        a.row(str(s), target, "=", rhs, fmt(st.value), end_section=s == len(steps))
-    for j, name in enumerate(trace.inputs):
-        a.row("", printable(n.bar(name)), "=", n.vbar(j - len(trace.inputs) + 1),
-              fmt(trace.gradient[name]), style="bold")
-    _emit(console, a, ascii)
