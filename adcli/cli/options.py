@@ -175,7 +175,8 @@ def point_option(help):
 
 def at_option(f):
     return point_option("The point: x=3,y=2 (repeatable; values may be constant expressions such "
-                        "as pi/4). In a batch: values for the variables a line or row does not give.")(f)
+                        "as pi/4; a vector is x=[1,2,3] or x=@FILE, a whole point @FILE.json). In a "
+                        "batch: values for the variables a line or row does not give.")(f)
 
 
 class FormatChoice(click.Choice):

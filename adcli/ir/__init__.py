@@ -28,16 +28,20 @@ class Node:
 
 class Program:
     """A lowered expression: nodes, the input names, the output node ids and, for
-    display, the source text of each output and the let-names bound to each node."""
-    __slots__ = ("nodes", "inputs", "outputs", "labels", "names", "source", "_compiled", "_input_index")
+    display, the source text of each output and the let-names bound to each node.
+    vectors holds (name, length) for each vector variable, in input order: its elements
+    are the inputs name[1] .. name[length], next to each other."""
+    __slots__ = ("nodes", "inputs", "outputs", "labels", "names", "source", "vectors", "_compiled",
+                 "_input_index")
 
-    def __init__(self, nodes, inputs, outputs, labels, names, source):
+    def __init__(self, nodes, inputs, outputs, labels, names, source, vectors=()):
         self.nodes = nodes
         self.inputs = inputs
         self.outputs = outputs
         self.labels = labels
         self.names = names
         self.source = source
+        self.vectors = vectors
         self._compiled = None
         self._input_index = None
 
@@ -163,13 +167,16 @@ class Builder:
             self._index[key] = i
         return i
 
-    def finish(self, outputs, labels, names, source):
-        """Keep only what the outputs need; put the inputs first; renumber. The nodes
-        are renumbered in place, so a finished builder is used up."""
+    def finish(self, outputs, labels, names, source, keep=(), vectors=()):
+        """Keep only what the outputs need, and the nodes in keep (a vector's elements,
+        used or not); put the inputs first; renumber. The nodes are renumbered in place,
+        so a finished builder is used up."""
         old = self.nodes
         live = [False] * len(old)
         for o in outputs:
             live[o] = True
+        for k in keep:
+            live[k] = True
         for i in range(len(old) - 1, -1, -1):
             if live[i]:
                 for a in old[i].args:
@@ -191,4 +198,4 @@ class Builder:
             if live[i]:
                 bound.setdefault(new[i], []).append(name)
         return Program(nodes, inputs, tuple([new[o] for o in outputs]), tuple(labels),
-                       {k: tuple(v) for k, v in bound.items()}, source)
+                       {k: tuple(v) for k, v in bound.items()}, source, tuple(vectors))

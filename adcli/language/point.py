@@ -1,4 +1,6 @@
-"""POINT syntax: `x=3, y=-2, z=pi/4`. A value is a number or a constant expression."""
+"""POINT syntax: `x=3, y=-2, z=pi/4`. A value is a number or a constant expression, or
+a vector: `x=[1, 2, 3]`, `x=@FILE` (numbers separated by commas, spaces or new lines),
+and `@FILE.json` gives a whole point (an object of names to numbers or lists)."""
 import re
 
 from ..engine.sweep import values
@@ -22,13 +24,21 @@ def read_number(text):
     raise ValueError(f"not a number in adcli's syntax: {text!r}")
 
 
+class Vector(tuple):
+    """A vector value written in a point (x=[1,2,3], x=@FILE): one point of a vector
+    variable. (In the API a plain list for a variable that is not a vector keeps its
+    meaning of many points.)"""
+    __slots__ = ()
+
+
 def split_top(text, sep=","):
-    """(offset, piece) for each piece of text between separators outside parentheses."""
+    """(offset, piece) for each piece of text between separators outside parentheses
+    and brackets."""
     pieces, depth, start = [], 0, 0
     for i, c in enumerate(text):
-        if c == "(":
+        if c in "([":
             depth += 1
-        elif c == ")":
+        elif c in ")]":
             depth -= 1
         elif c == sep and depth == 0:
             pieces.append((start, text[start:i]))
@@ -60,6 +70,14 @@ def parse_point(texts, point=None):
                 continue
             name, eq, value = piece.partition("=")
             at = offset + len(piece) - len(piece.lstrip())
+            if not eq and piece.strip().startswith("@"):
+                from .vectorpoint import read_json_point
+                for k, v in read_json_point(piece.strip()[1:], text, at + 1).items():
+                    refuse_constant(k, text, at)
+                    if k in point:
+                        raise UsageError(f"'{k}' is given twice", text, at)
+                    point[k] = v
+                continue
             if not eq:
                 raise UsageError(f"expected name=value, got '{piece.strip()}'", text, at,
                                  "write the point as x=3,y=2")
@@ -69,7 +87,12 @@ def parse_point(texts, point=None):
             refuse_constant(name, text, at)
             if name in point:
                 raise UsageError(f"'{name}' is given twice", text, at)
-            point[name] = constant_value(value, text, offset + len(piece) - len(value))
+            where = offset + len(piece) - len(value)
+            if value.lstrip()[:1] in ("[", "@"):
+                from .vectorpoint import vector_value
+                point[name] = Vector(vector_value(name, value, text, where))
+            else:
+                point[name] = constant_value(value, text, where)
     return point
 
 

@@ -20,8 +20,9 @@ _GRAMMAR_CANDIDATES = (os.path.join(_HERE, "grammar", "adcli.lark"),
 
 
 class Syntax:
-    """A node of the syntax tree. kind is one of num, name, call, bin, neg, let, outputs;
-    value is the number, the name, the function name or the operator."""
+    """A node of the syntax tree. kind is one of num, name, call, bin, neg, index, sum,
+    let, outputs; value is the number, the name, the function name or the operator (for
+    index the vector's name, for sum the tuple (sum or prod, index name, its column))."""
     __slots__ = ("kind", "args", "value", "start", "end")
 
     def __init__(self, kind, args, value, start, end):
@@ -113,6 +114,16 @@ def _get_parser():
                 args = c[2] if len(c) == 4 else ()
                 return Syntax("call", args, name.value, name.start_pos, rpar.end_pos)
 
+            def index(self, c):
+                name, _, i, rsqb = c
+                return Syntax("index", (i,), name.value, name.start_pos, rsqb.end_pos)
+
+            def reduction(self, c):
+                # sum(i = a:b, body): value is (sum or prod, the index's name, its column)
+                name, _, index, lo, hi, body, rpar = c
+                return Syntax("sum", (lo, hi, body), (name.value, index.value, index.start_pos),
+                              name.start_pos, rpar.end_pos)
+
             def let(self, c):
                 name, expr = c
                 return Syntax("let", (expr,), name.value, name.start_pos, expr.end)
@@ -193,14 +204,15 @@ def _bad_character(source, pos):
     elif ch.isdecimal():   # a digit of another script: ٣, ３, ...
         import unicodedata
         hint = f"numbers are written with the digits 0-9: write {unicodedata.decimal(ch)} instead of {ch!r}"
-    elif ch in "[{":
+    elif ch in "{":
         hint = "use ( ) for grouping"
     elif ch == "@":
         hint = "give the point with --at, as in --at x=1,y=2"
     return ExprError(f"unexpected character '{printable(ch)}'", source, pos, hint)
 
 
-_FRIENDLY = {"NUMBER": "a number", "NAME": "a name", "LPAR": "'('", "RPAR": "')'", "ADD_OP": "'+' or '-'",
+_FRIENDLY = {"NUMBER": "a number", "NAME": "a name", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['",
+             "RSQB": "']'", "COLON": "':'", "ADD_OP": "'+' or '-'",
              "MUL_OP": "'*' or '/'", "POW_OP": "'^'", "COMMA": "','", "SEMICOLON": "';'",
              "EQUAL": "'='", "_NL": "a new line", "$END": "the end of the input"}
 
@@ -251,6 +263,9 @@ def _unexpected(source, e, text):
         if before == "(":
             return ExprError("empty parentheses", source, pos,
                              "put an expression inside: expected " + _describe(expected))
+    if tok.type == "LSQB":
+        return ExprError("only a vector variable can be indexed", source, pos,
+                         "index a variable given a vector value, as in x[1] with --at x=[1,2,3]")
     if tok.type == "EQUAL":
         return ExprError("'=' can only follow a name at the start of a statement", source, pos,
                          "a let-binding looks like 'a = x + y; a * a'")
@@ -331,6 +346,11 @@ def _paren_one(root):
         elif k == "bin":
             op = "^" if item.value == "^" else f" {item.value} "
             pieces = [*_wrapped(item.args[0]), op, *_wrapped(item.args[1])]
+        elif k == "index":
+            pieces = [f"{item.value}[", item.args[0], "]"]
+        elif k == "sum":
+            lo, hi, body = item.args
+            pieces = [f"{item.value[0]}({item.value[1]} = ", lo, ":", hi, ", ", body, ")"]
         elif k == "let":
             pieces = [f"{item.value} = ", item.args[0]]
         else:  # outputs
