@@ -103,7 +103,12 @@ class Function:
     def for_columns(self, names, defaults):
         """(the Function for a points file whose columns are names, the defaults with
         their vectors as elements): a vector x is the columns x[1], x[2], ..."""
-        return bind(self, dict(defaults), lengths_of_columns(self.vectors, names))
+        lengths = lengths_of_columns(self.vectors, names)
+        for v in lengths:
+            if v in defaults:
+                raise UsageError(f"the vector {v} is given twice: by the points file's columns and by --at",
+                                 hint=f"drop {v} from --at, or its columns from the file")
+        return bind(self, dict(defaults), lengths)
 
     def __repr__(self):
         return f"adcli.compile({self.expr!r})"

@@ -199,7 +199,8 @@ def direction_of(program, point, direction):
 
 
 def check_cotangent(program, cotangent):
-    """The cotangent as floats, one per output."""
+    """The cotangent as floats, one per output (program: anything with .outputs, a
+    Program or a Function)."""
     n_out = len(program.outputs)
     cotangent = [float(c) for c in cotangent]
     if len(cotangent) != n_out:

@@ -347,9 +347,14 @@ def _stdin_has_jobs():
 def warn_unused(program, point, wrt=()):
     case_slips(program, point, wrt)
     inputs, wrt = program.input_index, set(wrt or ())  # dict and set: linear in the names
+    warned = set()
     for name in point:
         if name not in inputs and name not in wrt:
-            warn(f"'{name}' has a value but does not appear in the expression")
+            base = name.partition("[")[0]   # a vector's elements x[1], x[2], ...: one warning for x
+            if base in warned:
+                continue
+            warned.add(base)
+            warn(f"'{base}' has a value but does not appear in the expression")
 
 
 def case_slips(program, point, named=(), skip=None):

@@ -54,6 +54,8 @@ class _Lowering:
             else:
                 outputs = tuple(self.expr(e) for e in stmt.args)
                 labels = tuple(source[e.start:e.end].strip() for e in stmt.args)
+        for v in self.lengths:   # a vector read only inside an empty sum is still an input
+            self.vector(v, None)
         vectors = tuple((v, len(ids)) for v, ids in self.vector_ids.items())
         keep = [i for ids in self.vector_ids.values() for i in ids]
         return self.b.finish(outputs, labels, names, source, keep=keep, vectors=vectors)
