@@ -1,50 +1,13 @@
 """POINT syntax: `x=3, y=-2, z=pi/4`. A value is a number or a constant expression, or
 a vector: `x=[1, 2, 3]`, `x=@FILE` (numbers separated by commas, spaces or new lines),
 and `@FILE.json` gives a whole point (an object of names to numbers or lists)."""
-import re
 
 from ..engine.sweep import values
 from ..errors import AdcliError, UsageError
 from ..ops import scalar
 from ..ops.table import CONSTANTS
 from . import parse
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-# A number given as a value (--at, job files): the expression's number syntax with a sign,
-# or inf, -inf and nan as adcli writes them. Only this: float() alone would also take
-# 1_000, infinity, NaN and digits of other scripts (٣).
-_NUMBER = re.compile(r"[ \t]*(?:[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf)|nan)[ \t]*\Z")
-
-
-def read_number(text):
-    """The float of a number written in adcli's syntax; ValueError for anything else."""
-    if _NUMBER.match(text):
-        return float(text)
-    raise ValueError(f"not a number in adcli's syntax: {text!r}")
-
-
-class Vector(tuple):
-    """A vector value written in a point (x=[1,2,3], x=@FILE): one point of a vector
-    variable. (In the API a plain list for a variable that is not a vector keeps its
-    meaning of many points.)"""
-    __slots__ = ()
-
-
-def split_top(text, sep=","):
-    """(offset, piece) for each piece of text between separators outside parentheses
-    and brackets."""
-    pieces, depth, start = [], 0, 0
-    for i, c in enumerate(text):
-        if c in "([":
-            depth += 1
-        elif c in ")]":
-            depth -= 1
-        elif c == sep and depth == 0:
-            pieces.append((start, text[start:i]))
-            start = i + 1
-    pieces.append((start, text[start:]))
-    return pieces
+from .values import _NAME, _NUMBER, Vector, read_number, split_top  # noqa: F401 - adcli's number syntax, here for its users
 
 
 def refuse_constant(name, source=None, pos=None):
@@ -90,7 +53,7 @@ def parse_point(texts, point=None):
             where = offset + len(piece) - len(value)
             if value.lstrip()[:1] in ("[", "@"):
                 from .vectorpoint import vector_value
-                point[name] = Vector(vector_value(name, value, text, where))
+                point[name] = Vector(vector_value(name, value, text, where, constant_value))
             else:
                 point[name] = constant_value(value, text, where)
     return point

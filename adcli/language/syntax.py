@@ -263,6 +263,8 @@ def _unexpected(source, e, text):
         if before == "(":
             return ExprError("empty parentheses", source, pos,
                              "put an expression inside: expected " + _describe(expected))
+    if tok.type == "LSQB" and not (before.isalnum() or (before and before in "_)]")):
+        return ExprError("unexpected character '['", source, pos, "use ( ) for grouping")
     if tok.type == "LSQB":
         return ExprError("only a vector variable can be indexed", source, pos,
                          "index a variable given a vector value, as in x[1] with --at x=[1,2,3]")

@@ -4,6 +4,7 @@ import os
 import re
 
 from ..errors import UsageError, printable
+from .values import _NAME, Vector, read_number, split_top
 
 # A vector file or a JSON point larger than this is refused before it is read: 64 MiB
 # holds about three million numbers.
@@ -12,10 +13,10 @@ MAX_FILE = 64 << 20
 _SEP = re.compile(r"[,\s]+")
 
 
-def vector_value(name, value, text, offset):
+def vector_value(name, value, text, offset, constant_value):
     """The floats of a vector written as [a, b, ...] or @FILE; offset is where value
-    starts in text (the --at option or the job line)."""
-    from .point import constant_value, read_number, split_top
+    starts in text (the --at option or the job line); constant_value reads an element
+    that is not a plain number (pi/4)."""
     lead = len(value) - len(value.lstrip())
     v = value.strip()
     start = offset + lead
@@ -79,7 +80,6 @@ def _read_limited(path, what, text, at):
 
 
 def _file_numbers(name, path, text, at):
-    from .point import read_number
     if not path.strip():
         raise UsageError(f"no file name after '@' for {name}", text, at, f"write {name}=@values.txt")
     body = _read_limited(path.strip(), "the vector file", text, at)
@@ -112,7 +112,6 @@ def read_json_point(path, text, at):
     """{name: float or Vector} from a JSON object in a file."""
     import json
 
-    from .point import _NAME, Vector
     body = _read_limited(path, "the point file", text, at)
     try:
         obj = json.loads(body, parse_constant=_no_constant)
