@@ -116,6 +116,10 @@ class Program:
         return True
 
 
+# Folded directly: the IEEE result of Python's float operators is the scalar rule's.
+_ARITHMETIC = {"add": float.__add__, "sub": float.__sub__, "mul": float.__mul__}
+
+
 def _key(op, args, param):
     # Constants are keyed by their bits so that 0.0 and -0.0 stay apart and nan merges.
     return (op, args, param.hex() if op == "const" else param)
@@ -155,7 +159,11 @@ class Builder:
             if nodes[a].op != "const":
                 break
         else:  # every argument is a constant: fold
-            v = call_value(PRIMS[name], scalar, param, [nodes[a].param for a in args])
+            fast = _ARITHMETIC.get(name)
+            if fast is not None:   # index arithmetic (i + 1) in a sum's every term: no rule call
+                v = fast(nodes[args[0]].param, nodes[args[1]].param)
+            else:
+                v = call_value(PRIMS[name], scalar, param, [nodes[a].param for a in args])
             if math.isfinite(v):
                 return self.const(v, pos)
         # _add, written out: the key of an operation is never a constant's
