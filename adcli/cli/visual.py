@@ -290,6 +290,8 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, samples, as
     var = wrt if wrt else (program.inputs[0] if program.inputs else None)
     if var is None:
         raise UsageError("the expression has no variable to plot against")
+    if var in point and "[" in var:
+        del point[var]   # one element of a vector given whole by --at: it runs over --range
     case_slips(program, point, skip=var)
     for name in point:
         if name == var:

@@ -43,7 +43,7 @@ class _Lowering:
                 if name in CONSTANTS or name in FUNCTIONS or name in RESERVED:
                     what = "constant" if name in CONSTANTS else "function"
                     raise ExprError(f"cannot bind '{name}': it is a built-in {what}", source, stmt.start,
-                                    kind="name")
+                                    "choose another name" if name in RESERVED else None, kind="name")
                 if name in env:
                     raise ExprError(f"'{name}' is already defined", source, stmt.start,
                                     "each name can be bound once", kind="name")

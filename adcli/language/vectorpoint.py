@@ -22,11 +22,11 @@ def vector_value(name, value, text, offset, constant_value):
     start = offset + lead
     if v.startswith("@"):
         return _file_numbers(name, v[1:], text, start + 1)
-    if not v.endswith("]"):
-        close = v.find("]")
-        if close < 0:
-            raise UsageError(f"the vector of {name} is never closed: a '[' without its ']'", text, start,
-                             "write the vector as [1, 2, 3]")
+    close = _closing(v)
+    if close is None:
+        raise UsageError(f"the vector of {name} is never closed: a '[' without its ']'", text, start,
+                         "write the vector as [1, 2, 3]")
+    if close != len(v) - 1:
         raise UsageError(f"unexpected text after the vector of {name}", text, start + close + 1,
                          "separate name=value pairs with commas, as in x=[1,2],y=3")
     inner = v[1:-1]
@@ -47,6 +47,19 @@ def vector_value(name, value, text, offset, constant_value):
         except ValueError:
             out.append(constant_value(piece, text, at))
     return out
+
+
+def _closing(v):
+    """The index of the bracket that closes v's first '[', or None."""
+    depth = 0
+    for i, c in enumerate(v):
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+            if depth == 0:
+                return i if c == "]" else None
+    return None
 
 
 def _read_limited(path, what, text, at):
