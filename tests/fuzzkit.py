@@ -493,3 +493,108 @@ def check_commented_program(text, command, fmt):
         names = ("x",)
     argv = cli_argv(command, fmt, text, {v: 1.5 for v in names}, 1)
     check_streams(run_adcli(argv), argv)
+
+
+# ---------------------------------------------------------------- vectors and sums
+
+VECTOR_LEAVES = ("v[i]", "v[len(v) - i + 1]", "i", "s")
+
+
+@st.composite
+def vector_programs(draw, max_leaves=6):
+    """(program text, the same program with every sum and product written out term by
+    term, length of v). The body of each sum is a grammar-generated expression over
+    elements v[i], the index i and a scalar s; the output adds an element by constant
+    index and an expression in s."""
+    n = draw(st.integers(1, 5))
+    body = draw(expression(VECTOR_LEAVES, max_leaves))[0]
+    kind = draw(st.sampled_from(("sum", "prod")))
+    lo = draw(st.integers(1, n))
+    hi = draw(st.integers(lo - 1, n))
+    k = draw(st.integers(1, n))
+    rest = draw(expression(("s", f"v[{k}]"), 4))[0]
+    text = f"{kind}(i = {lo}:{hi}, {body}) + ({rest})"
+    terms = [_instantiate(body, j, n) for j in range(lo, hi + 1)]
+    op = " + " if kind == "sum" else " * "
+    written = (op.join(f"({t})" for t in terms) if terms else ("0" if kind == "sum" else "1")) + f" + ({rest})"
+    return text, written, n
+
+
+def _instantiate(body, j, n):
+    """The body's text for index value j: v[i] -> v[j], i -> (j), len(v) -> n."""
+    import re
+    return re.sub(r"\bi\b", f"({j})", body.replace("len(v)", str(n)))
+
+
+@st.composite
+def vector_cases(draw):
+    text, written, n = draw(vector_programs())
+    v = [draw(st.floats(-3, 3)) for _ in range(n)]
+    return text, written, v, draw(st.floats(-3, 3))
+
+
+def check_vector_program(text, written, v, s):
+    """A sum or product over a vector gives what the sum written out term by term gives
+    (value and gradient, to 1e-12), forward == reverse, and the CLI runs it cleanly."""
+    import adcli
+    f = adcli.compile(text)
+    g = adcli.compile(written)
+    def point_for(h):   # v only where the expression reads it (a list is many points otherwise)
+        return {"v": v, "s": s} if "v" in h.vectors else {"s": s}
+    rv = f.derivatives(point_for(f), mode="reverse")
+    fw = f.derivatives(point_for(f), mode="forward")
+    ex = g.derivatives(point_for(g), mode="reverse")
+    assert _close(rv.value[0], ex.value[0], 1e-12), (text, written, rv.value, ex.value)
+    want = dict(zip(ex.wrt, ex.jacobian[0]))
+    got_r, got_f = rv.gradient, fw.gradient
+    for key, a in got_r.items():
+        assert _close(a, got_f[key], 1e-12) or not math.isfinite(a), (text, key, a, got_f[key])
+        if key in want:
+            assert _close(a, want[key], 1e-12) or not math.isfinite(a), (text, written, key, a, want[key])
+        elif math.isfinite(a):
+            assert a == 0.0, (text, key, a)   # not in the written-out form: no dependence
+
+
+def check_vector_cli(command, fmt, text, v, s):
+    argv = [command, text, "--at", f"v=[{', '.join(repr(x) for x in v)}],s={s!r}"]
+    if command == "jvp":
+        argv += ["--dir", "s=1"]
+    elif command == "taylor":
+        argv += ["--wrt", "s", "--order", "2"]
+    elif command == "plot":
+        argv = [command, text, "--at", f"v=[{', '.join(repr(x) for x in v)}]", "--wrt", "s", "--range", "-1:1",
+                "--width", "40", "--height", "10", "--samples", "11"]
+    argv += ["--format", fmt]
+    check_streams(run_adcli(argv), argv)
+
+
+# Hostile text inside the new point forms: brackets, files, JSON.
+VECTOR_FRAGMENTS = ("[", "]", "[[", "]]", ",", ",,", "@", "@/dev/null", "@/nonexistent", "@/dev/zero", "nan",
+                    "inf", "-inf", "1e999", "1", "2.5", "pi/4", "(", ")", " ", "\n", "\x00", "\u202e", "x=", "y=")
+vector_point_text = st.lists(st.one_of(st.sampled_from(VECTOR_FRAGMENTS), st.text(any_char, max_size=4)),
+                             max_size=10).map(lambda parts: "x=[" + "".join(parts).replace("\x00", ""))
+
+
+def check_raw_vector_at(command, fmt, text):
+    argv = [command, "sum(i = 1:len(x), x[i]^2)", "--at", text] + \
+        (["--wrt", "x[1]"] if command in ("taylor", "plot") else []) + \
+        (["--dir", "x=[1]"] if command == "jvp" else []) + ["--format", fmt]
+    check_streams(run_adcli(argv), argv)
+
+
+def check_raw_json_point(command, fmt, data, tmp):
+    """A JSON point file holding anything: a clear error or a result, never a traceback."""
+    path = os.path.join(tmp, "point.json")
+    with open(path, "wb") as fh:
+        fh.write(data)
+    argv = [command, "sum(i = 1:len(x), x[i]^2)", "--at", f"@{path}", "--format", fmt]
+    check_streams(run_adcli(argv), argv)
+
+
+json_point_bytes = st.one_of(
+    st.recursive(st.one_of(st.none(), st.booleans(), st.floats(), st.integers(-10**30, 10**30),
+                           st.sampled_from(("nan", "inf", "-inf", "x"))),
+                 lambda c: st.one_of(st.lists(c, max_size=4), st.dictionaries(st.sampled_from(("x", "y", "pi", "x y")),
+                                                                              c, max_size=3)),
+                 max_leaves=8).map(lambda o: json.dumps(o).encode()),
+    st.binary(max_size=40))

@@ -163,3 +163,34 @@ def test_the_benchmark_script_runs():
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     assert bench.main(["--examples", "3", "--seed", "1", "--only", "raw_expr", "--only", "parse_reparses"]) == 0
+
+
+# ---------------------------------------------------------------- vectors and sums
+
+
+@small(120)
+@given(fk.vector_cases())
+def test_sum_equals_its_terms_written_out(case):
+    fk.check_vector_program(*case)
+
+
+@small(60)
+@given(fk.vector_cases(), fk.command_and_format())
+def test_vector_program_every_command(case, cmd_fmt):
+    text, _, v, s = case
+    fk.check_vector_cli(*cmd_fmt, text, v, s)
+
+
+@small(80)
+@given(fk.command_and_format([c for c in fk.COMMANDS if c not in ("parse", "plot", "trace", "graph")]),
+       fk.vector_point_text)
+def test_raw_vector_point(cmd_fmt, text):
+    fk.check_raw_vector_at(*cmd_fmt, text)
+
+
+@small(60)
+@given(fk.command_and_format(("eval", "grad", "hessian")), fk.json_point_bytes)
+def test_raw_json_point_file(cmd_fmt, data):
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        fk.check_raw_json_point(*cmd_fmt, data, tmp)
