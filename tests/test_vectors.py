@@ -117,7 +117,7 @@ def test_lowering_is_specialised_per_length_and_cached():
     assert f.specialise({"x": 5}).program.inputs[-1] == "x[5]"
     assert f.eval(x=[1, 2]).value == [3.0]
     with pytest.raises(adcli.AdcliError, match="depends on the length of x"):
-        f.program
+        _ = f.program
 
 
 def test_empty_ranges_give_zero_and_one_and_keep_the_vector_whole():
