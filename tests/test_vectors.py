@@ -116,6 +116,7 @@ def test_lowering_is_specialised_per_length_and_cached():
     assert a.program.vectors == (("x", 3),)
     assert f.specialise({"x": 5}).program.inputs[-1] == "x[5]"
     assert f.eval(x=[1, 2]).value == [3.0]
+    assert adcli.parse("sum(i = 1:len(x), x[i])", {"x": 2}).listing() == "v0 = x[1]\nv1 = x[2]\nv2 = v0 + v1\nreturn v2"
     with pytest.raises(adcli.AdcliError, match="depends on the length of x"):
         _ = f.program
 

@@ -17,10 +17,11 @@ from .inputs import complete_point
 from .shapes import bind, lengths_of_columns
 
 
-def parse(expr):
-    """The IR Program of an expression (raises ExprError with a column on bad input)."""
+def parse(expr, lengths=None):
+    """The IR Program of an expression (raises ExprError with a column on bad input);
+    lengths gives the length of each vector the expression indexes: parse(expr, {"x": 3})."""
     from ..language import parse as parse_program
-    return parse_program(expr)
+    return parse_program(expr, lengths)
 
 
 class Function:
