@@ -156,6 +156,7 @@ def cli_figures(sizes):
     adcli = [sys.executable, "-m", "adcli"]
     print(f"adcli grad / adcli eval of {ROSENBROCK}, --at x=@FILE, JSON out, fresh processes")
     print(f"{'n':>7} {'eval wall':>10} {'grad wall':>10} {'ratio':>6} {'eval cpu':>9} {'grad cpu':>9} {'ratio':>6}")
+    held = None
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             path = os.path.join(tmp, f"x{n}.txt")
@@ -172,11 +173,13 @@ def cli_figures(sizes):
                 assert len(mine) == len(theirs) == n
                 assert all(abs(a - b) <= 1e-12 * max(1.0, abs(b)) for a, b in zip(mine, theirs))
                 tw, _, _ = run_timed(adcli + ["grad", ROSENBROCK, "--at", f"x=@{path}"], reps)
-                held = (gw, nw, tw)
-        gw, nw, tw = held
-        print(f"n = 10000, whole process: adcli grad {gw:.3f}s, NumPy by hand {nw:.3f}s "
-              f"(adcli / NumPy = {gw / nw:.2f}); the same gradient as a table: {tw:.3f}s "
-              f"(table / JSON = {tw / gw:.2f})")
+                held = (gw, gc, nw, nc, tw)
+        if held is None:
+            return
+        gw, gc, nw, nc, tw = held
+        print(f"n = 10000, whole process: adcli grad {gw:.3f}s wall / {gc:.3f}s CPU, NumPy by hand "
+              f"{nw:.3f}s / {nc:.3f}s (adcli / NumPy = {gw / nw:.2f} wall, {gc / nc:.2f} CPU); the same "
+              f"gradient as a table: {tw:.3f}s (table / JSON = {tw / gw:.2f})")
 
 
 def main():
