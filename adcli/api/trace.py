@@ -194,7 +194,8 @@ def _reverse(program, trace, vals, order, index):
         trace.steps.append(Step("add" if a in final else "assign", index[a], index[i], pos, p, value))
         final[a] = value
 
-    reverse.sweep(compiled(program), vals, adj, active, scalar, reversed(order), hook=record)
+    reverse.sweep(compiled(program), vals, adj, active, scalar, reversed(order), hook=record,
+                  live=reverse.start_live(program))
     for r in trace.rows:
         r.adjoint = final.get(r.node)
     trace.gradient = {name: final.get(i, 0.0) for i, name in enumerate(program.inputs)}

@@ -29,7 +29,8 @@ class Node:
 class Program:
     """A lowered expression: nodes, the input names, the output node ids and, for
     display, the source text of each output and the let-names bound to each node."""
-    __slots__ = ("nodes", "inputs", "outputs", "labels", "names", "source", "_compiled", "_input_index")
+    __slots__ = ("nodes", "inputs", "outputs", "labels", "names", "source", "_compiled", "_input_index",
+                 "_cache")
 
     def __init__(self, nodes, inputs, outputs, labels, names, source):
         self.nodes = nodes
@@ -40,6 +41,7 @@ class Program:
         self.source = source
         self._compiled = None
         self._input_index = None
+        self._cache = {}   # facts the engine works out once per program (adcli.engine.liveness)
 
     @property
     def input_index(self):
@@ -104,6 +106,7 @@ class Program:
                 assert len(node.args) == prim.arity, (i, node)
                 assert all(0 <= a < i for a in node.args), f"node {i} uses a later node"
                 assert (node.param is not None) == (node.op == "powc"), (i, node)
+                assert all(pos < prim.arity for pos in (*prim.edges, *prim.guards)), (i, node)
             key = _key(node.op, node.args, node.param)
             assert key not in seen, f"duplicate node {i}"
             seen.add(key)
