@@ -359,7 +359,7 @@ _table = [
          note="the derivative is that of the branch taken; at the boundary (c exactly 0 or not) the "
               "branch the condition selects is used, with its own one-sided derivative; nothing of the "
               "branch not taken reaches any result (no nan, no warning); a nan condition counts as "
-              "non-zero, and its warning names the operation that made it",
+              "non-zero, as in IEEE arithmetic (a comparison with nan is 0, so if(x > 0, a, b) takes b)",
          partial_texts=("0", "[{0} != 0]", "[{0} == 0]")),
 ]
 
