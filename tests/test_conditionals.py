@@ -283,3 +283,20 @@ def test_taylor_does_not_refuse_a_pole_in_the_branch_not_taken():
     # and a pole in the branch taken is still refused
     with pytest.raises(adcli.AdcliError, match="taylor"):
         adcli.compile("if(x >= 0, 1/x, 0)").taylor(x=0.0, order=2)
+
+
+@pytest.mark.parametrize("src,want", [("if(x > 0, x, 0)", 0.0), ("if(x >= 0, x, 0)", 1.0),
+                                      ("if(x < 0, -x, x)", 1.0), ("if(x <= 0, -x, x)", -1.0)])
+def test_at_the_boundary_the_branch_the_condition_selects_gives_the_derivative(src, want):
+    for mode in ("forward", "reverse"):
+        assert adcli.grad(src, x=0.0, mode=mode).gradient == {"x": want}
+        assert list(adcli.grad(src, x=np.array([0.0, 0.0]), mode=mode).gradient["x"]) == [want, want]
+    assert adcli.compile(src).hessian(x=0.0).gradient == {"x": want}
+    assert adcli.compile(src).taylor(x=0.0, order=2).derivatives == [0.0, want, 0.0]
+
+
+def test_functions_and_conditionals_list_their_conventions():
+    from adcli.ops.table import FUNCTIONS, PRIMS
+    assert "boundary" in FUNCTIONS["if"].note and "branch the condition selects" in FUNCTIONS["if"].note
+    for name in ("lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"):
+        assert "0" in PRIMS[name].note and PRIMS[name].edges == ()
