@@ -93,7 +93,9 @@ def extra_options(command, variables, n_outputs):
 
 VARIABLES = ("x", "y", "z", "x1", "rate_2")
 NUMBERS = ("0", "1", "2", "3", "0.5", ".5", "3.0", "1e-3", "2.5E+4", "1e300", "1e-300", "0.0", "10", "7")
-LEVEL_ADD, LEVEL_MUL, LEVEL_UNARY, LEVEL_POW, LEVEL_ATOM = range(5)
+(LEVEL_OR, LEVEL_AND, LEVEL_NOT, LEVEL_CMP, LEVEL_ADD, LEVEL_MUL, LEVEL_UNARY, LEVEL_POW,
+ LEVEL_ATOM) = range(9)
+COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 
 
 def _wrap(node, level, paren):
@@ -108,9 +110,11 @@ def _leaf(names):
         lambda t: (t, LEVEL_ATOM))
 
 
-def _extend(children):
+def _extend(children, functions=(), conditionals=False):
     """One grammar construct over smaller expressions, with parentheses where the
-    precedence ladder needs them (and sometimes where it does not)."""
+    precedence ladder needs them (and sometimes where it does not): arithmetic, calls of
+    every function (if(c, a, b) among them) and of the program's own `functions` ((name,
+    arity) pairs), comparisons, and, or, not."""
     binary = st.tuples(st.sampled_from(("+", "-", "*", "/", "^", "**")), children, children,
                        st.sampled_from((False, False, False, True)))
 
@@ -124,30 +128,62 @@ def _extend(children):
 
     unary = st.tuples(st.sampled_from(("-", "+", "-")), children).map(
         lambda t: (f"{t[0]}{_wrap(t[1], LEVEL_UNARY, False)}", LEVEL_UNARY))
-    calls = st.sampled_from(sorted(FUNCTIONS)).flatmap(
+    calls = st.sampled_from(sorted(f for f in FUNCTIONS if conditionals or f != "if")).flatmap(
         lambda name: st.lists(children, min_size=FUNCTIONS[name].arity, max_size=FUNCTIONS[name].arity).map(
             lambda args: (f"{name}({', '.join(a[0] for a in args)})", LEVEL_ATOM)))
     parens = children.map(lambda c: (f"({c[0]})", LEVEL_ATOM))
-    return st.one_of(binary.map(bin_text), binary.map(bin_text), unary, calls, calls, parens)
+    flag = st.sampled_from((False, False, False, True))
+    compare = st.tuples(st.sampled_from(COMPARISONS), children, children, flag).map(
+        lambda t: (f"{_wrap(t[1], LEVEL_ADD, t[3])} {t[0]} {_wrap(t[2], LEVEL_ADD, t[3])}", LEVEL_CMP))
+    logic = st.tuples(st.sampled_from(("and", "or")), children, children, flag).map(
+        lambda t: (f"{_wrap(t[1], LEVEL_OR if t[0] == 'or' else LEVEL_AND, t[3])} {t[0]} "
+                   f"{_wrap(t[2], LEVEL_AND if t[0] == 'or' else LEVEL_NOT, t[3])}",
+                   LEVEL_OR if t[0] == "or" else LEVEL_AND))
+    negation = children.map(lambda c: (f"not {_wrap(c, LEVEL_NOT, False)}", LEVEL_NOT))
+    conditional = st.tuples(compare, children, children).map(
+        lambda t: (f"if({t[0][0]}, {t[1][0]}, {t[2][0]})", LEVEL_ATOM))
+    options = [binary.map(bin_text), binary.map(bin_text), unary, calls, calls, parens]
+    if conditionals:
+        options += [compare, logic, negation, conditional]
+    if functions:
+        options.append(st.sampled_from(functions).flatmap(
+            lambda f: st.lists(children, min_size=f[1], max_size=f[1]).map(
+                lambda args: (f"{f[0]}({', '.join(a[0] for a in args)})", LEVEL_ATOM))))
+    return st.one_of(*options)
 
 
-def expression(names=VARIABLES, max_leaves=10):
-    """(text, level) of one expression over `names`."""
-    return st.recursive(_leaf(names), _extend, max_leaves=max_leaves)
+def expression(names=VARIABLES, max_leaves=10, functions=(), conditionals=False):
+    """(text, level) of one expression over `names`, calling `functions` too; with
+    conditionals, comparisons, and, or, not and if(c, a, b) as well."""
+    import functools
+    return st.recursive(_leaf(names), functools.partial(_extend, functions=tuple(functions),
+                                                        conditionals=conditionals),
+                        max_leaves=max_leaves)
 
 
 @st.composite
-def programs(draw, max_leaves=10, max_lets=2, max_outputs=2):
+def programs(draw, max_leaves=10, max_lets=2, max_outputs=2, conditionals=False):
     """A whole program: let-bindings `a = ...; b = ...;` then one or more outputs. The
-    let-bound names may be used by later statements. Returns the source text."""
+    let-bound names may be used by later statements. With conditionals, also functions
+    `f(t, u) = ...` that later statements call, comparisons, logic and if. Returns the
+    source text."""
     names = list(draw(st.lists(st.sampled_from(VARIABLES), min_size=1, max_size=3, unique=True)))
     stmts = []
+    functions = []
     for k in range(draw(st.integers(0, max_lets))):
+        if conditionals and draw(st.integers(0, 2)) == 0:
+            # a function of one or two parameters, which may also read the names so far
+            params = ("t", "u")[:draw(st.integers(1, 2))]
+            name = "fgh"[k]
+            body = draw(expression(tuple(names) + params, max_leaves, functions, True))[0]
+            stmts.append(f"{name}({', '.join(params)}) = {body}")
+            functions.append((name, len(params)))
+            continue
         let = "abc"[k]
-        stmts.append(f"{let} = {draw(expression(tuple(names), max_leaves))[0]}")
+        stmts.append(f"{let} = {draw(expression(tuple(names), max_leaves, functions, conditionals))[0]}")
         names.append(let)
     n_out = draw(st.integers(1, max_outputs)) if draw(st.integers(0, 3)) == 0 else 1
-    outputs = [draw(expression(tuple(names), max_leaves))[0] for _ in range(n_out)]
+    outputs = [draw(expression(tuple(names), max_leaves, functions, conditionals))[0] for _ in range(n_out)]
     stmts.append(", ".join(outputs))
     sep = draw(st.sampled_from(("; ", ";", "\n")))
     return sep.join(stmts)
@@ -165,9 +201,9 @@ def variables_of(text):
 
 
 @st.composite
-def cases(draw, max_leaves=10):
+def cases(draw, max_leaves=10, conditionals=False):
     """(program text, {variable: float}) with every variable given a value."""
-    text = draw(programs(max_leaves=max_leaves))
+    text = draw(programs(max_leaves=max_leaves, conditionals=conditionals))
     names = variables_of(text)
     return text, {v: draw(values) for v in names}
 

@@ -62,6 +62,35 @@ def test_parse_output_reparses_to_the_same_ir(text):
     fk.check_parse_roundtrip(text)
 
 
+# ------------------------------------------- programs with functions, comparisons, logic and if
+
+
+@small(60)
+@given(fk.cases(conditionals=True), fk.command_and_format())
+def test_conditional_program_every_command(case, cmd_fmt):
+    fk.check_cli_on_program(*case, *cmd_fmt)
+
+
+@small(150)
+@given(fk.cases(conditionals=True))
+def test_conditional_program_forward_equals_reverse(case):
+    fk.check_forward_reverse(*case)
+
+
+@small(80)
+@given(st.data(), st.sampled_from(("forward", "reverse")))
+def test_conditional_program_one_point_equals_many(data, mode):
+    text = data.draw(fk.programs(conditionals=True))
+    points = data.draw(fk.point_lists(fk.variables_of(text)))
+    fk.check_one_vs_many(text, points, mode)
+
+
+@small(100)
+@given(fk.programs(conditionals=True))
+def test_conditional_parse_output_reparses_to_the_same_ir(text):
+    fk.check_parse_roundtrip(text)
+
+
 # ---------------------------------------------------------------- raw text
 
 

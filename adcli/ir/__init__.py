@@ -32,7 +32,7 @@ class Program:
     vectors holds (name, length) for each vector variable, in input order: its elements
     are the inputs name[1] .. name[length], next to each other."""
     __slots__ = ("nodes", "inputs", "outputs", "labels", "names", "source", "vectors", "_compiled",
-                 "_input_index")
+                 "_input_index", "_cache")
 
     def __init__(self, nodes, inputs, outputs, labels, names, source, vectors=()):
         self.nodes = nodes
@@ -44,6 +44,7 @@ class Program:
         self.vectors = vectors
         self._compiled = None
         self._input_index = None
+        self._cache = {}   # facts the engine works out once per program (adcli.engine.liveness)
 
     @property
     def input_index(self):
@@ -108,6 +109,7 @@ class Program:
                 assert len(node.args) == prim.arity, (i, node)
                 assert all(0 <= a < i for a in node.args), f"node {i} uses a later node"
                 assert (node.param is not None) == (node.op == "powc"), (i, node)
+                assert all(pos < prim.arity for pos in (*prim.edges, *prim.guards)), (i, node)
             key = _key(node.op, node.args, node.param)
             assert key not in seen, f"duplicate node {i}"
             seen.add(key)
