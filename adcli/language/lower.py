@@ -361,7 +361,12 @@ class _Lowering:
 
     def element(self, node, index_id):
         name = node.value
-        ids = self.vector(name, node.start)
+        ids = self.vector_ids.get(name) or self.vector(name, node.start)
+        index = self.b.nodes[index_id]
+        if index.op == "const":   # the usual case, checked here without a call
+            v = index.param
+            if v == v and 1 <= v <= len(ids) and v == int(v):
+                return ids[int(v) - 1]
         k = index_value(self.b, index_id, node.args[0], name, len(ids), self.source)
         return ids[k - 1]
 
