@@ -426,3 +426,36 @@ def test_a_vector_at_one_point_imports_neither_numpy_nor_rich(tmp_path):
     assert got.codes == [0, 0]
     assert not got.imported("numpy") and not got.imported("rich")
     assert got.out.count('"gradient": {"x": [-400.0, 1002.0, -200.0]}') == 2
+
+
+# ---- sums and user functions together (the two halves of the language met in one lowering)
+
+@pytest.mark.parametrize("src, written_out", [
+    # a function called in a sum's body, its argument an element
+    ("sq(t) = t*t; sum(i = 1:len(x), sq(x[i]) * y)", "x1*x1*y + x2*x2*y + x3*x3*y"),
+    # a function whose parameter is used as an index
+    ("f(k) = x[k]^2; sum(i = 1:len(x), f(i)) + y", "x1**2 + x2**2 + x3**2 + y"),
+    # a sum in a function's body, the body reading a global vector
+    ("g(t) = sum(i = 1:len(x), x[i]*t); g(y) + g(2*y)", "3*y*(x1 + x2 + x3)"),
+    # an empty inner sum must not end its enclosing sum early
+    ("sum(i = 1:len(x), sum(j = 1:0, x[j]) + x[i]*y)", "(x1 + x2 + x3)*y"),
+    # a function of a function, inside a product
+    ("sq(t) = t*t; h(a, b) = sq(a) + b; prod(i = 1:len(x), h(x[i], y))",
+     "(x1**2 + y)*(x2**2 + y)*(x3**2 + y)"),
+])
+def test_functions_and_sums_against_the_expression_written_out(src, written_out):
+    x1, x2, x3, y = sp.symbols("x1 x2 x3 y")
+    ref = sp.sympify(written_out)
+    at = {x1: 0.7, x2: -1.3, x3: 2.1, y: 0.4}
+    for mode in ("forward", "reverse"):
+        r = adcli.grad(src, x=[0.7, -1.3, 2.1], y=0.4, mode=mode)
+        assert math.isclose(r.value[0] if isinstance(r.value, list) else r.value, float(ref.subs(at)), rel_tol=1e-13)
+        for name, sym in (("x[1]", x1), ("x[2]", x2), ("x[3]", x3), ("y", y)):
+            want = float(sp.diff(ref, sym).subs(at))
+            got = r.gradient[name]
+            assert math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-14), (mode, name, got, want)
+
+
+def test_a_let_bound_after_a_function_that_reads_its_name_is_refused():
+    with pytest.raises(adcli.AdcliError, match="already used above as an input variable"):
+        adcli.compile("f(t) = t + a; a = 2; f(x)").grad(x=1.0)

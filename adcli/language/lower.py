@@ -302,7 +302,7 @@ class _Lowering:
                 return i
             if name in CONSTANTS:
                 return b.const(CONSTANTS[name], node.start)
-            if name in FUNCTIONS or name in RESERVED:
+            if name in FUNCTIONS or name in RESERVED or name in self.functions:
                 raise ExprError(f"'{name}' is a function", self.source, node.start,
                                 f"call it with an argument, as in {name}(x)", kind="name")
             if name in self.lengths:

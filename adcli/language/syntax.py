@@ -282,6 +282,20 @@ def _unexpected(source, e, text):
     if tok.type == "LSQB":
         return ExprError("only a vector variable can be indexed", source, pos,
                          "index a variable given a vector value, as in x[1] with --at x=[1,2,3]")
+    if "COLON" in expected and tok.type != "COLON":
+        # NAME(NAME = ... read as the start of sum(i = a:b, ...): unless the call is a sum,
+        # the '=' was meant as a comparison or a let, and that is the error to show.
+        import re
+        opened = None
+        for opened in re.finditer(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*[A-Za-z_][A-Za-z0-9_]*\s*(=)(?!=)", text[:pos]):
+            pass
+        if opened is not None and opened.group(1) not in ("sum", "prod"):
+            return ExprError("'=' can only follow a name at the start of a statement", source, opened.start(2),
+                             "a let-binding looks like 'a = x + y; a * a', a function 'sq(t) = t*t'; "
+                             "to compare two values write ==")
+        if opened is not None:
+            return ExprError(f"unexpected '{shown}'", source, pos,
+                             f"a range is written a:b, as in {opened.group(1)}(i = 1:len(x), x[i])")
     if tok.type == "EQUAL":
         return ExprError("'=' can only follow a name at the start of a statement", source, pos,
                          "a let-binding looks like 'a = x + y; a * a', a function 'sq(t) = t*t'; "
