@@ -93,7 +93,9 @@ def extra_options(command, variables, n_outputs):
 
 VARIABLES = ("x", "y", "z", "x1", "rate_2")
 NUMBERS = ("0", "1", "2", "3", "0.5", ".5", "3.0", "1e-3", "2.5E+4", "1e300", "1e-300", "0.0", "10", "7")
-LEVEL_ADD, LEVEL_MUL, LEVEL_UNARY, LEVEL_POW, LEVEL_ATOM = range(5)
+(LEVEL_OR, LEVEL_AND, LEVEL_NOT, LEVEL_CMP, LEVEL_ADD, LEVEL_MUL, LEVEL_UNARY, LEVEL_POW,
+ LEVEL_ATOM) = range(9)
+COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 
 
 def _wrap(node, level, paren):
@@ -108,9 +110,11 @@ def _leaf(names):
         lambda t: (t, LEVEL_ATOM))
 
 
-def _extend(children):
+def _extend(children, functions=(), conditionals=False):
     """One grammar construct over smaller expressions, with parentheses where the
-    precedence ladder needs them (and sometimes where it does not)."""
+    precedence ladder needs them (and sometimes where it does not): arithmetic, calls of
+    every function (if(c, a, b) among them) and of the program's own `functions` ((name,
+    arity) pairs), comparisons, and, or, not."""
     binary = st.tuples(st.sampled_from(("+", "-", "*", "/", "^", "**")), children, children,
                        st.sampled_from((False, False, False, True)))
 
@@ -124,30 +128,62 @@ def _extend(children):
 
     unary = st.tuples(st.sampled_from(("-", "+", "-")), children).map(
         lambda t: (f"{t[0]}{_wrap(t[1], LEVEL_UNARY, False)}", LEVEL_UNARY))
-    calls = st.sampled_from(sorted(FUNCTIONS)).flatmap(
+    calls = st.sampled_from(sorted(f for f in FUNCTIONS if conditionals or f != "if")).flatmap(
         lambda name: st.lists(children, min_size=FUNCTIONS[name].arity, max_size=FUNCTIONS[name].arity).map(
             lambda args: (f"{name}({', '.join(a[0] for a in args)})", LEVEL_ATOM)))
     parens = children.map(lambda c: (f"({c[0]})", LEVEL_ATOM))
-    return st.one_of(binary.map(bin_text), binary.map(bin_text), unary, calls, calls, parens)
+    flag = st.sampled_from((False, False, False, True))
+    compare = st.tuples(st.sampled_from(COMPARISONS), children, children, flag).map(
+        lambda t: (f"{_wrap(t[1], LEVEL_ADD, t[3])} {t[0]} {_wrap(t[2], LEVEL_ADD, t[3])}", LEVEL_CMP))
+    logic = st.tuples(st.sampled_from(("and", "or")), children, children, flag).map(
+        lambda t: (f"{_wrap(t[1], LEVEL_OR if t[0] == 'or' else LEVEL_AND, t[3])} {t[0]} "
+                   f"{_wrap(t[2], LEVEL_AND if t[0] == 'or' else LEVEL_NOT, t[3])}",
+                   LEVEL_OR if t[0] == "or" else LEVEL_AND))
+    negation = children.map(lambda c: (f"not {_wrap(c, LEVEL_NOT, False)}", LEVEL_NOT))
+    conditional = st.tuples(compare, children, children).map(
+        lambda t: (f"if({t[0][0]}, {t[1][0]}, {t[2][0]})", LEVEL_ATOM))
+    options = [binary.map(bin_text), binary.map(bin_text), unary, calls, calls, parens]
+    if conditionals:
+        options += [compare, logic, negation, conditional]
+    if functions:
+        options.append(st.sampled_from(functions).flatmap(
+            lambda f: st.lists(children, min_size=f[1], max_size=f[1]).map(
+                lambda args: (f"{f[0]}({', '.join(a[0] for a in args)})", LEVEL_ATOM))))
+    return st.one_of(*options)
 
 
-def expression(names=VARIABLES, max_leaves=10):
-    """(text, level) of one expression over `names`."""
-    return st.recursive(_leaf(names), _extend, max_leaves=max_leaves)
+def expression(names=VARIABLES, max_leaves=10, functions=(), conditionals=False):
+    """(text, level) of one expression over `names`, calling `functions` too; with
+    conditionals, comparisons, and, or, not and if(c, a, b) as well."""
+    import functools
+    return st.recursive(_leaf(names), functools.partial(_extend, functions=tuple(functions),
+                                                        conditionals=conditionals),
+                        max_leaves=max_leaves)
 
 
 @st.composite
-def programs(draw, max_leaves=10, max_lets=2, max_outputs=2):
+def programs(draw, max_leaves=10, max_lets=2, max_outputs=2, conditionals=False):
     """A whole program: let-bindings `a = ...; b = ...;` then one or more outputs. The
-    let-bound names may be used by later statements. Returns the source text."""
+    let-bound names may be used by later statements. With conditionals, also functions
+    `f(t, u) = ...` that later statements call, comparisons, logic and if. Returns the
+    source text."""
     names = list(draw(st.lists(st.sampled_from(VARIABLES), min_size=1, max_size=3, unique=True)))
     stmts = []
+    functions = []
     for k in range(draw(st.integers(0, max_lets))):
+        if conditionals and draw(st.integers(0, 2)) == 0:
+            # a function of one or two parameters, which may also read the names so far
+            params = ("t", "u")[:draw(st.integers(1, 2))]
+            name = "fgh"[k]
+            body = draw(expression(tuple(names) + params, max_leaves, functions, True))[0]
+            stmts.append(f"{name}({', '.join(params)}) = {body}")
+            functions.append((name, len(params)))
+            continue
         let = "abc"[k]
-        stmts.append(f"{let} = {draw(expression(tuple(names), max_leaves))[0]}")
+        stmts.append(f"{let} = {draw(expression(tuple(names), max_leaves, functions, conditionals))[0]}")
         names.append(let)
     n_out = draw(st.integers(1, max_outputs)) if draw(st.integers(0, 3)) == 0 else 1
-    outputs = [draw(expression(tuple(names), max_leaves))[0] for _ in range(n_out)]
+    outputs = [draw(expression(tuple(names), max_leaves, functions, conditionals))[0] for _ in range(n_out)]
     stmts.append(", ".join(outputs))
     sep = draw(st.sampled_from(("; ", ";", "\n")))
     return sep.join(stmts)
@@ -165,9 +201,9 @@ def variables_of(text):
 
 
 @st.composite
-def cases(draw, max_leaves=10):
+def cases(draw, max_leaves=10, conditionals=False):
     """(program text, {variable: float}) with every variable given a value."""
-    text = draw(programs(max_leaves=max_leaves))
+    text = draw(programs(max_leaves=max_leaves, conditionals=conditionals))
     names = variables_of(text)
     return text, {v: draw(values) for v in names}
 
@@ -493,3 +529,108 @@ def check_commented_program(text, command, fmt):
         names = ("x",)
     argv = cli_argv(command, fmt, text, {v: 1.5 for v in names}, 1)
     check_streams(run_adcli(argv), argv)
+
+
+# ---------------------------------------------------------------- vectors and sums
+
+VECTOR_LEAVES = ("v[i]", "v[len(v) - i + 1]", "i", "s")
+
+
+@st.composite
+def vector_programs(draw, max_leaves=6):
+    """(program text, the same program with every sum and product written out term by
+    term, length of v). The body of each sum is a grammar-generated expression over
+    elements v[i], the index i and a scalar s; the output adds an element by constant
+    index and an expression in s."""
+    n = draw(st.integers(1, 5))
+    body = draw(expression(VECTOR_LEAVES, max_leaves))[0]
+    kind = draw(st.sampled_from(("sum", "prod")))
+    lo = draw(st.integers(1, n))
+    hi = draw(st.integers(lo - 1, n))
+    k = draw(st.integers(1, n))
+    rest = draw(expression(("s", f"v[{k}]"), 4))[0]
+    text = f"{kind}(i = {lo}:{hi}, {body}) + ({rest})"
+    terms = [_instantiate(body, j, n) for j in range(lo, hi + 1)]
+    op = " + " if kind == "sum" else " * "
+    written = (op.join(f"({t})" for t in terms) if terms else ("0" if kind == "sum" else "1")) + f" + ({rest})"
+    return text, written, n
+
+
+def _instantiate(body, j, n):
+    """The body's text for index value j: v[i] -> v[j], i -> (j), len(v) -> n."""
+    import re
+    return re.sub(r"\bi\b", f"({j})", body.replace("len(v)", str(n)))
+
+
+@st.composite
+def vector_cases(draw):
+    text, written, n = draw(vector_programs())
+    v = [draw(st.floats(-3, 3)) for _ in range(n)]
+    return text, written, v, draw(st.floats(-3, 3))
+
+
+def check_vector_program(text, written, v, s):
+    """A sum or product over a vector gives what the sum written out term by term gives
+    (value and gradient, to 1e-12), forward == reverse, and the CLI runs it cleanly."""
+    import adcli
+    f = adcli.compile(text)
+    g = adcli.compile(written)
+    def point_for(h):   # v only where the expression reads it (a list is many points otherwise)
+        return {"v": v, "s": s} if "v" in h.vectors else {"s": s}
+    rv = f.derivatives(point_for(f), mode="reverse")
+    fw = f.derivatives(point_for(f), mode="forward")
+    ex = g.derivatives(point_for(g), mode="reverse")
+    assert _close(rv.value[0], ex.value[0], 1e-12), (text, written, rv.value, ex.value)
+    want = dict(zip(ex.wrt, ex.jacobian[0]))
+    got_r, got_f = rv.gradient, fw.gradient
+    for key, a in got_r.items():
+        assert _close(a, got_f[key], 1e-12) or not math.isfinite(a), (text, key, a, got_f[key])
+        if key in want:
+            assert _close(a, want[key], 1e-12) or not math.isfinite(a), (text, written, key, a, want[key])
+        elif math.isfinite(a):
+            assert a == 0.0, (text, key, a)   # not in the written-out form: no dependence
+
+
+def check_vector_cli(command, fmt, text, v, s):
+    argv = [command, text, "--at", f"v=[{', '.join(repr(x) for x in v)}],s={s!r}"]
+    if command == "jvp":
+        argv += ["--dir", "s=1"]
+    elif command == "taylor":
+        argv += ["--wrt", "s", "--order", "2"]
+    elif command == "plot":
+        argv = [command, text, "--at", f"v=[{', '.join(repr(x) for x in v)}]", "--wrt", "s", "--range", "-1:1",
+                "--width", "40", "--height", "10", "--samples", "11"]
+    argv += ["--format", fmt]
+    check_streams(run_adcli(argv), argv)
+
+
+# Hostile text inside the new point forms: brackets, files, JSON.
+VECTOR_FRAGMENTS = ("[", "]", "[[", "]]", ",", ",,", "@", "@/dev/null", "@/nonexistent", "@/dev/zero", "nan",
+                    "inf", "-inf", "1e999", "1", "2.5", "pi/4", "(", ")", " ", "\n", "\x00", "\u202e", "x=", "y=")
+vector_point_text = st.lists(st.one_of(st.sampled_from(VECTOR_FRAGMENTS), st.text(any_char, max_size=4)),
+                             max_size=10).map(lambda parts: "x=[" + "".join(parts).replace("\x00", ""))
+
+
+def check_raw_vector_at(command, fmt, text):
+    argv = [command, "sum(i = 1:len(x), x[i]^2)", "--at", text] + \
+        (["--wrt", "x[1]"] if command in ("taylor", "plot") else []) + \
+        (["--dir", "x=[1]"] if command == "jvp" else []) + ["--format", fmt]
+    check_streams(run_adcli(argv), argv)
+
+
+def check_raw_json_point(command, fmt, data, tmp):
+    """A JSON point file holding anything: a clear error or a result, never a traceback."""
+    path = os.path.join(tmp, "point.json")
+    with open(path, "wb") as fh:
+        fh.write(data)
+    argv = [command, "sum(i = 1:len(x), x[i]^2)", "--at", f"@{path}", "--format", fmt]
+    check_streams(run_adcli(argv), argv)
+
+
+json_point_bytes = st.one_of(
+    st.recursive(st.one_of(st.none(), st.booleans(), st.floats(), st.integers(-10**30, 10**30),
+                           st.sampled_from(("nan", "inf", "-inf", "x"))),
+                 lambda c: st.one_of(st.lists(c, max_size=4), st.dictionaries(st.sampled_from(("x", "y", "pi", "x y")),
+                                                                              c, max_size=3)),
+                 max_leaves=8).map(lambda o: json.dumps(o).encode()),
+    st.binary(max_size=40))

@@ -99,7 +99,8 @@ def _normal(v):
 
 def _unary_cases():
     for name in sorted(PRIMS):
-        if PRIMS[name].arity != 1:
+        # Comparisons and logic are piecewise constant (value, then zeros: test_conditionals.py)
+        if PRIMS[name].arity != 1 or not PRIMS[name].edges:
             continue
         for p in (POWC_PARAMS if name == "powc" else (None,)):
             label = name if p is None else f"powc[{p:.4g}]"
@@ -170,7 +171,7 @@ def test_unary_op_over_the_whole_grid(name, p):
 
 # ---- two-argument ops -------------------------------------------------------------------
 
-BINARY = sorted(n for n in PRIMS if PRIMS[n].arity == 2)
+BINARY = sorted(n for n in PRIMS if PRIMS[n].arity == 2 and PRIMS[n].edges)
 FAST_SCALES = (1e-300, 1.0, 1e200)
 
 

@@ -62,6 +62,35 @@ def test_parse_output_reparses_to_the_same_ir(text):
     fk.check_parse_roundtrip(text)
 
 
+# ------------------------------------------- programs with functions, comparisons, logic and if
+
+
+@small(60)
+@given(fk.cases(conditionals=True), fk.command_and_format())
+def test_conditional_program_every_command(case, cmd_fmt):
+    fk.check_cli_on_program(*case, *cmd_fmt)
+
+
+@small(150)
+@given(fk.cases(conditionals=True))
+def test_conditional_program_forward_equals_reverse(case):
+    fk.check_forward_reverse(*case)
+
+
+@small(80)
+@given(st.data(), st.sampled_from(("forward", "reverse")))
+def test_conditional_program_one_point_equals_many(data, mode):
+    text = data.draw(fk.programs(conditionals=True))
+    points = data.draw(fk.point_lists(fk.variables_of(text)))
+    fk.check_one_vs_many(text, points, mode)
+
+
+@small(100)
+@given(fk.programs(conditionals=True))
+def test_conditional_parse_output_reparses_to_the_same_ir(text):
+    fk.check_parse_roundtrip(text)
+
+
 # ---------------------------------------------------------------- raw text
 
 
@@ -163,3 +192,34 @@ def test_the_benchmark_script_runs():
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     assert bench.main(["--examples", "3", "--seed", "1", "--only", "raw_expr", "--only", "parse_reparses"]) == 0
+
+
+# ---------------------------------------------------------------- vectors and sums
+
+
+@small(120)
+@given(fk.vector_cases())
+def test_sum_equals_its_terms_written_out(case):
+    fk.check_vector_program(*case)
+
+
+@small(60)
+@given(fk.vector_cases(), fk.command_and_format())
+def test_vector_program_every_command(case, cmd_fmt):
+    text, _, v, s = case
+    fk.check_vector_cli(*cmd_fmt, text, v, s)
+
+
+@small(80)
+@given(fk.command_and_format([c for c in fk.COMMANDS if c not in ("parse", "plot", "trace", "graph")]),
+       fk.vector_point_text)
+def test_raw_vector_point(cmd_fmt, text):
+    fk.check_raw_vector_at(*cmd_fmt, text)
+
+
+@small(60)
+@given(fk.command_and_format(("eval", "grad", "hessian")), fk.json_point_bytes)
+def test_raw_json_point_file(cmd_fmt, data):
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        fk.check_raw_json_point(*cmd_fmt, data, tmp)

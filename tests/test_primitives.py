@@ -71,6 +71,17 @@ MP = {
     "hypot": lambda p, a, b: mp.sqrt(a * a + b * b),
     "min": lambda p, a, b: min(a, b),
     "max": lambda p, a, b: max(a, b),
+    # comparisons and logic: 1 or 0, piecewise constant
+    "lt": lambda p, a, b: mp.mpf(a < b),
+    "le": lambda p, a, b: mp.mpf(a <= b),
+    "gt": lambda p, a, b: mp.mpf(a > b),
+    "ge": lambda p, a, b: mp.mpf(a >= b),
+    "eq": lambda p, a, b: mp.mpf(a == b),
+    "ne": lambda p, a, b: mp.mpf(a != b),
+    "and": lambda p, a, b: mp.mpf(a != 0 and b != 0),
+    "or": lambda p, a, b: mp.mpf(a != 0 or b != 0),
+    "not": lambda p, a: mp.mpf(a == 0),
+    "if": lambda p, c, a, b: a if c != 0 else b,
 }
 
 NAMES = sorted(PRIMS)
@@ -155,7 +166,22 @@ def test_every_op_has_every_fact(name):
     assert isinstance(prim.display, str) and prim.display.strip(), f"{name} has no display name"
     assert name in TAYLOR, f"{name} has no Taylor rule"
     assert isinstance(prim.by_name, bool) and (name in FUNCTIONS) == prim.by_name
-    assert prim.spelling in (None, "+", "-", "*", "/", "^"), (name, prim.spelling)
+    assert prim.spelling in (None, "+", "-", "*", "/", "^", "<", "<=", ">", ">=", "==", "!=", "and", "or",
+                             "not"), (name, prim.spelling)
+    # Where derivatives pass and where arguments are used (adcli.engine.liveness reads both).
+    assert all(0 <= k < prim.arity for k in prim.edges) and len(set(prim.edges)) == len(prim.edges), name
+    assert isinstance(prim.guards, dict) and all(0 <= k < prim.arity for k in prim.guards), name
+    for args in sample_points(prim, 4, "facts"):
+        y = call_value(prim, scalar, None if name != "powc" else 2.0, list(args))
+        ps = call_partials(prim, scalar, None if name != "powc" else 2.0, y, list(args))
+        for k, d in enumerate(ps):
+            if k not in prim.edges:   # no derivative passes: the structural 0, never 0.0 or nan
+                assert type(d) is int and d == 0, (name, k, d)
+        for k, rule in prim.guards.items():
+            used = rule(scalar, *args)
+            assert isinstance(used, bool), (name, k, used)
+            if not used and k in prim.edges:   # an unused argument gets no derivative
+                assert type(ps[k]) is int and ps[k] == 0, (name, k, ps[k])
     if prim.mathname is not None:
         # The namespace function computes this op (the Dual namespace routes it here).
         args = sample_points(prim, 1, "mathname")[0]
@@ -183,8 +209,9 @@ def test_facts_that_span_the_table():
     spelled = [p for p in PRIMS.values() if p.spelling]
     assert len(OPERATORS) == len(spelled), "two ops share an operator spelling and arity"
     # Every operator the parser produces lowers to an op ('**' arrives as '^', unary '+' vanishes).
-    assert {s for s, n in OPERATORS if n == 2} == {"+", "-", "*", "/", "^"}
-    assert {s for s, n in OPERATORS if n == 1} == {"-"}
+    assert {s for s, n in OPERATORS if n == 2} == {"+", "-", "*", "/", "^", "<", "<=", ">", ">=", "==", "!=",
+                                                   "and", "or"}
+    assert {s for s, n in OPERATORS if n == 1} == {"-", "not"}
     mathnames = [p.mathname for p in PRIMS.values() if p.mathname]
     assert len(set(mathnames)) == len(mathnames)
 
@@ -202,8 +229,9 @@ def test_sample_lies_inside_the_domain(name):
 
 
 def _grid(arity):
-    xs = [k / 4 for k in range(-12, 13)]
-    return [(x,) for x in xs] if arity == 1 else [(a, b) for a in xs for b in xs]
+    import itertools
+    xs = [k / 4 for k in range(-12, 13)] if arity < 3 else [k / 2 for k in range(-6, 7)]
+    return list(itertools.product(xs, repeat=arity))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -250,6 +278,8 @@ def test_an_op_with_a_non_differentiable_point_has_a_convention_note(name):
         assert prim.note.strip(), f"{name} needs a convention note"
     special = [(0.0,), (1.0,), (-1.0,)] if prim.arity == 1 else \
         [(0.0, 0.0), (1.0, 1.0), (-1.0, -1.0), (0.0, 1.0), (1.0, 0.0), (0.0, -1.0), (-1.0, 0.0)]
+    if prim.arity == 3:
+        special = [(c, a, b) for c in (0.0, 1.0) for a, b in special[3:]]
     for p in params_for(name):
         kinks = [a for a in special if _kink(prim, p, a)]
         if kinks:
@@ -338,7 +368,8 @@ def test_vector_namespace_equals_scalar_namespace_elementwise(name, p):
 TAILS = (-40.0, -20.0, -10.0, -1e-8, 1e-8, 10.0, 20.0, 40.0)
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if PRIMS[n].arity == 1])
+# Comparisons and logic have no derivative to be accurate about (their partials are 0 by definition).
+@pytest.mark.parametrize("name", [n for n in NAMES if PRIMS[n].arity == 1 and PRIMS[n].edges])
 def test_partials_stay_accurate_far_from_the_sampled_interval(name):
     # Rules that reuse the output (1 - y^2, y*(1-y), y+1) can cancel to 0 in the tails,
     # where the true derivative is tiny but representable.
@@ -357,7 +388,7 @@ def test_partials_stay_accurate_far_from_the_sampled_interval(name):
 BINARY_TAILS = ((1e-200, 1e-200), (3e-170, -2e-170), (1e200, 1e200), (-1e150, 2e150), (1e-5, 1e5))
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if PRIMS[n].arity == 2])
+@pytest.mark.parametrize("name", [n for n in NAMES if PRIMS[n].arity == 2 and PRIMS[n].edges])
 def test_binary_partials_stay_accurate_at_tiny_and_huge_arguments(name):
     # a*a + b*b underflows to 0 or overflows to inf long before a and b do.
     prim = PRIMS[name]

@@ -96,7 +96,7 @@ BINARY = {n: _binary(n) for n, p in FUNCTIONS.items() if p.arity == 2}
 
 
 def test_the_generator_covers_every_function():
-    assert set(UNARY) | set(BINARY) == set(FUNCTIONS)
+    assert set(UNARY) | set(BINARY) | {"if"} == set(FUNCTIONS)   # if: random_program's _conditional
 
 
 def _div(u, v):
@@ -155,8 +155,33 @@ def build(rng, depth, names):
     return f"({t1}) {op} ({t2})", (lambda env: g(f1(env), f2(env)))
 
 
+# Valid for u > 0 and outside the domain (nan, or a pole) for u <= 0: the poison an `if`
+# puts in the branch it does not take.
+POISON = [("sqrt({})", mp.sqrt), ("log({})", mp.log), ("1/({})", lambda u: 1 / u), ("({})^-0.5", lambda u: u ** -0.5),
+          ("acosh(1 + {})", lambda u: mp.acosh(1 + u)), ("log2({})", lambda u: mp.log(u, 2))]
+
+
+def _conditional(seed, t, f, names):
+    """About one program in three: if(u > 0, t + p(u), t2 + q(-u)), each branch outside its
+    domain where it is not taken. Its own generator, so the programs without it stay the same."""
+    rng = random.Random(f"if-{seed}")
+    if rng.random() > 0.35:
+        return t, f
+    tu, fu = build(rng, 2, names)
+    t2, f2 = build(rng, 2, names)
+    (pa, ga), (pb, gb) = rng.choice(POISON), rng.choice(POISON)
+    text = f"if({tu} > 0, ({t}) + {pa.format(tu)}, ({t2}) + {pb.format(f'-({tu})')})"
+
+    def g(env):
+        u = fu(env)
+        _need(abs(u) > 1e-2)   # away from the boundary, where a branch is itself near its pole
+        return f(env) + ga(u) if u > 0 else f2(env) + gb(-u)
+    return text, g
+
+
 def random_program(seed):
-    """Sometimes with let-bindings, which the mpmath side resolves itself."""
+    """Sometimes with let-bindings, which the mpmath side resolves itself; sometimes an if
+    whose branch not taken is outside its domain."""
     rng = random.Random(seed)
     names = list(VARS[:rng.choice([1, 2, 3, 3])])
     statements, env_fns = [], []
@@ -166,6 +191,7 @@ def random_program(seed):
         env_fns.append((f"a{k}", f))
         names = names + [f"a{k}"]
     t, f = build(rng, rng.randint(2, 5), names)
+    t, f = _conditional(seed, t, f, names)
     statements.append(t)
 
     def evaluate(point):

@@ -36,6 +36,16 @@ def test_eval_and_errors_import_neither():
     assert imports("grad", "log(x)", "--at", "x=-1", "--format", "json")[0] == (False, False, 0)
 
 
+@pytest.mark.parametrize("argv", [
+    ("grad", "sq(t) = t*t; if(x > 0 and not y, sqrt(x), sq(log(-x)))", "--at", "x=-1,y=0"),
+    ("taylor", "if(x == 0, 1, sin(x)/x)", "--at", "x=0"),
+    ("hessian", "if(x > 0, sqrt(x), x^2)", "--at", "x=-1"),
+    ("grad", "if(x < 0, log(x), 0)", "--at", "x=-1"),   # a warning from the branch taken
+])
+def test_conditionals_and_functions_at_one_point_import_neither(argv):
+    assert imports(*argv, "--format", "json")[0] == (False, False, 0)
+
+
 def test_the_probe_would_notice_numpy():
     # Guard the guard: a batch does import numpy, and the probe sees it.
     got, out = imports("grad", "x*y", "--points", "examples/points.csv", "--format", "csv")

@@ -61,6 +61,8 @@ def sample(prim, n, rng):
 def expr_of(prim):
     if prim.name == "powc":
         return "x^2.5"
+    if prim.name == "if":
+        return "if(x > 1, y*y, sqrt(-z))"   # x mixes both sides; sqrt(-z) is nan where z > 0
     if prim.kind == "operator":
         return prim.template.format("x", "y", p="")
     return f"{prim.name}(x)" if prim.arity == 1 else f"{prim.name}(x, y)"

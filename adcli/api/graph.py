@@ -10,7 +10,7 @@ from .trace import layer_order, numbering
 
 
 class GNode:
-    __slots__ = ("k", "node", "op", "param", "args", "names", "layer", "value", "adjoint", "outputs")
+    __slots__ = ("k", "node", "op", "param", "args", "names", "layer", "value", "adjoint", "outputs", "taken")
 
     def __init__(self, k, node, op, param, args, names, layer):
         self.k, self.node, self.op, self.param = k, node, op, param
@@ -20,6 +20,7 @@ class GNode:
         self.value = None         # with a point
         self.adjoint = None       # with a point and one output (None: not computed, or structural 0)
         self.outputs = []         # indices of the outputs this node is
+        self.taken = True         # False: only in a branch of an `if` not taken at the point (no value shown)
 
     def __repr__(self):
         return f"GNode(v{self.k} {self.op} layer {self.layer})"
@@ -76,6 +77,9 @@ def build(program, point=None, expr=None):
         graph.warnings = t.warnings
         for r in t.rows:
             g = graph.node(r.k)
+            g.taken = r.taken
+            if not r.taken:
+                continue
             g.value = r.value
             if one:
                 g.adjoint = r.adjoint

@@ -49,10 +49,20 @@ def wrt_names(program, wrt, point):
     if wrt is None:
         return program.inputs
     if isinstance(wrt, str):
-        wrt = [w.strip() for w in wrt.split(",") if w.strip()]
+        from ..language.point import split_top
+        wrt = [w.strip() for _, w in split_top(wrt) if w.strip()]
     inputs = program.input_index
+    if program.vectors:
+        wrt = _elements_of(program, wrt)
     for w in wrt:
         if w not in inputs and w not in point:
+            from ..language.vectors import split_element
+            got = split_element(w)
+            n = dict(program.vectors).get(got[0]) if got else None
+            if n is not None:
+                raise UsageError(f"cannot differentiate with respect to '{w}': {got[0]} has {n} element"
+                                 f"{'s' if n != 1 else ''}", hint=f"name {got[0]}[1] to {got[0]}[{n}], or all of "
+                                 f"them as {got[0]}")
             raise UsageError(f"cannot differentiate with respect to '{w}': it has no value",
                              hint=f"give it one with --at {w}=..., or drop it from --wrt")
     if len(set(wrt)) != len(wrt):
@@ -144,12 +154,38 @@ def _cgroup_room():
         return None
 
 
+def _elements_of(program, names):
+    """names with each vector's name replaced by its elements, x -> x[1] .. x[n]."""
+    from ..language.vectors import element
+    lengths = dict(program.vectors)
+    out = []
+    for w in names:
+        n = lengths.get(w)
+        if n is None:
+            out.append(w)
+        else:
+            out.extend(element(w, k) for k in range(1, n + 1))
+    return out
+
+
 def direction_of(program, point, direction):
-    """{variable: float}; every variable must be in the expression or have a value."""
+    """{variable: float}; every variable must be in the expression or have a value. A
+    vector variable's direction is a vector of its length, or given element by element."""
     if isinstance(direction, str):
         direction = parse_point([direction])
     out, inputs = {}, program.input_index
-    for v, d in dict(direction).items():
+    direction = dict(direction)
+    lengths = dict(program.vectors)
+    for v in [v for v in direction if v in lengths]:
+        from ..language.vectors import element
+        d = direction.pop(v)
+        d = list(d) if isinstance(d, (list, tuple)) or hasattr(d, "__len__") else None
+        if d is None or len(d) != lengths[v]:
+            raise UsageError(f"the direction of the vector {v} must be a vector of its length, {lengths[v]}",
+                             hint=f"give it as {v}=[...] with {lengths[v]} numbers")
+        for k, x in enumerate(d, 1):
+            direction[element(v, k)] = x
+    for v, d in direction.items():
         if v not in inputs and v not in point:
             raise UsageError(f"the direction names '{v}', which is not a variable of the expression",
                              hint="give directions only for the variables in the expression")
@@ -163,7 +199,8 @@ def direction_of(program, point, direction):
 
 
 def check_cotangent(program, cotangent):
-    """The cotangent as floats, one per output."""
+    """The cotangent as floats, one per output (program: anything with .outputs, a
+    Program or a Function)."""
     n_out = len(program.outputs)
     cotangent = [float(c) for c in cotangent]
     if len(cotangent) != n_out:

@@ -13,6 +13,7 @@ contribution to an adjoint that already has a value shown as its own accumulatio
 The result is plain data (Trace, Row, Step); adcli.render_trace formats it.
 """
 from ..engine import reverse
+from ..engine.liveness import masks
 from ..engine.sweep import compiled, diagnose
 from ..errors import EvalError, UsageError
 from ..ops import scalar
@@ -22,7 +23,7 @@ from ..ops.call import call_partials, call_value, is_zero, scale
 class Row:
     """One variable of the trace. args are references: ("v", k) for variable v_k,
     ("c", value) for a constant shown inline."""
-    __slots__ = ("k", "node", "op", "param", "args", "names", "value", "partials", "tangent", "adjoint")
+    __slots__ = ("k", "node", "op", "param", "args", "names", "value", "partials", "tangent", "adjoint", "taken")
 
     def __init__(self, k, node, op, param, args, names, value):
         self.k, self.node, self.op, self.param, self.args, self.names = k, node, op, param, args, names
@@ -30,6 +31,7 @@ class Row:
         self.partials = None   # local partials from the rule (ints 0/1/-1 are structural)
         self.tangent = None    # forward mode; None is a structural zero
         self.adjoint = None    # reverse mode, after the whole sweep; None is a structural zero
+        self.taken = True      # False: only in a branch of an `if` not taken here (its value reaches nothing)
 
     def __repr__(self):
         return f"Row(v{self.k} = {self.op}{self.args}, value={self.value!r})"
@@ -139,6 +141,10 @@ def build(program, point, mode="forward", direction=None, expr=None):
         rows.append(row)
     trace = Trace(expr if expr is not None else program.source, dict(point), mode, program.inputs, rows,
                   [ref(o) for o in program.outputs], program.labels)
+    live = masks(program, code, vals, scalar, derivative=False)
+    if live is not None:
+        for r in rows:
+            r.taken = live[r.node] is not False
     by_node = {r.node: r for r in rows}
     if mode == "forward":
         _forward(program, trace, by_node, order, direction)
@@ -194,7 +200,8 @@ def _reverse(program, trace, vals, order, index):
         trace.steps.append(Step("add" if a in final else "assign", index[a], index[i], pos, p, value))
         final[a] = value
 
-    reverse.sweep(compiled(program), vals, adj, active, scalar, reversed(order), hook=record)
+    reverse.sweep(compiled(program), vals, adj, active, scalar, reversed(order), hook=record,
+                  live=reverse.start_live(program))
     for r in trace.rows:
         r.adjoint = final.get(r.node)
     trace.gradient = {name: final.get(i, 0.0) for i, name in enumerate(program.inputs)}
@@ -202,8 +209,8 @@ def _reverse(program, trace, vals, order, index):
 
 def _warnings(program, trace, vals):
     import math
-    nums = [v for v in vals if v is not None]
-    nums += [r.tangent for r in trace.rows if r.tangent is not None]
+    nums = [r.value for r in trace.rows if r.taken]
+    nums += [r.tangent for r in trace.rows if r.tangent is not None and r.taken]
     nums += [s.value for s in trace.steps]
     if all(math.isfinite(v) for v in nums):
         return []

@@ -38,6 +38,12 @@ def read_point(text):
         return parse_point([text])
 
 
+def _shape(point):
+    """The names of a point and the length of each vector in it: lines whose points
+    have one shape run together as arrays (a vector's lines as a 2-D array)."""
+    return tuple((k, len(v)) if isinstance(v, tuple) else k for k, v in point.items())
+
+
 def compute(run, entries, groups):
     """Run each group of jobs: entries[i] = [line, text, point] becomes
     [line, text, Result or Failure]. groups maps (expr, variables) to (the compiled
@@ -47,7 +53,7 @@ def compute(run, entries, groups):
         # A group runs on arrays when it is large enough, and when the expression has
         # a variable to carry them: a constant expression gives the same result on
         # every line, and has no array to take the number of points from.
-        if kind.many and len(members) >= VECTOR_MIN and f.program.inputs:
+        if kind.many and len(members) >= VECTOR_MIN and f.variables:
             import numpy as np
             names = list(entries[members[0]][2])
             point = {v: np.array([entries[i][2][v] for i in members]) for v in names}
@@ -110,7 +116,7 @@ def chunk_jobs(run, first, lines, too_long=None):
             continue
         # The group keeps its compiled expression: the chunk never parses a line twice,
         # whatever the run's cache of expressions drops meanwhile.
-        groups.setdefault((expr.strip(), tuple(point)), (f, []))[1].append(len(entries))
+        groups.setdefault((expr.strip(), _shape(point)), (f, []))[1].append(len(entries))
         entries.append([line, text, point])
     compute(run, entries, groups)
     return entries

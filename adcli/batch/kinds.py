@@ -65,13 +65,13 @@ def is_many(point):
 
 def one_output(command):
     def check(f, options):
-        check_one(f.program, command)
+        check_one(f, command)   # f.outputs: known before a point gives the vectors' lengths
     return check
 
 
 def grad_one_output(f, options):
-    if len(f.program.outputs) != 1:
-        raise UsageError(f"grad needs one output, got {len(f.program.outputs)}")
+    if len(f.outputs) != 1:
+        raise UsageError(f"grad needs one output, got {len(f.outputs)}")
 
 
 def _quiet(r, point):
@@ -103,12 +103,12 @@ def jvp_job(f, point, options):
 
 
 def vjp_check(f, options):
-    n = len(f.program.outputs)
+    n = len(f.outputs)
     if options.get("cotangent") is None:
         if n != 1:
             raise UsageError(f"vjp needs --cotangent with one number per output ({n})")
     else:
-        check_cotangent(f.program, options["cotangent"])
+        check_cotangent(f, options["cotangent"])
 
 
 def vjp_job(f, point, options):

@@ -195,7 +195,10 @@ def run_points(run, f, source, writer_for, progress):
             if too_long is not None and too_long(first) is not None:
                 raise UsageError(f"the header line of the points file is {too_long(first):,} bytes long, "
                                  f"more than the limit of {MAX_LINE:,} bytes")
-            header = Header(decode(head), first, f, run.defaults)
+            text = decode(head)
+            if f.vectors:   # a vector x is the columns x[1], x[2], ...: they give its length
+                f, run.defaults = f.for_columns(split_cells(text.lstrip("\ufeff")), run.defaults)
+            header = Header(text, first, f, run.defaults)
             check_names(run, f, header)
             writer = writer_for(header)
             first += 1

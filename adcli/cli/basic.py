@@ -24,8 +24,8 @@ from .options import (
 def _setup(expr, at):
     if expr is None:
         raise UsageError("missing EXPR: give an expression, as in adcli grad \"x^2\" --at x=3")
-    f = Function(expr)
-    return f, parse_point(at)
+    # The point's vectors choose the lowered program (its lengths) and become elements
+    return Function(expr).bind(parse_point(at))
 
 
 def _explain(f, result):

@@ -27,7 +27,7 @@ from .options import (
 def _setup(expr, at, name):
     if expr is None:
         raise UsageError(f"missing EXPR: give an expression, as in adcli {name} \"x^2\" --at x=3")
-    return Function(expr), parse_point(at)
+    return Function(expr).bind(parse_point(at))
 
 
 @command("jacobian")

@@ -175,7 +175,8 @@ def point_option(help):
 
 def at_option(f):
     return point_option("The point: x=3,y=2 (repeatable; values may be constant expressions such "
-                        "as pi/4). In a batch: values for the variables a line or row does not give.")(f)
+                        "as pi/4; a vector is x=[1,2,3] or x=@FILE, a whole point @FILE.json). In a "
+                        "batch: values for the variables a line or row does not give.")(f)
 
 
 class FormatChoice(click.Choice):
@@ -358,9 +359,14 @@ def _stdin_has_jobs():
 def warn_unused(program, point, wrt=()):
     case_slips(program, point, wrt)
     inputs, wrt = program.input_index, set(wrt or ())  # dict and set: linear in the names
+    warned = set()
     for name in point:
         if name not in inputs and name not in wrt:
-            warn(f"'{name}' has a value but does not appear in the expression")
+            base = name.partition("[")[0]   # a vector's elements x[1], x[2], ...: one warning for x
+            if base in warned:
+                continue
+            warned.add(base)
+            warn(f"'{base}' has a value but does not appear in the expression")
 
 
 def case_slips(program, point, named=(), skip=None):

@@ -27,13 +27,23 @@ NO_BATCH = {
 DRAWN_ORDERS = 4  # render_plot has 5 markers and colours: f and 4 derivatives
 
 
-def _program(expr, example='trace "x*y" --at x=3,y=2', command=None):
+def _bound(expr, point, example, command=None):
+    """(the program for the point's vector lengths, the point with vectors as elements)."""
+    _program(expr, example, command, lower=False)
+    from ..api import Function
+    f, flat = Function(expr).bind(point)
+    return f.program, flat
+
+
+def _program(expr, example='trace "x*y" --at x=3,y=2', command=None, lower=True):
     if expr is None:
         from .options import _stdin_has_jobs
         hint = None
         if command in NO_BATCH and _stdin_has_jobs():
             hint = f"{command} does not read job lines from standard input: {NO_BATCH[command]}"
         raise UsageError(f"missing EXPR: give an expression, as in adcli {example}", hint=hint)
+    if not lower:
+        return None
     from ..api import parse
     return parse(expr)
 
@@ -119,8 +129,7 @@ def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
     if precision is not None and decimals is not None:
         raise UsageError("give either --precision (significant digits) or --decimals (places after the point), "
                          "not both")
-    program = _program(expr, command="trace")
-    point = parse_point(at)
+    program, point = _bound(expr, parse_point(at), 'trace "x*y" --at x=3,y=2', "trace")
     warn_unused(program, point)
     if wrt and direction:
         raise UsageError("give either --wrt or --dir, not both")
@@ -150,29 +159,44 @@ def trace_cmd(expr, at, mode, wrt, direction, fmt, precision, decimals, ascii_):
 
 @command("parse")
 @expr_argument
+@point_option("Vector lengths for an expression that indexes vectors: x=[1,2,3] (or "
+              "x=@FILE, @FILE.json); sums are unrolled for them.")
 @format_option(["text", "json"], "Output format.")
-def parse_cmd(expr, fmt):
+def parse_cmd(expr, at, fmt):
     """Show how adcli reads EXPR: fully parenthesized, then the IR (a flat list of
-    operations, common subexpressions merged, constants inline).
+    operations, common subexpressions merged, constants inline). An expression with
+    vectors (x[i], len(x), sum over them) is lowered for the lengths given with --at.
 
     \b
     Examples:
       adcli parse "-x^2 + 2^3^2"
       adcli parse "a = x + y; b = x - y; a * b"
       adcli parse "sin(x)^2 + sin(x)" --format json
+      adcli parse "sum(i = 1:len(x), x[i]^2)" --at x=[1,2,3]
     """
+    from ..api import Function
     from ..errors import printable
     from ..language.syntax import parenthesize, parse
-    program = _program(expr, 'parse "-x^2"')
+    _program(expr, 'parse "-x^2"', lower=False)
+    f = Function(expr)
     text = parenthesize(parse(expr))
-    listing = program.listing()
+    listing = None
+    if not f.vectors or at:
+        g, _ = f.bind(parse_point(at))
+        listing = g.program.listing()
+        inputs = list(g.program.inputs)
+    needs = ", ".join(f"{v}=[...]" for v in f.vectors)
     if fmt == "json":
         from ..render.text import dumps
-        click.echo(dumps({"expr": expr, "parenthesized": text, "inputs": list(program.inputs),
-                          "ir": listing.splitlines()}))
+        click.echo(dumps({"expr": expr, "parenthesized": text,
+                          "inputs": inputs if listing is not None else list(f.variables),
+                          "ir": listing.splitlines() if listing is not None else None}))
         return
     out = sys.stdout
     out.write(f"read as: {printable(text)}\n")
+    if listing is None:
+        out.write(f"IR: depends on the vectors' lengths; give them with --at {needs}\n")
+        return
     out.write("IR (common subexpressions merged, constants inline):\n")
     for line in listing.splitlines():
         out.write(f"  {printable(line)}\n")
@@ -212,8 +236,8 @@ def graph_cmd(expr, at, fmt, max_nodes, listing, width, precision, ascii_):
     """
     from ..api import graph
     from ..render import graph as render_graph
-    program = _program(expr, 'graph "(x + y) * (x - y)"', "graph")
-    point = parse_point(at) if at else None
+    program, point = _bound(expr, parse_point(at) if at else {}, 'graph "(x + y) * (x - y)"', "graph")
+    point = point if at else None
     if point is not None:
         warn_unused(program, point)
     g = graph.build(program, point, expr)
@@ -277,11 +301,12 @@ def plot_cmd(expr, wrt, range_, at, order, width, height, ylim, fmt, output, sam
     points; for values at given points use adcli eval or grad --points).
     """
     from ..api import plot as plotdata
-    program = _program(expr, 'plot "sin(x)" --range -pi:pi', "plot")
-    point = parse_point(at)
+    program, point = _bound(expr, parse_point(at), 'plot "sin(x)" --range -pi:pi', "plot")
     var = wrt if wrt else (program.inputs[0] if program.inputs else None)
     if var is None:
         raise UsageError("the expression has no variable to plot against")
+    if var in point and "[" in var:
+        del point[var]   # one element of a vector given whole by --at: it runs over --range
     case_slips(program, point, skip=var)
     for name in point:
         if name == var:

@@ -174,7 +174,8 @@ class Plan:
         if self.active[out]:
             adj[out] = 1.0
         acc = InPlace(self, vals, grads, lo, hi)
-        reverse.sweep(self.code, vals, adj, self.active, arrays, self.order, acc.add, drop=self.drop_rev)
+        reverse.sweep(self.code, vals, adj, self.active, arrays, self.order, acc.add, drop=self.drop_rev,
+                      live=reverse.start_live(self.program))
         for k, i in enumerate(self.wrt):
             if i not in acc.written:
                 grads[k][lo:hi] = 0.0 if adj[i] is None else adj[i]

@@ -220,8 +220,13 @@ def magnitudes(program, xs, out, wrt):
             continue
         acc = EPS * abs(vals[i])
         if any(e[j] or a[j] is not None for j in args):
-            ps = call_partials(prim, scalar, param, vals[i], [vals[j] for j in args])
-            for j, p in zip(args, ps):
+            av = [vals[j] for j in args]
+            ps = call_partials(prim, scalar, param, vals[i], av)
+            for pos, (j, p) in enumerate(zip(args, ps)):
+                # Rounding passes only where a derivative does (not through a comparison), and
+                # only from the branch an `if` takes: the other may be nan, and is not f.
+                if pos not in prim.edges or (pos in prim.guards and not prim.guards[pos](scalar, *av)):
+                    continue
                 p = abs(p)
                 if e[j]:
                     acc += p * e[j]

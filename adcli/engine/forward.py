@@ -6,6 +6,7 @@ partials p_i from the primitive table. None stands for a structural zero, so an 
 that is not differentiated never contributes 0 * nan.
 """
 from ..ops.call import call_partials, call_value, is_zero, scale
+from .liveness import guard
 from .sweep import compiled
 
 
@@ -31,14 +32,21 @@ def jvp(program, xs, seeds, m):
             continue
         ps = call_partials(prim, m, param, y, av)
         out = [None] * k
-        for p, t in zip(ps, at):
+        for pos, (p, t) in enumerate(zip(ps, at)):
             if t is None or is_zero(p):
+                continue
+            # A guarded argument counts only where it is used: its tangent is selected
+            # there, never multiplied by a 0 mask elsewhere (0 * nan).
+            e = guard(prim, pos, m, av) if prim.guards else True
+            if e is False:
                 continue
             for j in range(k):
                 tj = t[j]
                 if tj is None:
                     continue
                 term = scale(p, tj)
+                if e is not True:
+                    term = m.where(e, term, 0.0)
                 out[j] = term if out[j] is None else out[j] + term
         tans[i] = out
     return vals, tans

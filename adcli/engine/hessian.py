@@ -50,7 +50,8 @@ def hessian(program, xs, wrt, m):
     # The consumers of node i come before it in the reverse sweep, so once node i is
     # done its value is needed no more: drop it (a sum of n terms holds n^2/2 tangent
     # entries in its partial sums).
-    reverse.sweep(code, vals, adj, active, dm, range(n - 1, n_in - 1, -1), drop=_Itself())
+    reverse.sweep(code, vals, adj, active, dm, range(n - 1, n_in - 1, -1), drop=_Itself(),
+                  live=reverse.start_live(program))
     del vals, y
     k = len(wrt)
     grad, rows = [], []

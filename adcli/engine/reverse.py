@@ -10,7 +10,8 @@ arrays, in place and in chunks: adcli.engine.chunked), second derivatives (Dual 
 adcli.engine.hessian) and the textbook trace (adcli.api.trace, through a hook) all run
 it; what differs is the number type, the accumulator and the order of the nodes.
 """
-from ..ops.call import call_partials
+from ..ops.call import call_partials, scale
+from .liveness import always_live, both, either, guard, masked
 from .sweep import compiled, values
 
 
@@ -55,7 +56,7 @@ def accumulate_rows(adj, a, p, g, i=None, ps=None):
             accumulate(t, j, p, g[j])
 
 
-def sweep(code, vals, adj, active, m, nodes, add=accumulate, hook=None, drop=None):
+def sweep(code, vals, adj, active, m, nodes, add=accumulate, hook=None, drop=None, live=None):
     """The reverse sweep: for each node i of `nodes` (any reverse topological order)
     that has an adjoint g = adj[i], add(adj, a, p, g, i, ps) for each active argument a
     whose local partial p is not the structural 0, then release adj[i].
@@ -63,23 +64,61 @@ def sweep(code, vals, adj, active, m, nodes, add=accumulate, hook=None, drop=Non
     adj holds the seeded adjoints (None: a structural zero) and receives the rest;
     the adjoints of inputs are left in it. hook(i, pos, a, p, adj[a]), if given, sees
     each accumulation as it happens (pos: which argument of node i a is). drop[i], if
-    given, lists the values no longer needed once node i is done."""
+    given, lists the values no longer needed once node i is done.
+
+    live (for a program with guards: start_live) holds each node's live mask and is
+    completed as the sweep goes (adcli.engine.liveness): a node's consumers all come
+    before it, so its mask is final when its turn comes. A node dead at every point is
+    skipped; where it is dead at some, its contributions are selected away (m.where),
+    never multiplied by 0, so nothing of a branch not taken reaches an adjoint."""
     for i in nodes:
         g = adj[i]
         if g is not None:
             prim, args, param = code[i]
-            ps = call_partials(prim, m, param, vals[i], [vals[a] for a in args])
-            for pos, a in enumerate(args):
-                p = ps[pos]
-                if active[a] and not (type(p) is int and p == 0):
-                    add(adj, a, p, g, i, ps)
-                    if hook is not None:
-                        hook(i, pos, a, p, adj[a])
-            adj[i] = None  # done with it: frees arrays early, and a gradient is all that is left
+            li = True if live is None else live[i]
+            if li is False:
+                adj[i] = None
+            else:
+                av = [vals[a] for a in args]
+                ps = call_partials(prim, m, param, vals[i], av)
+                for pos, a in enumerate(args):
+                    p = ps[pos]
+                    if active[a] and not (type(p) is int and p == 0):
+                        if live is not None:
+                            e = both(li, guard(prim, pos, m, av))
+                            if e is False or (e is not True and not e.any()):
+                                continue
+                            if e is not True:
+                                p, g_ = 1, masked(e, _times(p, g), m)
+                                add(adj, a, p, g_, i, ps)
+                                live[a] = either(live[a], e)
+                                if hook is not None:
+                                    hook(i, pos, a, p, adj[a])
+                                continue
+                            live[a] = True
+                        add(adj, a, p, g, i, ps)
+                        if hook is not None:
+                            hook(i, pos, a, p, adj[a])
+                adj[i] = None  # done with it: frees arrays early, and a gradient is all that is left
         if drop is not None:
             for a in drop[i]:
                 vals[a] = None
     return adj
+
+
+def _times(p, g):
+    """p * g for an adjoint or a list of q cotangent entries (None: structural zero)."""
+    if type(g) is list:
+        return [None if t is None else scale(p, t) for t in g]
+    return scale(p, g)
+
+
+def start_live(program):
+    """The live masks a reverse sweep of `program` starts from, or None if it has no
+    guards: True for nodes live at every point, False for the rest until the sweep
+    reaches them."""
+    always = always_live(program, compiled(program))
+    return None if always is None else list(always)
 
 
 def vjp(program, xs, cotangents, m, active_inputs=None):
@@ -102,7 +141,7 @@ def vjp(program, xs, cotangents, m, active_inputs=None):
         seed = ct[0] if q == 1 else ct
         if active[o] and seed is not None:
             add(adj, o, 1, seed)
-    sweep(code, vals, adj, active, m, range(n - 1, n_in - 1, -1), add)
+    sweep(code, vals, adj, active, m, range(n - 1, n_in - 1, -1), add, live=start_live(program))
     if q == 1:
         return vals, [None if a is None else [a] for a in adj[:n_in]], active
     return vals, adj[:n_in], active

@@ -5,6 +5,7 @@ import math
 from ..numtext import constant
 from ..ops.call import call_partials, call_value
 from ..ops.table import PRIMS
+from .liveness import masks
 
 
 def compiled(program):
@@ -42,16 +43,24 @@ def all_finite(xs, m):
 def diagnose(program, vals, m, derivatives=False, active=None):
     """Warnings naming each operation that turned finite inputs into nan or inf (and
     nan out of non-nan inputs). With derivatives=True, also each local partial that
-    is not finite at finite inputs. Only called when some result is not finite."""
+    is not finite at finite inputs. Only called when some result is not finite.
+
+    Only live nodes, at the points where they are live, are looked at: an operation in
+    the branch of an `if` that was not taken gives no warning (adcli.engine.liveness)."""
     code = compiled(program)
     found = []
     seen = set()
     scalar = m.__name__ == "adcli.ops.scalar"
+    value_live = masks(program, code, vals, m, derivative=False)
+    deriv_live = masks(program, code, vals, m, derivative=True) if derivatives else None
     for i, (prim, args, param) in enumerate(code):
         if prim is None:
             continue
-        av = [vals[a] for a in args]
-        y = vals[i]
+        lv = True if value_live is None else value_live[i]
+        if lv is False:
+            continue
+        av = [_at(lv, vals[a]) for a in args]
+        y = _at(lv, vals[i])
         if scalar:
             bad = _bad_scalar(y, av)
             if bad and (prim.name, "v") not in seen:
@@ -67,6 +76,11 @@ def diagnose(program, vals, m, derivatives=False, active=None):
                 found.append(f"{_show(prim, at, param)} = {constant(y0)}{_why(prim, y0)}"
                              f" (at {count} point{'s' if count != 1 else ''})")
         if derivatives and (active is None or active[i]):
+            ld = True if deriv_live is None else deriv_live[i]
+            if ld is False:
+                continue
+            av = [_at(ld, vals[a]) for a in args]
+            y = _at(ld, vals[i])
             if not all_finite(av + [y], m):
                 continue
             ps = call_partials(prim, m, param, y, av)
@@ -88,6 +102,13 @@ def diagnose(program, vals, m, derivatives=False, active=None):
 
 
 _ORDINAL = ("first", "second", "third")
+
+
+def _at(mask, v):
+    """v at the points where mask holds (all of v where it is True)."""
+    if mask is True or not hasattr(v, "shape") or v.shape != mask.shape:
+        return v
+    return v[mask]
 
 
 def _points(n):

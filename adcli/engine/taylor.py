@@ -40,7 +40,8 @@ from ..numtext import constant
 from ..ops import scalar
 from ..ops.call import call_value
 from ..ops.table import LN2, LN10, PRIMS, TWO_OVER_SQRT_PI, exp_minus_square, one_minus_square, sech
-from .sweep import _show, compiled
+from .liveness import conditional, masks
+from .sweep import _show, compiled, values
 
 
 class Refused(Exception):
@@ -148,8 +149,9 @@ class Floats:
         """special(K, *args) where cond holds, else regular(K, *args)."""
         return (special if cond else regular)(self, *args)
 
-    def apply(self, rule, name, param, y0, av, sa):
-        """The coefficients of one node (row 0 is its value y0)."""
+    def apply(self, rule, name, param, y0, av, sa, live=True):
+        """The coefficients of one node (row 0 is its value y0). live: the points where it
+        is live (here always all of them: a dead node is skipped at one point)."""
         n = self.n
         if not (math.isfinite(y0) and all(math.isfinite(v) for v in av)):
             if all(math.isfinite(v) for v in av):  # a pole (1/0, log 0) or outside the domain
@@ -644,6 +646,11 @@ TAYLOR = {
     "sigmoid": _sigmoid, "softplus": _softplus, "erf": _erf,
     "atan2": _atan2, "hypot": _hypot,
     "min": _pick("min", True), "max": _pick("max", False),
+    # piecewise constant: the value, then zeros
+    **{name: (lambda K, p, y0, *args: K.const(y0)) for name in ("lt", "le", "gt", "ge", "eq", "ne",
+                                                                "and", "or", "not")},
+    # the branch the condition selects, coefficients and all (its value is never blended)
+    "if": lambda K, p, y0, c, a, b: K.pick(c[0] != 0, a, b),
 }
 
 
@@ -654,6 +661,12 @@ def sweep(program, xs, direction, order, K):
     the outputs); K.warnings collects the warnings."""
     code = compiled(program)
     n_in = len(xs)
+    # With an `if`, only nodes on a live derivative path get coefficients, and only at the
+    # points where they are live: a pole in the branch not taken is not refused, and no
+    # nan or warning of it reaches a result (adcli.engine.liveness).
+    live = None
+    if order > 0 and conditional(program, code):
+        live = masks(program, code, values(program, xs, K.m), K.m)
     vals = list(xs) + [None] * (len(code) - n_in)
     ser = [None] * len(code)
     if order > 0:
@@ -676,9 +689,17 @@ def sweep(program, xs, direction, order, K):
         y0 = vals[i] = call_value(prim, K.m, param, av)
         if all(ser[a] is None for a in args):
             continue
+        li = True if live is None else live[i]
+        if li is False:
+            continue
         sa = [ser[a] if ser[a] is not None else K.const(vals[a]) for a in args]
+        if prim.guards or not prim.edges:
+            # if, comparisons and logic: a choice or a constant, never a recurrence that
+            # could overflow or refuse; their arguments' finiteness says nothing about them
+            ser[i] = TAYLOR[prim.name](K, param, y0, *sa)
+            continue
         try:
-            ser[i] = K.apply(TAYLOR[prim.name], prim.name, param, y0, av, sa)
+            ser[i] = K.apply(TAYLOR[prim.name], prim.name, param, y0, av, sa, li)
         except Refused as e:
             node = program.nodes[i]
             raise EvalError(f"taylor: {e}", program.source, node.pos,

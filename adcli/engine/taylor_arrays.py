@@ -155,11 +155,13 @@ class Arrays:
                 out[:, j] = np.nan
         return out
 
-    def apply(self, rule, name, param, y0, av, sa):
+    def apply(self, rule, name, param, y0, av, sa, live=True):
         finite = np.isfinite(y0)
         for v in av:
             finite = finite & np.isfinite(v)
-        finite = np.broadcast_to(finite, (self.size,))
+        # Points where the node is dead count as not finite: no special branch, no refusal,
+        # no overflow runs or is counted there (nothing computed there is ever read).
+        finite = np.broadcast_to(finite & live, (self.size,))
         self._node = []
         if finite.any():
             self.finite = finite

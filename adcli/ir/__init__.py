@@ -28,18 +28,23 @@ class Node:
 
 class Program:
     """A lowered expression: nodes, the input names, the output node ids and, for
-    display, the source text of each output and the let-names bound to each node."""
-    __slots__ = ("nodes", "inputs", "outputs", "labels", "names", "source", "_compiled", "_input_index")
+    display, the source text of each output and the let-names bound to each node.
+    vectors holds (name, length) for each vector variable, in input order: its elements
+    are the inputs name[1] .. name[length], next to each other."""
+    __slots__ = ("nodes", "inputs", "outputs", "labels", "names", "source", "vectors", "_compiled",
+                 "_input_index", "_cache")
 
-    def __init__(self, nodes, inputs, outputs, labels, names, source):
+    def __init__(self, nodes, inputs, outputs, labels, names, source, vectors=()):
         self.nodes = nodes
         self.inputs = inputs
         self.outputs = outputs
         self.labels = labels
         self.names = names
         self.source = source
+        self.vectors = vectors
         self._compiled = None
         self._input_index = None
+        self._cache = {}   # facts the engine works out once per program (adcli.engine.liveness)
 
     @property
     def input_index(self):
@@ -104,12 +109,17 @@ class Program:
                 assert len(node.args) == prim.arity, (i, node)
                 assert all(0 <= a < i for a in node.args), f"node {i} uses a later node"
                 assert (node.param is not None) == (node.op == "powc"), (i, node)
+                assert all(pos < prim.arity for pos in (*prim.edges, *prim.guards)), (i, node)
             key = _key(node.op, node.args, node.param)
             assert key not in seen, f"duplicate node {i}"
             seen.add(key)
         assert all(0 <= o < len(self.nodes) for o in self.outputs)
         assert len(self.labels) == len(self.outputs)
         return True
+
+
+# Folded directly: the IEEE result of Python's float operators is the scalar rule's.
+_ARITHMETIC = {"add": float.__add__, "sub": float.__sub__, "mul": float.__mul__}
 
 
 def _key(op, args, param):
@@ -151,7 +161,11 @@ class Builder:
             if nodes[a].op != "const":
                 break
         else:  # every argument is a constant: fold
-            v = call_value(PRIMS[name], scalar, param, [nodes[a].param for a in args])
+            fast = _ARITHMETIC.get(name)
+            if fast is not None:   # index arithmetic (i + 1) in a sum's every term: no rule call
+                v = fast(nodes[args[0]].param, nodes[args[1]].param)
+            else:
+                v = call_value(PRIMS[name], scalar, param, [nodes[a].param for a in args])
             if math.isfinite(v):
                 return self.const(v, pos)
         # _add, written out: the key of an operation is never a constant's
@@ -163,13 +177,16 @@ class Builder:
             self._index[key] = i
         return i
 
-    def finish(self, outputs, labels, names, source):
-        """Keep only what the outputs need; put the inputs first; renumber. The nodes
-        are renumbered in place, so a finished builder is used up."""
+    def finish(self, outputs, labels, names, source, keep=(), vectors=()):
+        """Keep only what the outputs need, and the nodes in keep (a vector's elements,
+        used or not); put the inputs first; renumber. The nodes are renumbered in place,
+        so a finished builder is used up."""
         old = self.nodes
         live = [False] * len(old)
         for o in outputs:
             live[o] = True
+        for k in keep:
+            live[k] = True
         for i in range(len(old) - 1, -1, -1):
             if live[i]:
                 for a in old[i].args:
@@ -191,4 +208,4 @@ class Builder:
             if live[i]:
                 bound.setdefault(new[i], []).append(name)
         return Program(nodes, inputs, tuple([new[o] for o in outputs]), tuple(labels),
-                       {k: tuple(v) for k, v in bound.items()}, source)
+                       {k: tuple(v) for k, v in bound.items()}, source, tuple(vectors))

@@ -1,40 +1,13 @@
-"""POINT syntax: `x=3, y=-2, z=pi/4`. A value is a number or a constant expression."""
-import re
+"""POINT syntax: `x=3, y=-2, z=pi/4`. A value is a number or a constant expression, or
+a vector: `x=[1, 2, 3]`, `x=@FILE` (numbers separated by commas, spaces or new lines),
+and `@FILE.json` gives a whole point (an object of names to numbers or lists)."""
 
 from ..engine.sweep import values
 from ..errors import AdcliError, UsageError
 from ..ops import scalar
 from ..ops.table import CONSTANTS
 from . import parse
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-# A number given as a value (--at, job files): the expression's number syntax with a sign,
-# or inf, -inf and nan as adcli writes them. Only this: float() alone would also take
-# 1_000, infinity, NaN and digits of other scripts (٣).
-_NUMBER = re.compile(r"[ \t]*(?:[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf)|nan)[ \t]*\Z")
-
-
-def read_number(text):
-    """The float of a number written in adcli's syntax; ValueError for anything else."""
-    if _NUMBER.match(text):
-        return float(text)
-    raise ValueError(f"not a number in adcli's syntax: {text!r}")
-
-
-def split_top(text, sep=","):
-    """(offset, piece) for each piece of text between separators outside parentheses."""
-    pieces, depth, start = [], 0, 0
-    for i, c in enumerate(text):
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == sep and depth == 0:
-            pieces.append((start, text[start:i]))
-            start = i + 1
-    pieces.append((start, text[start:]))
-    return pieces
+from .values import _NAME, _NUMBER, Vector, read_number, split_top  # noqa: F401 - adcli's number syntax, here for its users
 
 
 def refuse_constant(name, source=None, pos=None):
@@ -60,6 +33,14 @@ def parse_point(texts, point=None):
                 continue
             name, eq, value = piece.partition("=")
             at = offset + len(piece) - len(piece.lstrip())
+            if not eq and piece.strip().startswith("@"):
+                from .vectorpoint import read_json_point
+                for k, v in read_json_point(piece.strip()[1:], text, at + 1).items():
+                    refuse_constant(k, text, at)
+                    if k in point:
+                        raise UsageError(f"'{k}' is given twice", text, at)
+                    point[k] = v
+                continue
             if not eq:
                 raise UsageError(f"expected name=value, got '{piece.strip()}'", text, at,
                                  "write the point as x=3,y=2")
@@ -69,7 +50,12 @@ def parse_point(texts, point=None):
             refuse_constant(name, text, at)
             if name in point:
                 raise UsageError(f"'{name}' is given twice", text, at)
-            point[name] = constant_value(value, text, offset + len(piece) - len(value))
+            where = offset + len(piece) - len(value)
+            if value.lstrip()[:1] in ("[", "@"):
+                from .vectorpoint import vector_value
+                point[name] = Vector(vector_value(name, value, text, where, constant_value))
+            else:
+                point[name] = constant_value(value, text, where)
     return point
 
 

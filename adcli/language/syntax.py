@@ -20,8 +20,10 @@ _GRAMMAR_CANDIDATES = (os.path.join(_HERE, "grammar", "adcli.lark"),
 
 
 class Syntax:
-    """A node of the syntax tree. kind is one of num, name, call, bin, neg, let, outputs;
-    value is the number, the name, the function name or the operator."""
+    """A node of the syntax tree. kind is one of num, name, call, bin, neg, not, index,
+    sum, let, define, outputs; value is the number, the name, the function name or the
+    operator (for index the vector's name, for sum the tuple (sum or prod, index name, its
+    column)). A define's args are its parameters (name nodes, as written) and then its body."""
     __slots__ = ("kind", "args", "value", "start", "end")
 
     def __init__(self, kind, args, value, start, end):
@@ -95,6 +97,8 @@ def _get_parser():
 
             def unop(self, c):
                 op, x = c
+                if op.value == "not":
+                    return Syntax("not", (x,), "not", op.start_pos, x.end)
                 if op.value == "+":
                     x.start = op.start_pos
                     return x
@@ -113,9 +117,24 @@ def _get_parser():
                 args = c[2] if len(c) == 4 else ()
                 return Syntax("call", args, name.value, name.start_pos, rpar.end_pos)
 
+            def index(self, c):
+                name, _, i, rsqb = c
+                return Syntax("index", (i,), name.value, name.start_pos, rsqb.end_pos)
+
+            def reduction(self, c):
+                # sum(i = a:b, body): value is (sum or prod, the index's name, its column)
+                name, _, index, lo, hi, body, rpar = c
+                return Syntax("sum", (lo, hi, body), (name.value, index.value, index.start_pos),
+                              name.start_pos, rpar.end_pos)
+
             def let(self, c):
                 name, expr = c
                 return Syntax("let", (expr,), name.value, name.start_pos, expr.end)
+
+            def define(self, c):
+                name, body = c[0], c[-1]
+                params = c[2] if len(c) == 5 else ()
+                return Syntax("define", (*params, body), name.value, name.start_pos, body.end)
 
             def outputs(self, c):
                 return Syntax("outputs", tuple(c), None, c[0].start, c[-1].end)
@@ -181,7 +200,9 @@ def parse(source):
 
 # Symbols that look like an operator or a name adcli knows (× · − are read as * * -).
 _LOOKALIKES = {"÷": "/", "∕": "/", "⋅": "*", "∗": "*", "–": "-", "—": "-", "²": "^2", "³": "^3",
-               "√": "sqrt", "π": "pi"}
+               "√": "sqrt", "π": "pi", "≤": "<=", "≥": ">=", "≠": "!=", "∧": "and", "∨": "or", "¬": "not"}
+# Operators of other languages: the word adcli spells them with.
+_WORDS = {"&": "and", "|": "or", "!": "not"}
 
 
 def _bad_character(source, pos):
@@ -193,16 +214,21 @@ def _bad_character(source, pos):
     elif ch.isdecimal():   # a digit of another script: ٣, ３, ...
         import unicodedata
         hint = f"numbers are written with the digits 0-9: write {unicodedata.decimal(ch)} instead of {ch!r}"
-    elif ch in "[{":
+    elif ch in _WORDS:
+        hint = f"adcli spells it '{_WORDS[ch]}': write a {_WORDS[ch]} b" if ch != "!" else \
+            "adcli spells it 'not': write not a (and != for 'not equal')"
+    elif ch in "{":
         hint = "use ( ) for grouping"
     elif ch == "@":
         hint = "give the point with --at, as in --at x=1,y=2"
     return ExprError(f"unexpected character '{printable(ch)}'", source, pos, hint)
 
 
-_FRIENDLY = {"NUMBER": "a number", "NAME": "a name", "LPAR": "'('", "RPAR": "')'", "ADD_OP": "'+' or '-'",
+_FRIENDLY = {"NUMBER": "a number", "NAME": "a name", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['",
+             "RSQB": "']'", "COLON": "':'", "ADD_OP": "'+' or '-'",
              "MUL_OP": "'*' or '/'", "POW_OP": "'^'", "COMMA": "','", "SEMICOLON": "';'",
-             "EQUAL": "'='", "_NL": "a new line", "$END": "the end of the input"}
+             "EQUAL": "'='", "_NL": "a new line", "$END": "the end of the input",
+             "CMP_OP": "a comparison", "OR": "'or'", "AND": "'and'", "NOT": "'not'"}
 
 
 def _unexpected(source, e, text):
@@ -251,9 +277,32 @@ def _unexpected(source, e, text):
         if before == "(":
             return ExprError("empty parentheses", source, pos,
                              "put an expression inside: expected " + _describe(expected))
+    if tok.type == "LSQB" and not (before.isalnum() or (before and before in "_)]")):
+        return ExprError("unexpected character '['", source, pos, "use ( ) for grouping")
+    if tok.type == "LSQB":
+        return ExprError("only a vector variable can be indexed", source, pos,
+                         "index a variable given a vector value, as in x[1] with --at x=[1,2,3]")
+    if "COLON" in expected and tok.type != "COLON":
+        # NAME(NAME = ... read as the start of sum(i = a:b, ...): unless the call is a sum,
+        # the '=' was meant as a comparison or a let, and that is the error to show.
+        import re
+        opened = None
+        for opened in re.finditer(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*[A-Za-z_][A-Za-z0-9_]*\s*(=)(?!=)", text[:pos]):
+            pass
+        if opened is not None and opened.group(1) not in ("sum", "prod"):
+            return ExprError("'=' can only follow a name at the start of a statement", source, opened.start(2),
+                             "a let-binding looks like 'a = x + y; a * a', a function 'sq(t) = t*t'; "
+                             "to compare two values write ==")
+        if opened is not None:
+            return ExprError(f"unexpected '{shown}'", source, pos,
+                             f"a range is written a:b, as in {opened.group(1)}(i = 1:len(x), x[i])")
     if tok.type == "EQUAL":
         return ExprError("'=' can only follow a name at the start of a statement", source, pos,
-                         "a let-binding looks like 'a = x + y; a * a'")
+                         "a let-binding looks like 'a = x + y; a * a', a function 'sq(t) = t*t'; "
+                         "to compare two values write ==")
+    if tok.type == "CMP_OP" and "CMP_OP" not in expected and "ADD_OP" in expected:
+        return ExprError(f"comparisons do not chain: unexpected '{shown}'", source, pos,
+                         "compare two at a time and join them: write a < b and b < c")
     return ExprError(f"unexpected '{shown}'", source, pos, "expected " + _describe(expected))
 
 
@@ -287,11 +336,19 @@ def _unclosed_paren(source):
 def _check_statements(source, stmts):
     *lets, last = stmts
     for s in lets:
-        if s.kind != "let":
+        if s.kind not in ("let", "define"):
             raise ExprError("only the last statement may be an expression", source, s.start,
-                            "earlier statements must be let-bindings such as 'a = x + y'")
-    if last.kind == "let":
-        raise ExprError(f"the last statement only defines '{last.value}'", source, last.start,
+                            "earlier statements must be let-bindings such as 'a = x + y' "
+                            "or functions such as 'sq(t) = t*t'")
+    for s in stmts:
+        if s.kind == "define":
+            for p in s.args[:-1]:
+                if p.kind != "name":
+                    raise ExprError(f"a parameter of '{s.value}' must be a name", source, p.start,
+                                    f"define a function with names as its parameters: {s.value}(t) = t*t")
+    if last.kind in ("let", "define"):
+        what = f"function '{last.value}'" if last.kind == "define" else f"'{last.value}'"
+        raise ExprError(f"the last statement only defines {what}", source, last.start,
                         "end with the expression to evaluate, as in 'a = x + y; a * a'")
 
 
@@ -328,9 +385,21 @@ def _paren_one(root):
             pieces.append(")")
         elif k == "neg":
             pieces = ["-", *_wrapped(item.args[0])]
+        elif k == "not":
+            pieces = ["not ", *_wrapped(item.args[0])]
+        elif k == "define":
+            pieces = [f"{item.value}("]
+            for i, a in enumerate(item.args[:-1]):
+                pieces += [", ", a] if i else [a]
+            pieces += [") = ", item.args[-1]]
         elif k == "bin":
             op = "^" if item.value == "^" else f" {item.value} "
             pieces = [*_wrapped(item.args[0]), op, *_wrapped(item.args[1])]
+        elif k == "index":
+            pieces = [f"{item.value}[", item.args[0], "]"]
+        elif k == "sum":
+            lo, hi, body = item.args
+            pieces = [f"{item.value[0]}({item.value[1]} = ", lo, ":", hi, ", ", body, ")"]
         elif k == "let":
             pieces = [f"{item.value} = ", item.args[0]]
         else:  # outputs
@@ -342,4 +411,4 @@ def _paren_one(root):
 
 
 def _wrapped(node):
-    return ("(", node, ")") if node.kind in ("bin", "neg") else (node,)
+    return ("(", node, ")") if node.kind in ("bin", "neg", "not") else (node,)

@@ -18,6 +18,18 @@ display text, graph symbols, the name 'adcli functions' lists, the operator spel
 parser lowers to it, whether users may call it by name, and the math-namespace function
 that computes it. Only the Taylor rules live elsewhere (adcli.engine.taylor), because
 they are written against the engine's series kernels.
+
+Two facts serve the conditional ops (comparisons, and/or/not, if):
+
+    edges       the argument positions a derivative passes through (default: all). A
+                comparison has none: its value is 1 or 0 and its partials the structural 0.
+    guards      {position: rule(m, *args) -> mask}: that argument is used only where its
+                mask holds (if(c, a, b) uses a where c != 0, b where c == 0). Where it does
+                not, nothing of that argument may reach a result: no value, no partial, no
+                warning. Evaluators never multiply a partial of a guarded argument by a 0/1
+                mask (0 * nan is nan); they select with m.where, or skip it (one point).
+                A node is live at a point when some path from it to an output passes only
+                through arguments that are used there (adcli.engine.liveness).
 """
 import math
 
@@ -29,11 +41,11 @@ TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 class Prim:
     __slots__ = ("name", "arity", "template", "value", "partials", "domain", "sample", "note", "kind", "doc",
                  "partial_texts", "symbol", "ascii_symbol", "spelling", "by_name", "mathname",
-                 "display")
+                 "display", "edges", "guards")
 
     def __init__(self, name, arity, template, value, partials, domain="all real x", sample=None,
                  note="", kind="function", doc="", partial_texts=(), symbol=None, ascii_symbol=None,
-                 spelling=None, by_name=None, mathname=None, display=None):
+                 spelling=None, by_name=None, mathname=None, display=None, edges=None, guards=None):
         self.name = name
         self.arity = arity
         self.template = template  # how a trace shows it: "{0} + {1}", "sin {0}", "{0}^{p}"
@@ -61,6 +73,9 @@ class Prim:
         self.mathname = mathname
         # How 'adcli functions' lists it: operators as users write them, not by internal names (add, powc).
         self.display = display or name
+        # See the module docstring: where derivatives pass, and where an argument is used at all.
+        self.edges = tuple(range(arity)) if edges is None else tuple(edges)
+        self.guards = guards or {}
 
     def __repr__(self):
         return f"<primitive {self.name}>"
@@ -164,6 +179,26 @@ def _inside(m, y, partial):
 def _tie_split(m, y, a, b, less):
     half = m.where(a == b, 0.5, 0.0)
     return _inside(m, y, m.where(less(a, b), 1.0, half)), _inside(m, y, m.where(less(b, a), 1.0, half))
+
+
+def _bool(m, cond):
+    return m.where(cond, 1.0, 0.0)
+
+
+def _comparison(name, spelling, symbol, ascii_symbol, test, doc):
+    return Prim(name, 2, f"{{0}} {ascii_symbol} {{1}}", lambda m, p, a, b: _bool(m, test(a, b)),
+                lambda m, p, y, a, b: (0, 0), kind="operator", doc=doc, spelling=spelling, symbol=symbol,
+                ascii_symbol=ascii_symbol, partial_texts=("0", "0"), display=spelling, edges=(),
+                note="1 or 0; its partials are 0 everywhere, also at a = b where it jumps "
+                     "(a comparison with nan is 0, except nan != b, which is 1)")
+
+
+def _truth(m, a):
+    return a != 0   # nan counts as non-zero, as in IEEE arithmetic and numpy
+
+
+def _if_value(m, p, c, a, b):
+    return m.where(_truth(m, c), a, b)
 
 
 POS = [[(0.1, 4.0)]]
@@ -294,6 +329,38 @@ _table = [
          sample=[[(-3.0, -0.1)], [(0.1, 3.0)]], doc="the larger of a and b",
          note="at a tie each argument gets half the derivative", partial_texts=("[{0} > {1}]", "[{1} > {0}]"),
          mathname="maximum"),
+    # comparisons and logic: values 1 or 0, no derivative passes through them
+    _comparison("lt", "<", "<", "<", lambda a, b: a < b, "1 if a < b, else 0"),
+    _comparison("le", "<=", "≤", "<=", lambda a, b: a <= b, "1 if a <= b, else 0"),
+    _comparison("gt", ">", ">", ">", lambda a, b: a > b, "1 if a > b, else 0"),
+    _comparison("ge", ">=", "≥", ">=", lambda a, b: a >= b, "1 if a >= b, else 0"),
+    _comparison("eq", "==", "=", "==", lambda a, b: a == b, "1 if a == b, else 0"),
+    _comparison("ne", "!=", "≠", "!=", lambda a, b: a != b, "1 if a != b, else 0"),
+    Prim("and", 2, "{0} and {1}", lambda m, p, a, b: m.where(_truth(m, a), _bool(m, _truth(m, b)), 0.0),
+         lambda m, p, y, a, b: (0, 0), kind="operator", doc="1 if a and b are non-zero, else 0",
+         spelling="and", symbol="and", partial_texts=("0", "0"), display="and", edges=(),
+         guards={1: lambda m, a, b: _truth(m, a)},
+         note="b is looked at only where a is non-zero (no warning from b elsewhere); partials 0"),
+    Prim("or", 2, "{0} or {1}", lambda m, p, a, b: m.where(_truth(m, a), 1.0, _bool(m, _truth(m, b))),
+         lambda m, p, y, a, b: (0, 0), kind="operator", doc="1 if a or b is non-zero, else 0",
+         spelling="or", symbol="or", partial_texts=("0", "0"), display="or", edges=(),
+         guards={1: lambda m, a, b: a == 0},
+         note="b is looked at only where a is 0 (no warning from b elsewhere); partials 0"),
+    Prim("not", 1, "not {0}", lambda m, p, a: _bool(m, a == 0), lambda m, p, y, a: (0,), kind="operator",
+         doc="1 if a is 0, else 0", spelling="not", symbol="not", partial_texts=("0",), display="not",
+         edges=(), note="1 or 0; its partial is 0 everywhere (not nan is 0)"),
+    # if(c, a, b): the partials are Iverson brackets, and the guards keep the branch not
+    # taken out of every result (see the module docstring).
+    Prim("if", 3, "if({0}, {1}, {2})", _if_value,
+         lambda m, p, y, c, a, b: (0, m.where(_truth(m, c), 1, 0), m.where(_truth(m, c), 0, 1)),
+         doc="a where c is non-zero, b elsewhere", edges=(1, 2),
+         guards={1: lambda m, c, a, b: _truth(m, c), 2: lambda m, c, a, b: c == 0},
+         sample=[[(-3.0, -0.1), (0.1, 3.0)], [(-3.0, 3.0)], [(-3.0, 3.0)]],
+         note="the derivative is that of the branch taken; at the boundary (c exactly 0 or not) the "
+              "branch the condition selects is used, with its own one-sided derivative; nothing of the "
+              "branch not taken reaches any result (no nan, no warning); a nan condition counts as "
+              "non-zero, as in IEEE arithmetic (a comparison with nan is 0, so if(x > 0, a, b) takes b)",
+         partial_texts=("0", "[{0} != 0]", "[{0} == 0]")),
 ]
 
 PRIMS = {p.name: p for p in _table}

@@ -47,6 +47,8 @@ def node_label(graph, g, n, precision=6, outputs=None):
     text = f"{head} {n.v(g.k)}"
     if g.names:
         text += f" ({', '.join(g.names)})"
+    if not g.taken:
+        text += " not taken"
     if g.value is not None:
         text += f" = {value_text(g.value, precision)}"
         if graph.has_adjoints:
@@ -360,6 +362,8 @@ def listing_lines(graph, n, precision=6, limit=None):
     cols = []
     for g in shown:
         row = [n.v(g.k), "=", definition(g, n), f"({', '.join(g.names)})" if g.names else ""]
+        if not g.taken:
+            row.append("not taken")
         if g.value is not None:
             row.append(value_text(g.value, precision))
             if graph.has_adjoints:
@@ -495,6 +499,8 @@ def record(graph):
             rec["variable"] = g.param
         if g.op == "powc":
             rec["exponent"] = json_number(g.param)
+        if not g.taken:
+            rec["taken"] = False
         if g.value is not None:
             rec["value"] = json_number(g.value)
         if graph.has_adjoints:

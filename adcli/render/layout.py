@@ -183,7 +183,8 @@ def heading(expr, at, width=None, cut=False):
         head.truncate(width, overflow="ellipsis")
     if at:
         text, col = "", head.cell_len
-        for i, item in enumerate(f"{k} = {number(v)}" for k, v in at.items()):
+        from .vectors import shown_point
+        for i, item in enumerate(f"{k} = {v}" for k, v in shown_point(at, number)):
             sep, wrapped = ("  at ", "\n  at ") if i == 0 else (", ", ",\n     ")
             if width is not None and col + len(sep) + len(item) > width:
                 text += wrapped + item

@@ -40,7 +40,9 @@ def print_functions(rows, file=None):
         grid.row(name, str(arity), meaning, domain, note)
     c.print(Text("adcli functions and operators", style="italic"))
     print_grid(c, grid, ascii)
-    c.print(Text(f"constants: pi, e {glyphs(ascii).sep} operators: + - * / ^ (or **), unary -", style="dim"))
+    sep = glyphs(ascii).sep
+    c.print(Text(f"constants: pi, e {sep} operators: + - * / ^ (or **), unary -, < <= > >= == !=, and or not "
+                 f"{sep} your own: sq(t) = t*t; sq(x)", style="dim"))
 
 
 def _grid(*columns):

@@ -31,6 +31,7 @@ import sys
 from ..api.results import Check, Hessian, Jacobian, Jvp, Result, Taylor, Vjp
 from ..errors import printable, printable_json
 from ..numtext import json_number, number
+from .vectors import grouped, lengths_in, ungrouped
 
 FORMATS = ("table", "json", "csv", "plain")
 EXPORTS = ("latex", "markdown")   # for lecture notes: one point, written by adcli.render.export
@@ -69,12 +70,22 @@ def _optimize(r):
 
 
 def record(r):
-    """The JSON object of one result."""
+    """The JSON object of one result. A vector's elements x[1] .. x[n] are gathered into
+    one list under x in the point and in every {variable: number} field (gradient, vjp,
+    dir); matrices keep one column per element, named in "variables"."""
     if (own := _optimize(r)) is not None:
         return own.record(r)
     rec = {"expr": r.expr, "at": _named(r.at)}
     rec.update(_RECORD[type(r)](r))
+    lengths = lengths_in(r.at)
+    if lengths:
+        for key in _NAMED_FIELDS:
+            if isinstance(rec.get(key), dict):
+                rec[key] = grouped(rec[key], lengths)
     return rec
+
+
+_NAMED_FIELDS = ("at", "gradient", "vjp", "dir")
 
 
 def _result_record(r):
@@ -335,6 +346,8 @@ def flat(v, precision=None, sep=";"):
     numbers joined with `sep`, {name: number} as name=number; anything nested deeper
     (a matrix) as compact JSON."""
     if isinstance(v, dict):
+        if any(isinstance(x, list) for x in v.values()):
+            v = ungrouped(v)   # a vector's elements, named x[1], x[2], ...
         if any(isinstance(x, (dict, list, tuple)) for x in v.values()):
             return dumps(v)
         eq = " = " if sep == "\n" else "="

@@ -136,12 +136,14 @@ def record(trace):
     for r in trace.rows:
         rec = {"index": r.k, "name": _ascii_name(r.k), "op": r.op,
                "args": [_json_arg(a) for a in r.args], "let": list(r.names),
-               "value": json_number(r.value)}
+               "value": json_number(r.value) if r.taken else None}
+        if not r.taken:
+            rec["taken"] = False   # in a branch of an `if` not taken: its value reaches nothing
         if r.op == "input":
             rec["variable"] = r.param
         if r.op == "powc":
             rec["exponent"] = json_number(r.param)
-        if r.partials is not None:
+        if r.partials is not None and r.taken:
             rec["partials"] = [json_number(p) for p in r.partials]
         if trace.mode == "forward":
             rec["tangent"] = json_number(_deriv(r.tangent))
@@ -186,6 +188,9 @@ def write_csv(trace, out):
         if r.op == "input":
             args = r.param
         d = r.tangent if trace.mode == "forward" else r.adjoint
+        if not r.taken:   # in a branch of an `if` not taken: nothing to show
+            w.writerow([r.k, _ascii_name(r.k), r.op, args, " ".join(r.names), "", ""])
+            continue
         w.writerow([r.k, _ascii_name(r.k), r.op, args, " ".join(r.names), number(r.value), number(_deriv(d))])
 
 
@@ -327,6 +332,10 @@ def tables(trace, n, fmt, escape):
         t.column("", role="gap")
         trace_columns(t, title)
         for i, r in enumerate(trace.rows):
+            if not r.taken:
+                t.row(names(r), n.v(r.k), "=", escape(definition(r, n)), "not taken", "",
+                      n.vdot(r.k), "", "", "", end_section=i == last)
+                continue
             t.row(names(r), n.v(r.k), "=", escape(definition(r, n)), fmt(r.value), "",
                   n.vdot(r.k), "=", escape(tangent_text(r, n)), fmt(r.tangent), end_section=i == last)
         for j, (ref, y) in enumerate(zip(trace.outputs, outs)):
@@ -339,7 +348,8 @@ def tables(trace, n, fmt, escape):
     t.column("", style="cyan", role="let")
     trace_columns(t, "primal trace")
     for i, r in enumerate(trace.rows):
-        t.row(names(r), n.v(r.k), "=", escape(definition(r, n)), fmt(r.value), end_section=i == last)
+        t.row(names(r), n.v(r.k), "=", escape(definition(r, n)), fmt(r.value) if r.taken else "not taken",
+              end_section=i == last)
     for ref, y in zip(trace.outputs, outs):
         t.row("", y, "=", arg_text(ref, n), fmt(_ref_value(trace, ref)), style="bold")
 
