@@ -464,7 +464,8 @@ def compile_python(dp, general):
         src.append(f"def _{kind}_value({params}):")
         src += [f"    {a} = {rhs}" for a, rhs in lines if a in values_needed]
         src += [f"    return {value}", ""]
-    for entry, call, wrap in (("grad", "_grad", "v, g = {}\n    return v, _array(g)"), ("value", "_value", "return {}")):
+    entries = (("grad", "_grad", "v, g = {}\n    return v, _array(g)"), ("value", "_value", "return {}"))
+    for entry, call, wrap in entries:
         src += [
             f"def {entry}({sig}):",
             f"    if {check}:",

@@ -349,7 +349,7 @@ def build(program, wrt, mode, variables=None, inline_helpers=False):
     rows = []
     if mode == "reverse":
         active = _activity(program, {c for c in cols if c is not None})
-        for r, o in enumerate(program.outputs):
+        for o in program.outputs:
             adj = [None] * len(nodes)
             if active[o]:
                 adj[o] = e.const(1.0)
