@@ -184,7 +184,6 @@ def _module_source(module):
 
 def python(dp, arrays=False):
     """A self-contained module defining grad(x0, x1, ...) -> (value, [derivatives])."""
-    from ..ops import arrays as arrays_ns
     target = "np" if arrays else "py"
     n = len(dp.variables)
     args = [f"x{k}" for k in range(n)]
@@ -196,7 +195,11 @@ def python(dp, arrays=False):
             "in the order of the variables and returns (value, [derivative per variable]).",
             "Generated code: the arithmetic of adcli's rules, with its conventions; edit with care."]
     head += ['"""']
-    prelude = _module_source(arrays_ns if arrays else scalar)
+    if arrays:
+        from ..ops import arrays as namespace  # numpy, for this target only
+    else:
+        namespace = scalar
+    prelude = _module_source(namespace)
     out = head + [prelude, "", ""] + helpers
     out.append(f"def grad({', '.join(args)}):")
     if arrays:
