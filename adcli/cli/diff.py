@@ -58,5 +58,9 @@ def diff_cmd(expr, wrt, mode, to, inline, explain):
         c = diff.counts(f, dp)
         helpers = (f", plus {c['helper_statements']} in {c['helpers']} partial-derivative helper"
                    f"{'s' if c['helpers'] != 1 else ''}" if c["helpers"] else "")
+        if to != "adcli" and not inline:
+            what = "in[{}]" if to == "c" else "x{}"
+            sys.stderr.write("arguments: " + ", ".join(f"{what.format(k)} = {v}" for k, v in enumerate(dp.variables))
+                             + "\n")
         sys.stderr.write(f"{read_as(f)}\n{dp.mode} mode: IR of {c['ir']} nodes; derivative program of "
                          f"{c['statements']} statements{helpers} (bound: 4 x {c['ir']} + 16 = {c['bound']})\n")

@@ -219,20 +219,17 @@ def python(dp, arrays=False):
     return "\n".join(out) + "\n"
 
 
-_C_PRELUDE = r"""#include <math.h>
-
-/* adcli's conventions where C's math.h differs: min and max give nan if either argument
-   is nan (fmin and fmax would drop it), sign keeps 0, -0 and nan. */
-static double adcli_sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
-static double adcli_min(double a, double b) { return (a != a || b != b) ? NAN : (a <= b ? a : b); }
-static double adcli_max(double a, double b) { return (a != a || b != b) ? NAN : (a >= b ? a : b); }
-static double adcli_relu(double x) { return x > 0 ? x : (x == x ? 0.0 : x); }
-static double adcli_sigmoid(double x) {
-    double z = exp(-fabs(x));
-    return x >= 0 ? 1.0 / (1.0 + z) : z / (1.0 + z);
+# adcli's conventions where C's math.h differs: min and max give nan if either argument is
+# nan (fmin and fmax would drop it), sign keeps 0, -0 and nan. Only those used are written.
+_C_FUNCTIONS = {
+    "adcli_sign": "static double adcli_sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }",
+    "adcli_min": "static double adcli_min(double a, double b) { return (a != a || b != b) ? NAN : (a <= b ? a : b); }",
+    "adcli_max": "static double adcli_max(double a, double b) { return (a != a || b != b) ? NAN : (a >= b ? a : b); }",
+    "adcli_relu": "static double adcli_relu(double x) { return x > 0 ? x : (x == x ? 0.0 : x); }",
+    "adcli_sigmoid": "static double adcli_sigmoid(double x) {\n    double z = exp(-fabs(x));\n"
+                     "    return x >= 0 ? 1.0 / (1.0 + z) : z / (1.0 + z);\n}",
+    "adcli_softplus": "static double adcli_softplus(double x) { return log1p(exp(-fabs(x))) + adcli_max(x, 0.0); }",
 }
-static double adcli_softplus(double x) { return log1p(exp(-fabs(x))) + adcli_max(x, 0.0); }
-"""
 
 
 def c(dp):
@@ -243,7 +240,8 @@ def c(dp):
            "variables,",
            f"   writes the {len(dp.outputs) - dp.n_values} derivative(s) to grad[] in the same order "
            "and returns the value. */",
-           _C_PRELUDE]
+           "#include <math.h>", ""]
+    prelude_at = len(out)
     names = {}
     for k, key in enumerate(dp.helpers()):
         name, param, pos = key
@@ -262,6 +260,9 @@ def c(dp):
         out.append(f"    grad[{j}] = {atoms[o]};")
     out.append(f"    return {atoms[dp.outputs[0]]};")
     out.append("}")
+    body = "\n".join(out[prelude_at:])
+    used = [name for name in _C_FUNCTIONS if name + "(" in body or (name == "adcli_max" and "adcli_softplus(" in body)]
+    out[prelude_at:prelude_at] = [_C_FUNCTIONS[name] for name in used] + ([""] if used else [])
     return "\n".join(out) + "\n"
 
 

@@ -43,7 +43,8 @@ class Emitter:
         folded = self._fold(op, args, param)
         if folded is not None:
             return folded
-        key = (op, args, param.hex() if op == "const" else param)
+        # add and mul commute exactly in IEEE arithmetic: y*x is x*y, to the bit
+        key = (op, tuple(sorted(args)) if op in ("add", "mul") else args, param.hex() if op == "const" else param)
         i = self._index.get(key)
         if i is None:
             i = len(self.ops)
