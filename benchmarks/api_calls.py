@@ -105,8 +105,8 @@ def main():
         t_fast = per_call(f.grad, args, repeats)
         t_hand = per_call(hand_array, args, repeats)
         t_list = per_call(hand, args, repeats)
-        t_kw = per_call(lambda *a: f.grad(point), (), repeats)
-        t_cached = per_call(lambda *a: adcli.grad(expr, point), (), repeats)
+        t_kw = per_call(f.grad, (point,), repeats)
+        t_cached = per_call(adcli.grad, (expr, point), repeats)
         print(f"  {name}: f.grad {t_fast * 1e6:8.2f}  hand (array) {t_hand * 1e6:8.2f}  ratio "
               f"{t_fast / t_hand:5.2f}x   [hand (list) {t_list * 1e6:8.2f}: {t_fast / t_list:5.2f}x;"
               f" f.grad(dict) {t_kw * 1e6:8.1f}; adcli.grad(EXPR) {t_cached * 1e6:8.1f}]")

@@ -12,7 +12,7 @@ import pytest
 import adcli
 from adcli.api import diff
 from adcli.engine import codegen
-from adcli.engine.derivative_program import BRANCHING, build
+from adcli.engine.derivative_program import BRANCHING
 from adcli.ops.table import PRIMS
 from conftest import probe
 from randexpr import cases
@@ -143,11 +143,11 @@ def test_c_target_compiles_and_agrees(tmp_path):
         for pt in pts:
             mains.append((k, expr, pt))
     body = ["#include <math.h>", "#include <stdio.h>"] + units + ["int main(void) {", "    double in[2], g[2], v;"]
-    for k, expr, pt in mains:
+    for k, _, pt in mains:
         for j, x in enumerate(pt):
             body.append(f"    in[{j}] = {x!r};")
         body.append(f"    v = u{k}_grad(in, g);")
-        body.append(f'    printf("%.17g %.17g %.17g\\n", v, g[0], g[1]);')
+        body.append('    printf("%.17g %.17g %.17g\\n", v, g[0], g[1]);')
     body += ["    return 0;", "}"]
     c_file = tmp_path / "prog.c"
     c_file.write_text("\n".join(body))
@@ -303,6 +303,7 @@ HOSTILE = ["__import__", "os", "exec", "eval", "globals", "print", "open", "syst
 
 def test_hostile_names_never_reach_generated_source():
     import re
+
     from adcli.api import fast
     names = HOSTILE
     expr = " + ".join(f"sin({a})*{b}" for a, b in zip(names, names[1:] + names[:1]))
