@@ -22,15 +22,21 @@ def arguments(program, wrt):
 
 
 def program_of(f, wrt=None, mode="auto", variables=None):
-    """The DerivativeProgram of a Function's outputs with respect to wrt (default all)."""
-    args, wrt = arguments(f.program, wrt)
-    if variables is not None:
+    """The DerivativeProgram of a Function's outputs with respect to wrt (default all). Its
+    arguments are `variables` when given, else the wrt variables then the others."""
+    if variables is None:
+        args, wrt = arguments(f.program, wrt)
+    else:
         missing = [v for v in f.program.inputs if v not in variables]
         if missing:
             raise UsageError(f"variables= leaves out {', '.join(missing)}, which the expression uses",
                              hint="list every variable of the expression")
         args = tuple(variables)
-        wrt = args if wrt == tuple(f.program.inputs) else wrt
+        wrt = args if wrt is None else tuple(wrt)
+        unknown = [w for w in wrt if w not in args]
+        if unknown:
+            raise UsageError(f"cannot differentiate with respect to '{unknown[0]}': it is not a variable",
+                             hint="name variables of the expression (or of variables=)")
     mode = choose_mode(mode, len(f.program.outputs), len(wrt))
     return build(f.program, wrt, mode, args)
 

@@ -60,13 +60,12 @@ def _compiled(f, wrt, mode):
     if got is None:
         from ..engine.codegen import compile_python
         from .diff import program_of
-        wrt_names = f.variables if wrt is None else wrt
-        dp = program_of(f, wrt_names, mode, f.variables if wrt is None else None)
+        dp = program_of(f, wrt, mode, f.variables)
         if dp.size > COMPILE_MAX:
             got = cache[key] = _by_engine(f, wrt, mode)
             return got
         got = cache[key] = compile_python(dp, functools.partial(general, f, wrt, mode))
-        if key == (None, "auto"):
+        if key == (None, "auto") and len(f.program.outputs) == 1:
             f.grad = got[1]        # the next f.grad(x, y) is the generated function itself
             f._value = got[0]
     return got
@@ -133,6 +132,10 @@ def _value_of(result):
 
 def grad(f, args, wrt, mode):
     import numpy as np
+    n_out = len(f.program.outputs)
+    if n_out != 1:
+        raise UsageError(f"grad needs one output, got {n_out}",
+                         hint="differentiate several outputs with f.jacobian(...)")
     vals = _values(f, args)
     if _scalars(vals):
         return _compiled(f, wrt, mode)[1](*vals)
