@@ -339,3 +339,20 @@ def test_constants_are_written_with_repr():
     f = adcli.compile("x*0.1 + 1e-300*x^2")
     src = diff.source(diff.program_of(f), "python")
     assert repr(0.1) in src and repr(1e-300) in src
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("expr", ["sin(" * 100_000 + "x" + ")" * 100_000,
+                                  " + ".join(f"x{i}*x{i + 1}" for i in range(30_000))])
+def test_deep_and_wide_expressions(expr):
+    # Nothing recurses over depth: building, flattening and writing every target are loops.
+    f = adcli.compile(expr)
+    for mode in ("reverse", "forward") if len(f.variables) == 1 else ("reverse",):
+        dp = diff.program_of(f, None, mode)
+        assert dp.size <= 4 * len(f.program.nodes) + 16
+        for to in ("adcli", "python", "c", "latex"):
+            assert len(diff.source(dp, to)) > dp.size
+    pt = [0.5 + 0.0001 * k for k in range(len(f.variables))]
+    value, g = f.grad(*pt)
+    want = adcli.grad(expr, dict(zip(f.variables, pt)))
+    assert value == want.value[0] and list(g) == list(want.jacobian[0])
