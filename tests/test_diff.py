@@ -356,3 +356,25 @@ def test_deep_and_wide_expressions(expr):
     value, g = f.grad(*pt)
     want = adcli.grad(expr, dict(zip(f.variables, pt)))
     assert value == want.value[0] and list(g) == list(want.jacobian[0])
+
+
+def test_a_select_leaks_nothing_from_the_branch_not_taken():
+    # if(x > 0, sqrt(x), log(-x) * y) as the lang branch will lower it: a select op whose
+    # derivative is the taken branch's only. Built here as IR by hand; the untaken branch is
+    # nan (sqrt of a negative) or -inf (log(0)) at the points below, and must not reach d/dx.
+    from adcli.engine.derivative_program import build
+    from adcli.ir import Node, Program
+    nodes = (Node("input", (), "x", 0), Node("input", (), "y", 0), Node("const", (), 0.0, 0),
+             Node("gt", (0, 2), None, 0), Node("sqrt", (0,), None, 0), Node("neg", (0,), None, 0),
+             Node("log", (5,), None, 0), Node("mul", (6, 1), None, 0), Node("if", (3, 4, 7), None, 0))
+    program = Program(nodes, ("x", "y"), (8,), ("f",), {}, "")
+    for mode in ("reverse", "forward"):
+        dp = build(program, ("x", "y"), mode)
+        ns = {}
+        exec(codegen.python(dp), ns)
+        value, (dx, dy) = ns["grad"](4.0, 3.0)          # log(-4) is nan, not taken
+        assert (value, dx, dy) == (2.0, 0.25, 0.0), mode
+        value, (dx, dy) = ns["grad"](-0.5, 3.0)         # sqrt(-0.5) is nan, not taken
+        assert (value, dx, dy) == (math.log(0.5) * 3.0, -6.0, math.log(0.5)), mode
+        c_src = codegen.c(dp)
+        assert "?" in c_src

@@ -69,11 +69,16 @@ GEN.update({
     # relu's value rule, where(x > 0, x, where(x == x, 0, x)), in each target.
     "relu": Gen("relu({0})", "({0} if {0} > 0 else 0.0 if {0} == {0} else {0})", "adcli_relu({0})",
                 r"\operatorname{relu}\left({0}\right)", np="where({0} > 0, {0}, where({0} == {0}, 0.0, {0}))"),
-    # what the rules branch with
+    # what the rules branch with, and the select of the language's if(c, a, b)
+    "if": Gen("if({0}, {1}, {2})", "({1} if {0} else {2})", "({0} ? {1} : {2})",
+              r"\begin{{cases}} {1} & \text{{if }} {0} \\ {2} & \text{{otherwise}} \end{{cases}}",
+              np="where({0}, {1}, {2})"),
     "where": Gen("if({0}, {1}, {2})", "({1} if {0} else {2})", "({0} ? {1} : {2})",
                  r"\begin{{cases}} {1} & \text{{if }} {0} \\ {2} & \text{{otherwise}} \end{{cases}}",
                  np="where({0}, {1}, {2})"),
     "and": Gen("{0} and {1}", "({0} and {1})", "({0} && {1})", r"{0} \wedge {1}", np="({0} & {1})"),
+    "or": Gen("{0} or {1}", "({0} or {1})", "({0} || {1})", r"{0} \vee {1}", np="({0} | {1})"),
+    "not": Gen("not {0}", "(not {0})", "(!{0})", r"\neg {0}", np="(~{0})"),
     "isnan": Gen("{0} != {0}", "({0} != {0})", "({0} != {0})", r"{0} = \mathrm{{nan}}", np="isnan({0})"),
 })
 _TEX_CMP = {"lt": "<", "le": r"\le", "gt": ">", "ge": r"\ge", "eq": "=", "ne": r"\ne"}

@@ -24,7 +24,7 @@ from ..ops.call import call_value
 from ..ops.table import PRIMS
 
 COMPARISONS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
-BRANCHING = ("where", "and", "isnan", *COMPARISONS)
+BRANCHING = ("where", "and", "or", "not", "isnan", *COMPARISONS)
 _BY_MATHNAME = {p.mathname: p.name for p in PRIMS.values() if p.mathname}
 _COMPARE = {"lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b,
             "ge": lambda a, b: a >= b, "eq": lambda a, b: a == b, "ne": lambda a, b: a != b}
@@ -76,6 +76,10 @@ class Emitter:
                 return self.const(bool(_COMPARE[op](*consts)))
             elif op == "and":
                 return self.const(bool(consts[0] and consts[1]))
+            elif op == "or":
+                return self.const(bool(consts[0] or consts[1]))
+            elif op == "not":
+                return self.const(not consts[0])
             elif op == "isnan":
                 return self.const(consts[0] != consts[0])
         if op == "where":
@@ -328,7 +332,10 @@ def build(program, wrt, mode, variables=None, inline_helpers=False):
         if key in partial_cache:
             return partial_cache[key]
         node = nodes[i]
-        prim = PRIMS[node.op]
+        prim = PRIMS.get(node.op)
+        if prim is None and node.op in BRANCHING:  # a comparison: its derivative is 0
+            partial_cache[key] = (None, 0)
+            return partial_cache[key]
         sub, r, structural, inline = helper(prim, node.param, pos)
         params = [val[i]] + [val[a] for a in node.args]
         if structural is not None:
@@ -352,21 +359,47 @@ def build(program, wrt, mode, variables=None, inline_helpers=False):
         active = _activity(program, {c for c in cols if c is not None})
         for o in program.outputs:
             adj = [None] * len(nodes)
+            # guard[a]: the condition under which a's adjoint is not 0, when every contribution
+            # to it came through a select (None: unconditional). A contribution from a guarded
+            # node is added only where its guard holds, so a partial that is nan in the branch
+            # not taken is never multiplied into anything (no 0 * nan).
+            guard = [None] * len(nodes)
+            free = [False] * len(nodes)
             if active[o]:
                 adj[o] = e.const(1.0)
+                free[o] = True
+
+            def contribute(a, term, cond, adj=adj, guard=guard, free=free):
+                old = adj[a]
+                new = term if old is None else e.add("add", (old, term))
+                if cond is None:
+                    adj[a] = new
+                    free[a] = True
+                else:
+                    adj[a] = e.add("where", (cond, new, e.const(0.0) if old is None else old))
+                    if not free[a]:
+                        guard[a] = cond if old is None else e.add("or", (guard[a], cond))
+                e.roles[adj[a]] = e.roles[adj[a]] or ("adjoint", a)
+
             for i in range(len(nodes) - 1, len(program.inputs) - 1, -1):
                 g = adj[i]
                 if g is None or nodes[i].op == "const":
                     continue
-                for pos, a in enumerate(nodes[i].args):
+                gi = None if free[i] else guard[i]
+                args = nodes[i].args
+                if nodes[i].op in SELECTS:
+                    c = val[args[0]]
+                    for pos, cond in ((1, c), (2, e.add("not", (c,)))):
+                        if active[args[pos]]:
+                            contribute(args[pos], g, cond if gi is None else e.add("and", (gi, cond)))
+                    continue
+                for pos, a in enumerate(args):
                     if not active[a]:
                         continue
                     p = partial(i, pos)
                     if p[1] == 0:
                         continue
-                    term = scale(p, g)
-                    adj[a] = term if adj[a] is None else e.add("add", (adj[a], term), role=("adjoint", a))
-                    e.roles[adj[a]] = e.roles[adj[a]] or ("adjoint", a)
+                    contribute(a, scale(p, g), gi)
             rows.append([e.const(0.0) if c is None or adj[c] is None else adj[c] for c in cols])
     else:
         k = len(wrt)
@@ -381,6 +414,9 @@ def build(program, wrt, mode, variables=None, inline_helpers=False):
                 continue
             at = [tan[a] for a in node.args]
             if all(t is None for t in at):
+                continue
+            if node.op in SELECTS:
+                tan[i] = _select_tangent(e, val[node.args[0]], at[1], at[2], k)
                 continue
             out = [None] * k
             for pos, t in enumerate(at):
@@ -403,6 +439,24 @@ def build(program, wrt, mode, variables=None, inline_helpers=False):
     ops, roles, outs = _compact(e, outs, len(variables))
     return DerivativeProgram(ops, roles, outs, len(outputs), variables, tuple(wrt), mode, len(nodes),
                              program.inputs)
+
+
+# Ops that choose one of two arguments by a condition, if(c, a, b): written as a `where`
+# statement, and differentiated without a partial, so that nothing of the branch not taken
+# reaches a derivative (a 0 * nan would): its adjoint accumulates only where it is taken, its
+# tangent is the taken branch's. The condition gets no derivative.
+SELECTS = ("if", "select")
+
+
+def _select_tangent(e, c, ta, tb, k):
+    out = [None] * k
+    for j in range(k):
+        a = None if ta is None else ta[j]
+        b = None if tb is None else tb[j]
+        if a is None and b is None:
+            continue
+        out[j] = e.add("where", (c, e.const(0.0) if a is None else a, e.const(0.0) if b is None else b))
+    return out
 
 
 def _replay(e, sub, r, params):
