@@ -459,6 +459,7 @@ def compile_python(dp, general):
     check = " or ".join([f"type({a}) is not float" for a in args] + ["_more", "_kw"])
     values_needed = _needed(dp, dp.outputs[:dp.n_values])
     src = []
+    bodies = {}
     for kind, which in (("safe", "py"), ("fast", "fast")):
         names, helpers = _py_helpers(dp, which)
         src += [h.replace("def _d", f"def _{kind}_d") for h in helpers]
@@ -467,22 +468,25 @@ def compile_python(dp, general):
         vals = [atoms[o] for o in dp.outputs[:dp.n_values]]
         value = vals[0] if len(vals) == 1 else "[" + ", ".join(vals) + "]"
         ders = [atoms[o] for o in dp.outputs[dp.n_values:]]
-        src.append(f"def _{kind}_grad({params}):")
-        src += [f"    {a} = {rhs}" for a, rhs in lines]
-        src += [f"    return {value}, ({', '.join(ders)}{',' if len(ders) == 1 else ''})", ""]
-        src.append(f"def _{kind}_value({params}):")
-        src += [f"    {a} = {rhs}" for a, rhs in lines if a in values_needed]
-        src += [f"    return {value}", ""]
-    entries = (("grad", "_grad", "v, g = {}\n    return v, _array(g)"), ("value", "_value", "return {}"))
-    for entry, call, wrap in entries:
+        grad_return = f"{value}, _array(({', '.join(ders)}{',' if len(ders) == 1 else ''}))"
+        bodies[kind] = {"grad": ([f"{a} = {rhs}" for a, rhs in lines], grad_return),
+                        "value": ([f"{a} = {rhs}" for a, rhs in lines if a in values_needed], value)}
+        for entry in ("grad", "value"):
+            body, ret = bodies[kind][entry]
+            src.append(f"def _{kind}_{entry}({params}):")
+            src += [f"    {line}" for line in body] + [f"    return {ret}", ""]
+    # The entries run the fast statements inline (one call less), the safe ones on an exception.
+    for entry in ("grad", "value"):
+        body, ret = bodies["fast"][entry]
         src += [
             f"def {entry}({sig}):",
             f"    if {check}:",
             f"        return _general('{entry}', {tup}, _more, _kw)",
             "    try:",
-            "        " + wrap.format(f"_fast{call}({params})").replace("\n", "\n    "),
+            *[f"        {line}" for line in body],
             "    except (ArithmeticError, ValueError):",
-            "        " + wrap.format(f"_safe{call}({params})").replace("\n", "\n    "),
+            f"        return _safe_{entry}({params})",
+            f"    return {ret}",
             "",
         ]
     source = "\n".join(src) + "\n"
