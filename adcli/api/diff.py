@@ -50,6 +50,9 @@ def source(dp, to):
     if to in ("python", "numpy"):
         return codegen.python(dp, arrays=to == "numpy")
     if to == "c":
+        if dp.n_values != 1:
+            raise UsageError(f"--to c writes the value and gradient of one output; this expression has "
+                             f"{dp.n_values}", hint="differentiate one output at a time, or use --to python")
         return codegen.c(dp)
     return codegen.latex(dp)
 
