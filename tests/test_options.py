@@ -14,7 +14,7 @@ def test_mistyped_command_suggests_the_closest(adcli):
 def test_unknown_command_lists_the_commands(adcli):
     r = adcli("zzz", "x")
     assert (r.code, r.out) == (2, "")
-    assert r.err.startswith("adcli: error: no such command 'zzz'\ncommands: eval, grad, jacobian,")
+    assert r.err.startswith("adcli: error: no such command 'zzz'\ncommands: eval, grad, diff, jacobian,")
     assert "did you mean" not in r.err and "Traceback" not in r.err
 
 

@@ -10,9 +10,16 @@
 
 A Function parses once; each method checks its point (adcli.api.inputs) and hands the
 work to adcli.api.derivatives, which returns the declared results of adcli.api.results.
+
+Called with the values as positional arguments, in the order of `variables`, a Function
+is for numeric code: f(x, y) is the value, f.grad(x, y) is (value, gradient as a numpy
+array); at one point of floats it runs Python generated from the derivative program
+(adcli.engine.codegen), compiled on the first such call.
 """
+import functools
+
 from ..errors import UsageError
-from . import derivatives
+from . import derivatives, fast
 from .inputs import complete_point
 from .shapes import bind, lengths_of_columns
 
@@ -35,7 +42,7 @@ class Function:
 
     CACHE = 16   # programs kept per expression, one per vector lengths
 
-    def __init__(self, expr):
+    def __init__(self, expr, variables=None):
         from ..language.lower import lower
         from ..language.syntax import parse as parse_syntax
         from ..language.vectors import vector_names
@@ -44,6 +51,13 @@ class Function:
         self.vectors = vector_names(self._stmts)   # {name: column of its first use as a vector}
         self._programs = {}
         self._program = None if self.vectors else lower(self._stmts, expr)
+        self._declared = None if variables is None else tuple(variables) if not isinstance(variables, str) \
+            else variables
+        if self._program is not None:
+            self._variables = fast.declared(self._program, variables)
+        else:
+            self._variables = _declared_names(self._appearance(), variables)
+        self._compiled = None
 
     @property
     def program(self):
@@ -63,17 +77,24 @@ class Function:
 
     @property
     def variables(self):
-        """The input names: for an expression with vectors, the vectors' names (not their
-        elements) and the other variables', in order of first appearance."""
+        """The order of positional arguments and of derivatives: as declared with
+        compile(expr, variables=[...]), else the order in which the variables first appear
+        in the expression (for an expression with vectors, the vectors' names, not their
+        elements)."""
+        return self._variables
+
+    def _appearance(self):
         if self._program is not None:
             return self._program.inputs
         from ..language.vectors import scalar_uses
         from ..ops.table import CONSTANTS
         lets = {s.value for s in self._stmts if s.kind == "let"}
+        params = {p.value for s in self._stmts if s.kind == "define" for p in s.args[:-1]}
         indices = _indices(self._stmts)
         found = dict(self.vectors)
         for name, pos in scalar_uses(self._stmts).items():
-            if name not in lets and name not in indices and name not in CONSTANTS and name not in found:
+            if name not in lets and name not in indices and name not in CONSTANTS and name not in found \
+                    and name not in params:
                 found[name] = pos
         return tuple(sorted(found, key=found.get))
 
@@ -86,9 +107,15 @@ class Function:
         g = self._programs.get(key)
         if g is None:
             from ..language.lower import lower
+            from ..language.vectors import element
             program = lower(self._stmts, self.expr, {v: n for v, n in lengths.items() if v in self.vectors})
             g = object.__new__(Function)
             g.expr, g._stmts, g.vectors, g._programs, g._program = self.expr, self._stmts, {}, {}, program
+            g._declared, g._compiled = self._declared, None
+            sizes = dict(program.vectors)
+            # The declared order, each vector as its elements in place.
+            g._variables = tuple(e for v in self._variables
+                                 for e in ([element(v, k) for k in range(1, sizes[v] + 1)] if v in sizes else [v]))
             if len(self._programs) >= self.CACHE:
                 del self._programs[next(iter(self._programs))]
             self._programs[key] = g
@@ -111,8 +138,29 @@ class Function:
                                  hint=f"drop {v} from --at, or its columns from the file")
         return bind(self, dict(defaults), lengths)
 
+    def _positional(self, args, point):
+        if not fast.positional(args, point):
+            return False
+        if self._program is None:
+            raise TypeError(f"positional values are for expressions without vectors; give {', '.join(self.vectors)} "
+                            "by keyword, as f.grad(x=[1.0, 2.0], ...)")
+        return True
+
     def __repr__(self):
-        return f"adcli.compile({self.expr!r})"
+        declared = "" if self._declared is None else f", variables={list(self._variables)!r}"
+        return f"adcli.compile({self.expr!r}{declared})"
+
+    def __call__(self, *args, **point):
+        """The value: f(3.0, 2.0) in the order of f.variables, or f(x=3.0, y=2.0); a float
+        at one point (a list for several outputs), arrays at arrays of points."""
+        compiled = self.__dict__.get("_value")
+        if compiled is not None:
+            return compiled(*args, **point)
+        if self._program is None:
+            if self._positional(args, point):   # raises: positional values need scalars
+                pass
+            return self.eval(args[0] if args else None, **point)
+        return fast.value(self, args, point)
 
     def _at(self, at, point):
         g, flat = self.bind(at, point)
@@ -123,8 +171,20 @@ class Function:
         g, p = self._at(at, point)
         return derivatives.evaluate(g, p)
 
-    def grad(self, at=None, *, wrt=None, mode="auto", **point):
-        """Value and gradient at a point (one output; .jacobian takes several)."""
+    def grad(self, *args, wrt=None, mode="auto", **point):
+        """Value and gradient. With the values as positional arguments, in the order of
+        f.variables: (value, gradient), the gradient a numpy array in that order (at arrays
+        of points, value has their shape and gradient one more axis, last, per variable).
+        With keywords or a dict: a Result (value list, gradient dict), as before."""
+        if self._positional(args, point):
+            return fast.grad(self, args, wrt, mode)
+        return self._grad(args[0] if args else point.pop("at", None), wrt=wrt, mode=mode, **point)
+
+    def _wrt(self, wrt):
+        # Declared variables are the default order of derivatives in every calling form.
+        return self._variables if wrt is None and self._variables != self.program.inputs else wrt
+
+    def _grad(self, at=None, *, wrt=None, mode="auto", **point):
         n_out = len(self.outputs)
         if n_out != 1:
             raise UsageError(f"grad needs one output, got {n_out}",
@@ -134,17 +194,23 @@ class Function:
     def derivatives(self, at=None, *, wrt=None, mode="auto", **point):
         """Values and the Jacobian (rows = outputs) at a point, in the given AD mode."""
         g, p = self._at(at, point)
-        return derivatives.derivatives(g, p, wrt, mode)
+        return derivatives.derivatives(g, p, g._wrt(wrt), mode)
 
-    def jacobian(self, at=None, *, wrt=None, mode="auto", **point):
-        """Values and Jacobian (rows = outputs), with the mode chosen and why."""
-        g, p = self._at(at, point)
-        return derivatives.jacobian(g, p, wrt, mode)
+    def jacobian(self, *args, wrt=None, mode="auto", **point):
+        """Values and Jacobian (rows = outputs), with the mode chosen and why. Positional
+        values: (values, J) as numpy arrays, J of shape (outputs, variables)."""
+        if self._positional(args, point):
+            return fast.jacobian(self, args, wrt, mode)
+        g, p = self._at(args[0] if args else point.pop("at", None), point)
+        return derivatives.jacobian(g, p, g._wrt(wrt), mode)
 
-    def hessian(self, at=None, *, wrt=None, **point):
-        """Value, gradient and exact Hessian (forward-over-reverse) of the one output."""
-        g, p = self._at(at, point)
-        return derivatives.hessian(g, p, wrt)
+    def hessian(self, *args, wrt=None, **point):
+        """Value, gradient and exact Hessian (forward-over-reverse) of the one output.
+        Positional values: (value, gradient, H) with numpy arrays in the order of f.variables."""
+        if self._positional(args, point):
+            return fast.hessian(self, args, wrt)
+        g, p = self._at(args[0] if args else point.pop("at", None), point)
+        return derivatives.hessian(g, p, g._wrt(wrt))
 
     def jvp(self, at=None, *, dir, **point):  # noqa: A002 - the CLI's --dir
         """Values and the Jacobian-vector product J @ dir (dir = {variable: number, or a
@@ -170,6 +236,17 @@ class Function:
         return derivatives.check(g, p, wrt)
 
 
+def _declared_names(names, variables):
+    """The declared order of an expression with vectors (names are its vectors' and
+    scalars' names), checked as fast.declared checks a scalar expression's."""
+    if variables is None:
+        return tuple(names)
+
+    class _Names:
+        inputs = tuple(names)
+    return fast.declared(_Names, variables)
+
+
 def _indices(stmts):
     """The names of the sum and prod indices anywhere in the statements."""
     found = set()
@@ -183,17 +260,31 @@ def _indices(stmts):
     return found
 
 
-def compile(expr):  # noqa: A001 - the natural name for "parse once, run many times"
-    """Parse an expression once; the Function evaluates and differentiates it."""
+def compile(expr, variables=None):  # noqa: A001 - the natural name for "parse once, run many times"
+    """Parse an expression once; the Function evaluates and differentiates it. `variables`
+    declares the order of positional arguments and of gradients (default: the order of
+    first appearance in the expression, so "10*(y-3)^2 + (x-1)^2" has ('y', 'x'))."""
+    return Function(expr, variables)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached(expr):
+    # Functions hold no state of a call: repeated adcli.grad(EXPR, ...) calls share one parse.
     return Function(expr)
+
+
+def _function(expr):
+    if not isinstance(expr, str):
+        raise TypeError(f"the expression must be a str, not {type(expr).__name__}")
+    return _cached(expr)
 
 
 def evaluate(expr, at=None, **point):
     """Value(s) of `expr` at a point: adcli.evaluate("x*y", x=2, y=3).value == [6.0]."""
-    return Function(expr).eval(at, **point)
+    return _function(expr).eval(at, **point)
 
 
 def grad(expr, at=None, *, wrt=None, mode="auto", **point):
     """Value and gradient by automatic differentiation:
     adcli.grad("(x+y)*(x-y)", x=3, y=2).gradient == {'x': 6.0, 'y': -4.0}."""
-    return Function(expr).grad(at, wrt=wrt, mode=mode, **point)
+    return _function(expr)._grad(at, wrt=wrt, mode=mode, **point)

@@ -14,10 +14,17 @@ MODES = ("auto", "forward", "reverse")
 
 def complete_point(program, at, kwargs):
     """{variable: value} from a dict and keyword values; every variable needs one."""
+    if at is not None and not isinstance(at, dict):
+        try:
+            at = dict(at)
+        except (TypeError, ValueError):
+            raise TypeError(f"the point must be a dict of values, not {type(at).__name__}") from None
     point = dict(at or {})
     point.update(kwargs)
-    for name in point:
+    for name, v in point.items():
         refuse_constant(name)
+        if type(v) is not float:
+            point[name] = check_value(name, v)
     missing = [v for v in program.inputs if v not in point]
     if missing:
         raise EvalError(f"no value for variable{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
@@ -260,3 +267,29 @@ def finite(vs, m):
     if m.__name__ == "adcli.ops.scalar":
         return all(math.isfinite(v) for v in vs)
     return all(bool(m.isfinite(v).all()) for v in vs)
+
+
+def check_value(name, v):
+    """A value given for a variable, as a float or a float64 array; a TypeError for
+    anything that is not a number or numbers (a str such as "3", None, a complex)."""
+    if type(v) is float:
+        return v
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return float(v)
+    if isinstance(v, (str, bytes, bool, complex)) or v is None:
+        raise TypeError(f"the value of {name} must be a number or an array of numbers, "
+                        f"not {type(v).__name__} ({_short(v)})")
+    import numpy as np
+    try:
+        a = np.asarray(v)
+    except (ValueError, TypeError):
+        a = None
+    if a is None or a.dtype.kind not in "fiu":
+        what = type(v).__name__ if a is None else f"{type(v).__name__} of {a.dtype}"
+        raise TypeError(f"the value of {name} must be a number or an array of numbers, not {what}")
+    return float(a) if a.ndim == 0 else a.astype(np.float64, copy=False)
+
+
+def _short(v):
+    text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -27,6 +27,7 @@ from ..errors import AdcliError, ExitCode, StreamError, error, printable
 COMMANDS = {
     "eval": ("adcli.cli.basic", "eval_cmd", "Evaluate an expression at a point."),
     "grad": ("adcli.cli.basic", "grad_cmd", "Value and gradient by automatic differentiation."),
+    "diff": ("adcli.cli.diff", "diff_cmd", "The derivative as a program: adcli, Python, numpy, C or LaTeX."),
     "jacobian": ("adcli.cli.higher", "jacobian_cmd", "Jacobian of several outputs; picks the cheaper mode."),
     "hessian": ("adcli.cli.higher", "hessian_cmd", "Exact Hessian by forward-over-reverse AD."),
     "jvp": ("adcli.cli.higher", "jvp_cmd", "Jacobian-vector product along a direction."),

@@ -86,10 +86,24 @@ def grad_cmd(expr, at, wrt, mode, job_file, points, strict, fmt, precision, expl
     if len(f.program.outputs) != 1:
         raise UsageError(f"grad needs one output, got {len(f.program.outputs)}",
                          hint="differentiate several outputs with 'adcli jacobian'")
+    if not point and f.program.inputs:
+        _no_point(f)
     warn_unused(f.program, point, wrt)
     choose_mode(mode, 1, 1)
     result = f.grad(point, wrt=wrt, mode=mode)
     emit(result, fmt, precision, _explain(f, result) if explain else None)
+
+
+def _no_point(f):
+    """grad without --at: the derivative as a formula or program is what was likely wanted."""
+    from ..errors import EvalError
+    missing = f.program.inputs
+    expr = f.expr
+    quoted = (f'"{expr}"' if len(expr) <= 60 and expr.isprintable() and not any(c in expr for c in '"\\$`!')
+              else "EXPR")
+    raise EvalError(f"no value for variable{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+                    hint="give every variable a value, as in --at " + ",".join(f"{v}=1" for v in missing)
+                         + f"; for the derivative as a formula or a program, without a point: adcli diff {quoted}")
 
 
 @command("functions")
