@@ -25,7 +25,8 @@ def main(command, expr, job_file, points, strict, fmt, precision, at, options, d
     if "scheduler" in data and data.get("engine") != "dask":
         raise UsageError("--scheduler applies to --engine dask")
     output = data.get("output")
-    out_fmt = output_format(output, fmt) if output is not None else fmt
+    dask = data.get("engine") == "dask"   # writes a Parquet data set: adcli.dist.engine checks --output
+    out_fmt = output_format(output, fmt) if output is not None and not dask else fmt
     run = Run(command, options, parse_point(at) if at else {}, strict)
     if points is not None:
         return _points(run, expr, points, data, out_fmt, precision)

@@ -1,0 +1,68 @@
+"""What a Dask worker runs for one partition of a --points job: the partition read,
+computed and written by the same code as a local run (adcli.batch.pointsfile,
+adcli.render.columnar), to its own Parquet file.
+
+Only plain data crosses to the worker: the expression as its source text (compiled
+there, once per worker process), the command's options, and the partition's path, row
+groups and first row number. What comes back is plain too: counts, the first failure
+as text, the warnings' messages. So a worker needs adcli installed, and nothing of the
+client's process."""
+import functools
+
+from ..batch.records import Run
+from ..errors import AdcliError
+
+
+@functools.lru_cache(maxsize=64)
+def compiled(expr):
+    from ..api import Function
+    return Function(expr)
+
+
+class PartRun(Run):
+    """A Run whose warnings are kept for the client to show, not printed on the worker."""
+
+    def __init__(self, command, options, defaults):
+        super().__init__(command, options, defaults)
+        self.messages = []
+
+    def warn(self, line, messages):
+        if not messages or not self.may_warn():
+            return
+        self.warned += 1
+        self.messages += [f"line {line}: {m}" for m in messages]
+
+
+class NoProgress:
+    def update(self, done):
+        pass
+
+
+def run_part(task):
+    """Compute one partition and write it to task["output"]; a summary as plain data."""
+    try:
+        return _run_part(task)
+    except AdcliError as e:
+        return {"error": {"message": e.message, "hint": e.hint, "exit_code": int(e.exit_code)}}
+
+
+def _run_part(task):
+    from ..batch.columnar import DataSet
+    from ..batch.pointsfile import compute_and_write, probe
+    from ..render.columnar import ColumnWriter
+    f = compiled(task["expr"])
+    run = PartRun(task["command"], task["options"], task["defaults"])
+    part = task["part"]
+    data = DataSet(part.path, part.fmt)
+    header = data.header_for(f, run.defaults, task.get("delimiter", ","))
+    writer = ColumnWriter(header, "parquet", task["output"], lambda: probe(run, f))
+    try:
+        for chunk in data.chunks(header, part):
+            compute_and_write(run, f, header, chunk, writer, NoProgress())
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    first = run.first_failure
+    return {"rows": run.jobs, "failed": run.failed, "first_failure": first.text() if first else None,
+            "messages": run.messages, "unshown": run.unshown}
