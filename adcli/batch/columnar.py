@@ -290,7 +290,7 @@ class ColumnChunk:
             self.rows = good.tolist()
             self.points = {v: a[good] for v, a in values.items()}
             for k in sorted(why):
-                e = UsageError(f"column {why[k]}: empty (null)")
+                e = UsageError(f"column {why[k]}: empty")
                 e.kind = "row"
                 self.failures[k] = Failure(first + k, self.text(k), e)
 

@@ -167,9 +167,9 @@ class PointsWriter:
         parts = []
         if not self.started:
             names = [n for n, _ in cols] if cols else self._names()
-            parts.append(printable(self.header.text) + d + _csv_line([*names, "error"], d))
+            parts.append(_inert(self.header.text, d) + d + _csv_line([*names, "error"], d))
         texts = [number_column(a) for _, a in cols] if cols else []
-        lines = [printable(line) for line in chunk.lines]   # a carried cell is one line, and inert
+        lines = [_inert(line, d) for line in chunk.lines]   # a carried cell is one line, and inert
         if not chunk.failures and not chunk.blank and not self.verdicts and stop_at is None:
             parts.append("".join(d.join(cells) + d + "\n" for cells in zip(lines, *texts)))
         else:
@@ -244,7 +244,14 @@ class PointsWriter:
     def close(self):
         if not self.started and self.fmt == "csv":
             d = self.header.delimiter
-            self.out.write(printable(self.header.text) + d + _csv_line([*self._names(), "error"], d))
+            self.out.write(_inert(self.header.text, d) + d + _csv_line([*self._names(), "error"], d))
+
+
+def _inert(line, delimiter):
+    """A row as written, made safe (printable); a tab that separates cells stays a tab."""
+    if delimiter == "\t":
+        return "\t".join(map(printable, line.split("\t")))
+    return printable(line)
 
 
 def _cells(line, delimiter=","):
