@@ -334,3 +334,22 @@ def test_without_dask_the_engine_is_exit_2_naming_the_extra(tmp_path):
                 "-o", str(tmp_path / "out.parquet"))
     assert p.returncode == 2 and "needs dask and distributed" in p.stderr and 'adcli[dask]' in p.stderr
     assert not os.path.exists(tmp_path / "out.parquet")
+
+
+def test_dask_engine_usage_errors_come_before_any_cluster(adcli, tmp_path):
+    pq.write_table(table(n=3), tmp_path / "p.parquet")
+    src = str(tmp_path / "p.parquet")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "old.parquet").write_bytes(b"")
+    for argv, says in [
+        (["--points", src, "--engine", "dask"], "give its directory with --output DIR"),
+        (["--points", src, "--engine", "dask", "-o", str(tmp_path / "o.csv")], "names another format"),
+        (["--points", src, "--engine", "dask", "-o", str(tmp_path / "o"), "--strict"], "--strict"),
+        (["--points", "examples/points.csv", "--engine", "dask", "-o", str(tmp_path / "o")], "reads Parquet and Arrow"),
+        (["--points", src, "--engine", "dask", "-o", str(tmp_path / "full")], "exists and is not empty"),
+        (["--points", src, "--scheduler", "tcp://127.0.0.1:1"], "--scheduler applies to --engine dask"),
+        (["-f", "examples/jobs.txt", "--engine", "dask"], "--engine applies to --points FILE"),
+    ]:
+        r = adcli("grad", F, *argv)
+        assert r.code == 2 and says in r.err, (argv, r.err)
+    assert os.listdir(tmp_path / "full") == ["old.parquet"]

@@ -41,7 +41,7 @@ def client(scheduler=None, workers=None):
     import os
     n = workers or max(1, min(os.cpu_count() or 1, 8))
     cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=logging.ERROR)
+                                       dashboard_address=":0", silence_logs=logging.ERROR)
     try:
         with distributed.Client(cluster, set_as_default=False) as c:
             yield c

@@ -89,9 +89,10 @@ def settle(run, summaries):
         run.failed += s["failed"]
         if s["first_failure"] and run.first_failure is None:
             run.first_failure = _Said(s["first_failure"])
-        for m in s["messages"]:
+        for line in s["messages"]:   # the first MAX_WARNINGS lines that warned, as a local run shows them
             if shown < MAX_WARNINGS:
-                warn(m)
+                for m in line:
+                    warn(m)
                 shown += 1
             else:
                 run.unshown += 1

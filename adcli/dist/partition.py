@@ -30,7 +30,7 @@ class PartRun(Run):
         if not messages or not self.may_warn():
             return
         self.warned += 1
-        self.messages += [f"line {line}: {m}" for m in messages]
+        self.messages.append([f"line {line}: {m}" for m in messages])   # one entry per line that warned
 
 
 class NoProgress:
