@@ -350,6 +350,6 @@ def test_dask_engine_usage_errors_come_before_any_cluster(adcli, tmp_path):
         (["--points", src, "--scheduler", "tcp://127.0.0.1:1"], "--scheduler applies to --engine dask"),
         (["-f", "examples/jobs.txt", "--engine", "dask"], "--engine applies to --points FILE"),
     ]:
-        r = adcli("grad", F, *argv)
+        r = adcli("grad", *([] if argv[0] == "-f" else [F]), *argv)
         assert r.code == 2 and says in r.err, (argv, r.err)
     assert os.listdir(tmp_path / "full") == ["old.parquet"]
