@@ -341,15 +341,19 @@ def test_dask_engine_usage_errors_come_before_any_cluster(adcli, tmp_path):
     src = str(tmp_path / "p.parquet")
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "old.parquet").write_bytes(b"")
+    (tmp_path / "cr.csv").write_bytes(b"x,y\r1,2\r")
+    (tmp_path / "u16.csv").write_bytes("x,y\n1,2\n".encode("utf-16"))
     for argv, says in [
         (["--points", src, "--engine", "dask"], "give its directory with --output DIR"),
         (["--points", src, "--engine", "dask", "-o", str(tmp_path / "o.csv")], "names another format"),
         (["--points", src, "--engine", "dask", "-o", str(tmp_path / "o"), "--strict"], "--strict"),
-        (["--points", "examples/points.csv", "--engine", "dask", "-o", str(tmp_path / "o")], "reads Parquet and Arrow"),
+        (["--points", str(tmp_path / "cr.csv"), "--engine", "dask", "-o", str(tmp_path / "o")], "LF or CRLF"),
+        (["--points", str(tmp_path / "u16.csv"), "--engine", "dask", "-o", str(tmp_path / "o")], "UTF-16"),
+        (["--points", "-", "--engine", "dask", "-o", str(tmp_path / "o")], "not from standard input"),
         (["--points", src, "--engine", "dask", "-o", str(tmp_path / "full")], "exists and is not empty"),
         (["--points", src, "--scheduler", "tcp://127.0.0.1:1"], "--scheduler applies to --engine dask"),
         (["-f", "examples/jobs.txt", "--engine", "dask"], "--engine applies to --points FILE"),
     ]:
         r = adcli("grad", *([] if argv[0] == "-f" else [F]), *argv)
         assert r.code == 2 and says in r.err, (argv, r.err)
-    assert os.listdir(tmp_path / "full") == ["old.parquet"]
+    assert os.listdir(tmp_path / "full") == ["old.parquet"] and not os.path.exists(tmp_path / "o")

@@ -97,6 +97,29 @@ def test_dask_output_equals_local_bit_for_bit_with_error_records_in_place(cluste
     assert errors[5003] == "row: column x: empty" and got.column("value")[5003].as_py() is None
 
 
+def test_a_csv_file_is_cut_into_blocks_of_lines_numbered_as_locally(cluster, tmp_path):
+    c, _ = cluster
+    rng = np.random.default_rng(2)
+    n = 60_000
+    x, y, z = (rng.uniform(-0.5, 2, n).tolist() for _ in range(3))
+    lines = ["id;x;y;z"] + [f"r{i};{a!r};{b!r};{w!r}" for i, (a, b, w) in enumerate(zip(x, y, z))]
+    lines[100], lines[30_000], lines[45_000] = "r99;oops;1;2", "", "r;1;2"   # bad, blank, short
+    src = tmp_path / "points.csv"
+    src.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")   # a BOM and CRLF line ends
+    assert src.stat().st_size > 3 << 20   # more than one block of 1 MiB
+    local = run("grad", "x*y*z + log(z)", "--points", str(src), "--delimiter", ";",
+                "-o", str(tmp_path / "local.parquet"))
+    dask = run("grad", "x*y*z + log(z)", "--points", str(src), "--delimiter", ";", "--engine", "dask",
+               "--scheduler", c.scheduler_address, "-o", str(tmp_path / "out.parquet"))
+    assert local == dask and dask[0] == 1
+    assert "2 of 59999 rows failed; the first: line 101: row error: column x: 'oops' is not a number" in dask[2]
+    assert len(os.listdir(tmp_path / "out.parquet")) > 1
+    got = pq.read_table(tmp_path / "out.parquet")
+    same_bits(got, pq.read_table(tmp_path / "local.parquet"))
+    ids = got.column("id").to_pylist()
+    assert len(ids) == n - 1 and ids[:3] == ["r0", "r1", "r2"] and ids[-1] == f"r{n - 1}"
+
+
 def test_a_worker_killed_during_the_run_is_survived(cluster, tmp_path):
     c, client = cluster
     sizes = [40_000] * 16

@@ -28,19 +28,22 @@ class LineSource:
     results never wait for input that has not arrived. Lines are numbered from 1.
     Memory holds at most a chunk and one line of up to max_line bytes."""
 
-    def __init__(self, stream, read_size=READ_SIZE, max_line=MAX_LINE):
+    def __init__(self, stream, read_size=READ_SIZE, max_line=MAX_LINE, first_line=1, continued=False):
+        """continued: the stream is a piece of a file from a line start on (a block of a
+        points file on a Dask worker): its line ends are LF or CRLF and it has no byte
+        order mark, as the start of the file said. first_line: the number of its first line."""
         self.stream = stream
         self.read_size = read_size
         self.max_line = max_line
-        self.lineno = 0
+        self.lineno = first_line - 1
         self.consumed = 0   # bytes read, for the progress bar
         self.total = None   # size of a regular file
         self.fd = None
         self.head = b""     # the first bytes of the stream (a points file checks for Parquet)
         self.long_lines = {}  # line number -> length in bytes, for lines over max_line
         self._pipe = False
-        self._utf16 = None  # the incremental decoder of a UTF-16 stream, False for UTF-8
-        self._mode = None   # "lf" or "cr", from the first line end
+        self._utf16 = False if continued else None  # the decoder of a UTF-16 stream, False for UTF-8
+        self._mode = "lf" if continued else None   # "lf" or "cr", from the first line end
         self._undecided = b""
         self._held_cr = False
         # The first chunk is small and each one after twice as big, up to read_size: the

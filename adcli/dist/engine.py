@@ -1,5 +1,5 @@
 """--engine dask: a --points job run on a Dask cluster, one task per partition of the data
-set (a file, or row groups of a big file), each writing one file of the output Parquet
+set (a file, row groups of a big file, or a block of lines of a CSV file), each writing one file of the output Parquet
 data set: DIR/part.00000.parquet, ... in input order, as Spark and Dask write data sets.
 
 A task is idempotent: it writes its part under a temporary name and renames it into
@@ -11,6 +11,7 @@ import os
 from ..errors import AdcliError, StreamError, UsageError, printable, warn
 
 ROWS_PER_PART = 1 << 20     # rows of a partition when one big Parquet file is split by row groups
+BLOCK_MAX = 64 << 20        # bytes of a block of a CSV file (about a million rows of three numbers)
 PARQUET_EXTENSIONS = ("", ".parquet", ".pq", ".parq")
 
 
@@ -39,34 +40,60 @@ def run_dask(run, expr, points, in_fmt, data, fmt):
     if run.strict:
         raise UsageError("--strict stops at the first failure in row order, which partitions run in "
                          "parallel do not have: leave it out with --engine dask")
-    if in_fmt == "csv":
-        raise UsageError("--engine dask reads Parquet and Arrow data sets",
-                         hint="convert the CSV once (pyarrow.csv.read_csv then pyarrow.parquet.write_table), "
-                              "or run it here with --engine local")
+    if points == "-":
+        raise UsageError("--engine dask reads the points from a file that every worker can open, "
+                         "not from standard input")
     dask_modules()
     # Everything that is wrong on every row is found here, once, before a cluster starts.
     f = Function(expr)
     if run.kind.check:
         run.kind.check(f, run.options)
-    dataset = DataSet(points, in_fmt)
-    header = dataset.header_for(f, run.defaults)
+    delimiter = data.get("delimiter", ",")
+    if in_fmt == "csv":
+        from ..batch.blocks import header_line
+        from ..batch.pointsfile import Header
+        text, body = header_line(points)
+        header = Header(text, 1, f, run.defaults, delimiter)
+    else:
+        dataset = DataSet(points, in_fmt)
+        header = dataset.header_for(f, run.defaults)
     check_names(run, f, header)
-    parts = dataset.parts(ROWS_PER_PART)
     _prepare(output)
-    tasks = [{"command": run.command, "expr": expr, "options": dict(run.options), "defaults": dict(run.defaults),
-              "part": part, "output": os.path.join(output, f"part.{i:05d}.parquet")}
-             for i, part in enumerate(parts)]
     with client(data.get("scheduler")) as c:
+        parts = dataset.parts(ROWS_PER_PART) if in_fmt != "csv" else csv_blocks(c, points, text, body, delimiter)
+        tasks = [{"command": run.command, "expr": expr, "options": dict(run.options),
+                  "defaults": dict(run.defaults), "part": part,
+                  "output": os.path.join(output, f"part.{i:05d}.parquet")}
+                 for i, part in enumerate(parts)]
         summaries = gather(c, tasks)
     _tidy(output)
     return settle(run, summaries)
+
+
+def csv_blocks(c, path, header, body, delimiter):
+    """The blocks of a CSV file (about four per worker, 1 MiB to BLOCK_MAX each), with
+    the number of each one's first line, counted on the workers."""
+    from ..batch.blocks import Block, count_lines, cut
+    workers = max(1, len(c.scheduler_info().get("workers", {})))
+    size = os.path.getsize(path) - body
+    spans = cut(path, body, max(1 << 20, min(BLOCK_MAX, size // (4 * workers) + 1)))
+    counts = _gathered(c, c.map(count_lines, [path] * len(spans), [s for s, _ in spans], [e for _, e in spans],
+                                pure=False))
+    blocks, first = [], 2
+    for (start, end), n in zip(spans, counts):
+        blocks.append(Block(path, start, end, first, header, delimiter))
+        first += n
+    return blocks
 
 
 def gather(c, tasks):
     """The tasks' summaries in task order; a task that failed on every try becomes one
     error (a worker that kept dying: Dask's KilledWorker)."""
     from .partition import run_part
-    futures = c.map(run_part, tasks, pure=False)
+    return _gathered(c, c.map(run_part, tasks, pure=False))
+
+
+def _gathered(c, futures):
     try:
         return c.gather(futures)
     except AdcliError:

@@ -33,6 +33,25 @@ class PartRun(Run):
         self.messages.append([f"line {line}: {m}" for m in messages])   # one entry per line that warned
 
 
+def _columnar_part(part, f, run):
+    from ..batch.columnar import DataSet
+    data = DataSet(part.path, part.fmt)
+    header = data.header_for(f, run.defaults)
+    return header, data.chunks(header, part), lambda: None
+
+
+def _csv_block(block, f, run):
+    """The header and chunks of one block of a CSV file, its lines numbered as in the file."""
+    from ..batch.blocks import RangeStream
+    from ..batch.pointsfile import READ_SIZE, Header, parse_chunk
+    from ..batch.stream import LineSource
+    header = Header(block.header, 1, f, run.defaults, block.delimiter)
+    stream = RangeStream(block.path, block.start, block.end)
+    source = LineSource(stream, READ_SIZE, first_line=block.first, continued=True)
+    chunks = (parse_chunk(header, first, data, source.too_long) for first, data in source.raw_chunks())
+    return header, chunks, stream.close
+
+
 class NoProgress:
     def update(self, done):
         pass
@@ -47,22 +66,23 @@ def run_part(task):
 
 
 def _run_part(task):
-    from ..batch.columnar import DataSet
+    from ..batch.blocks import Block
     from ..batch.pointsfile import compute_and_write, probe
     from ..render.columnar import ColumnWriter
     f = compiled(task["expr"])
     run = PartRun(task["command"], task["options"], task["defaults"])
     part = task["part"]
-    data = DataSet(part.path, part.fmt)
-    header = data.header_for(f, run.defaults, task.get("delimiter", ","))
+    header, chunks, close = (_csv_block if isinstance(part, Block) else _columnar_part)(part, f, run)
     writer = ColumnWriter(header, "parquet", task["output"], lambda: probe(run, f))
     try:
-        for chunk in data.chunks(header, part):
+        for chunk in chunks:
             compute_and_write(run, f, header, chunk, writer, NoProgress())
         writer.close()
     except BaseException:
         writer.abort()
         raise
+    finally:
+        close()
     first = run.first_failure
     return {"rows": run.jobs, "failed": run.failed, "first_failure": first.text() if first else None,
             "messages": run.messages, "unshown": run.unshown}
