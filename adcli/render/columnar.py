@@ -19,6 +19,7 @@ OUTPUT_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".parq": "parquet",
                   ".arrow": "arrow", ".feather": "arrow", ".ipc": "arrow",
                   ".csv": "csv", ".jsonl": "json", ".ndjson": "json", ".json": "json", ".txt": "plain"}
 COLUMNAR = ("parquet", "arrow")
+ROW_GROUP = 1 << 20   # rows of a Parquet row group: chunks are gathered up to this before a write
 
 
 class ColumnWriter:
@@ -34,6 +35,8 @@ class ColumnWriter:
         self.result_names = None
         self.schema = None
         self.writer = None
+        self.pending = []      # tables not yet written (Parquet: a row group is written whole)
+        self.pending_rows = 0
         self.rows = 0
         self.tmp = os.path.join(os.path.dirname(os.path.abspath(path)),
                                 f".{os.path.basename(path)}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
@@ -98,29 +101,43 @@ class ColumnWriter:
         return arrays
 
     def _emit(self, table):
+        if self.schema is None:
+            self.schema = table.schema
+        elif table.schema != self.schema:
+            table = table.cast(self.schema)
+        self.rows += table.num_rows
+        self.pending.append(table)
+        self.pending_rows += table.num_rows
+        if self.fmt != "parquet" or self.pending_rows >= ROW_GROUP:
+            self._flush()
+
+    def _flush(self):
         pa = self.pa
         try:
             if self.writer is None:
-                self.schema = table.schema
                 if self.fmt == "parquet":
-                    self.writer = pa.parquet.ParquetWriter(self.tmp, self.schema)
+                    # Dictionary encoding only where values repeat (carried text, integers):
+                    # on float columns of distinct values it costs most of the write and saves nothing.
+                    repeat = [f.name for f in self.schema if not pa.types.is_floating(f.type)]
+                    self.writer = pa.parquet.ParquetWriter(self.tmp, self.schema, use_dictionary=repeat)
                 else:
                     self.writer = pa.ipc.new_file(self.tmp, self.schema)
-            elif table.schema != self.schema:
-                table = table.cast(self.schema)
-            self.writer.write_table(table)
+            if self.pending:
+                table = self.pending[0] if len(self.pending) == 1 else pa.concat_tables(self.pending)
+                self.pending, self.pending_rows = [], 0
+                self.writer.write_table(table)
         except OSError as e:
             self.abort()
             raise StreamError(f"cannot write {printable(self.path)}: {e.strerror or e}") from None
-        self.rows += table.num_rows
 
     def close(self):
-        if self.writer is None:   # no rows: a file with the columns and no rows
+        if self.schema is None:   # no rows: a file with the columns and no rows
             pa = self.pa
             names = [*self.header.names, *self._names(), "error"]
             types = [pa.float64() if n in self.header.index else pa.string() for n in self.header.names]
             types += [pa.float64()] * len(self._names()) + [pa.string()]
             self._emit(pa.Table.from_arrays([pa.array([], type=t) for t in types], names=names))
+        self._flush()
         try:
             self.writer.close()
             os.replace(self.tmp, self.path)
