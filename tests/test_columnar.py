@@ -357,3 +357,15 @@ def test_dask_engine_usage_errors_come_before_any_cluster(adcli, tmp_path):
         r = adcli("grad", *([] if argv[0] == "-f" else [F]), *argv)
         assert r.code == 2 and says in r.err, (argv, r.err)
     assert os.listdir(tmp_path / "full") == ["old.parquet"] and not os.path.exists(tmp_path / "o")
+
+
+def test_an_output_file_that_cannot_be_written_is_exit_74_or_2(adcli, tmp_path):
+    """A full disk is exit 74; a file that cannot be created is exit 2, as an input that
+    cannot be opened is."""
+    if os.path.exists("/dev/full"):
+        r = adcli("grad", "x*y", "--points", "examples/points.csv", "-o", "/dev/full", "--format", "csv")
+        assert r.code == 74 and "cannot write /dev/full: No space left on device" in r.err
+    r = adcli("grad", "x*y", "--points", "examples/points.csv", "-o", str(tmp_path / "no" / "such" / "o.csv"))
+    assert r.code == 2 and "cannot write" in r.err
+    r = adcli("grad", "x*y", "--points", "examples/points.csv", "-o", str(tmp_path / "no" / "o.parquet"))
+    assert r.code == 2 and "cannot write" in r.err and not os.path.exists(tmp_path / "no")

@@ -11,7 +11,7 @@ writes its part whole, once).
 """
 import os
 
-from ..errors import StreamError, printable
+from ..errors import StreamError, UsageError, printable
 from .text import columns
 
 # --output by extension; anything else is named with --format (json, csv, plain).
@@ -113,6 +113,11 @@ class ColumnWriter:
 
     def _flush(self):
         pa = self.pa
+        if self.writer is None:
+            try:
+                open(self.tmp, "wb").close()
+            except OSError as e:   # as an input that cannot be opened: a usage error
+                raise UsageError(f"cannot write {printable(self.path)}: {e.strerror or e}") from None
         try:
             if self.writer is None:
                 if self.fmt == "parquet":
