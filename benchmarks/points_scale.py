@@ -43,17 +43,33 @@ pq.write_table(t, sys.argv[2])
 """
 
 
+# A small launcher measures the peak RSS: a child forked from this process (which holds the
+# data) would count this process's memory as its own (Linux keeps the high-water mark across exec).
+LAUNCH = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+open(sys.argv[1], "w").write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def timed(cmd, stdout=None):
     """(wall seconds, peak RSS in MB) of one fresh process."""
     env = dict(os.environ, PYTHONPATH=ROOT, ADCLI_NO_PROGRESS="1")
+    fd, rss_file = tempfile.mkstemp()
+    os.close(fd)
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, env=env, stdout=stdout)
-    _, status, usage = os.wait4(p.pid, 0)
+    p = subprocess.run([sys.executable, "-c", LAUNCH, rss_file, *cmd], env=env, stdout=stdout)
     wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         raise SystemExit(f"failed ({p.returncode}): {' '.join(cmd[:6])} ...")
-    return wall, usage.ru_maxrss / 1024
+    with open(rss_file) as f:
+        rss = int(f.read()) / 1024
+    os.unlink(rss_file)
+    return wall, rss
 
 
 def best(cmd, repeats, before=None, stdout_path=None):
