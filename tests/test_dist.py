@@ -193,3 +193,11 @@ def test_map_reduce_sums_normal_equations_the_same_on_both_engines(cluster, tmp_
     for mine in (want, got):
         np.testing.assert_allclose(mine[0], J.T @ J, rtol=1e-12)
         np.testing.assert_allclose(mine[1], J.T @ r, rtol=1e-10)
+
+
+def test_a_scheduler_that_does_not_answer_is_one_usage_error(tmp_path):
+    write_dataset(tmp_path / "in", [10])
+    code, out, err = run("grad", "x*y", "--points", str(tmp_path / "in"), "--engine", "dask",
+                         "--scheduler", "tcp://127.0.0.1:1", "-o", str(tmp_path / "out"))
+    assert (code, out) == (2, "") and err.startswith("adcli: error: cannot reach the Dask scheduler at tcp://127.0.0.1:1")
+    assert "dask scheduler" in err and "Traceback" not in err and not os.path.exists(tmp_path / "out")

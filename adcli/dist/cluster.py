@@ -7,7 +7,7 @@ import contextlib
 from ..errors import UsageError, printable
 
 EXTRA_HINT = 'install it with: pip install "adcli[dask]"'
-CONNECT_TIMEOUT = "20s"
+CONNECT_TIMEOUT = "10s"
 
 
 def dask_modules():

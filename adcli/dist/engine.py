@@ -58,8 +58,9 @@ def run_dask(run, expr, points, in_fmt, data, fmt):
         dataset = DataSet(points, in_fmt)
         header = dataset.header_for(f, run.defaults)
     check_names(run, f, header)
-    _prepare(output)
+    _check_output(output)
     with client(data.get("scheduler")) as c:
+        _create(output)
         parts = dataset.parts(ROWS_PER_PART) if in_fmt != "csv" else csv_blocks(c, points, text, body, delimiter)
         tasks = [{"command": run.command, "expr": expr, "options": dict(run.options),
                   "defaults": dict(run.defaults), "part": part,
@@ -137,13 +138,16 @@ class _Said:
         return self._text
 
 
-def _prepare(output):
+def _check_output(output):
     if os.path.exists(output):
         if not os.path.isdir(output):
             raise UsageError(f"--output {printable(output)} is a file; --engine dask writes a directory")
         if os.listdir(output):
             raise UsageError(f"--output {printable(output)} exists and is not empty",
                              hint="remove it or name another directory: a data set is never mixed with an older one")
+
+
+def _create(output):
     try:
         os.makedirs(output, exist_ok=True)
     except OSError as e:
