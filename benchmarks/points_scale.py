@@ -39,7 +39,7 @@ t = pq.read_table(sys.argv[1])
 value, dx, dy, dz = f_c_by_hand(*(t.column(c).to_numpy() for c in ("x", "y", "z")))
 for name, a in (("value", value), ("d/dx", dx), ("d/dy", dy), ("d/dz", dz)):
     t = t.append_column(name, pa.array(a))
-pq.write_table(t, sys.argv[2])
+pq.write_table(t, sys.argv[2], **({{"use_dictionary": False}} if "--plain" in sys.argv else {{}}))
 """
 
 
@@ -114,10 +114,12 @@ def run(rows, repeats, tmp):
     print(f"grad f_c, {rows:,} rows, best of {repeats} (wall s, peak RSS MB)")
 
     t_hand, m_hand = best([sys.executable, script, src, out_hand], repeats)
+    t_plain, m_plain = best([sys.executable, script, src, out_hand, "--plain"], repeats)
     t_pq, m_pq = best(adcli + [src, "--output", out_ad], repeats)
     print(f"  pyarrow + NumPy by hand, Parquet -> Parquet : {t_hand:7.2f} s  {m_hand:7.0f} MB")
+    print(f"    the same, use_dictionary=False            : {t_plain:7.2f} s  {m_plain:7.0f} MB")
     print(f"  adcli, Parquet -> Parquet                   : {t_pq:7.2f} s  {m_pq:7.0f} MB"
-          f"   ratio adcli/by hand {t_pq / t_hand:.2f}x")
+          f"   ratio adcli/by hand {t_pq / t_hand:.2f}x ({t_pq / t_plain:.2f}x against use_dictionary=False)")
     mine, theirs = pq.read_table(out_ad), pq.read_table(out_hand)
     assert mine.num_rows == rows and mine.column("error").null_count == rows
     for c in ("value", "d/dx", "d/dy", "d/dz"):
