@@ -87,6 +87,8 @@ class Executor:
 def map_part(part, fn, args, names):
     """fn summed over the chunks of one partition (runs on a worker)."""
     from ..batch.columnar import DataSet
+    from .partition import arrays_allocate_fast
+    arrays_allocate_fast()
     ds = DataSet(part.path, part.fmt)
     index = {n: i for i, n in enumerate(ds.schema.names)}
     total = None
