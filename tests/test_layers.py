@@ -9,7 +9,8 @@ cycle among adcli's modules, function-level imports included.
     language    grammar, parser, lowering, POINT syntax
     api         Function, the declared results, trace/graph/plot data
     batch       job files, points files, records (no output formatting)
-    render      number text, console, tables, trace, graph, plot, JSON/CSV/plain writers
+    render      number text, console, tables, trace, graph, plot, JSON/CSV/plain/Parquet writers
+    dist        Dask: a --points job over partitions, map-reduce over a data set
     cli         click commands
 
 The test reads the source with ast, so it sees every import, at any depth of a module.
@@ -21,7 +22,7 @@ import pytest
 
 ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "adcli")
 
-LAYERS = ["foundation", "ops", "ir", "engine", "language", "api", "batch", "render", "cli"]
+LAYERS = ["foundation", "ops", "ir", "engine", "language", "api", "batch", "render", "dist", "cli"]
 FOUNDATION = {"adcli.errors", "adcli.numtext"}
 # The package itself (its lazy public names) and `python -m adcli` sit above every layer;
 # importing `adcli` for __version__ is importing a constant, allowed anywhere.

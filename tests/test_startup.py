@@ -69,3 +69,25 @@ def test_a_json_session_line_imports_neither_numpy_nor_rich():
     assert (p.imported("numpy"), p.imported("rich"), p.codes[0]) == (False, False, 0)
     assert json.loads(p.out.splitlines()[1])["gradient"] == {"x": 2.0, "y": 3.0}
     assert not p.imported("readline")       # no line editor off a terminal
+
+OPTIONAL = ("pyarrow", "dask", "distributed")
+
+
+def test_optional_dependencies_are_imported_only_by_what_uses_them(tmp_path):
+    """pyarrow only when a Parquet or Arrow file is read or written, dask and distributed
+    only for --engine dask: not by one point, a table, a CSV batch or a job file."""
+    p = probe(SEED, [*SEED, "--format", "json"], ["functions"],
+              ["grad", "x*y", "--points", "examples/points.csv", "--format", "csv"],
+              ["grad", "x*y", "--points", "examples/points.csv", "-o", str(tmp_path / "o.jsonl")],
+              ["eval", "-f", "examples/jobs.txt", "--format", "json"])
+    assert p.codes == [0, 0, 0, 0, 0, 0]
+    assert [m for m in OPTIONAL if p.imported(m)] == []
+
+
+def test_a_parquet_run_imports_pyarrow_but_not_dask(tmp_path):
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "o.parquet"
+    p = probe(["grad", "x*y", "--points", "examples/points.csv", "-o", str(out)],
+              ["grad", "x*y", "--points", str(out), "--format", "csv"])
+    assert p.codes == [0, 0] and p.out.startswith("id,x,y,value,d/dx,d/dy,error,value,")
+    assert p.imported("pyarrow") and not p.imported("dask") and not p.imported("distributed")

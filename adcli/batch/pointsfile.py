@@ -19,15 +19,32 @@ READ_SIZE = 4 << 20   # bytes per chunk: ~70,000 rows of three numbers
 
 
 class Header:
-    def __init__(self, line, lineno, f, defaults):
+    """The columns of a points file: their names, which hold the expression's variables
+    (by name, so `x[1]`, `x[2]` columns extend it) and which are carried through."""
+
+    def __init__(self, line, lineno, f, defaults, delimiter=","):
         line = line.lstrip("\ufeff")   # a byte order mark, as some spreadsheets write
-        cells = split_cells(line)
-        self.text = line
-        self.names = [c.strip() for c in cells]
-        self.lineno = lineno
         if not line.strip():
             raise UsageError("the points file has no header line: its first line must name the "
                              "variables, as in x,y,z")
+        self.text = line
+        self.lineno = lineno
+        self.delimiter = delimiter
+        self._name_columns([c.strip() for c in split_cells(line, delimiter)], f, defaults)
+
+    @classmethod
+    def of_names(cls, names, f, defaults, delimiter=","):
+        """The header of a columnar data set (Parquet, Arrow): its text is the names as a
+        CSV line, for the text formats."""
+        self = cls.__new__(cls)
+        self.text = csv_line(names, delimiter).rstrip("\n")
+        self.lineno = 0
+        self.delimiter = delimiter
+        self._name_columns(list(names), f, defaults)
+        return self
+
+    def _name_columns(self, names, f, defaults):
+        self.names = names
         position = {}
         for i, n in enumerate(self.names):
             if n in position:
@@ -47,29 +64,35 @@ class Header:
         self.extra = [i for i, n in enumerate(self.names) if n not in self.index]
 
 
-def split_cells(line):
-    """The cells of one CSV line: split at commas, or read by the csv module when the
-    line quotes a cell (a cell may be as long as a line)."""
+def csv_line(cells, delimiter=","):
+    """One CSV line (with its newline) of the cells, quoted where they need it."""
+    import io
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\n").writerow(cells)
+    return buf.getvalue()
+
+
+def split_cells(line, delimiter=","):
+    """The cells of one CSV line: split at the delimiter, or read by the csv module when
+    the line quotes a cell (a cell may be as long as a line)."""
     if '"' not in line:
-        return line.split(",")
+        return line.split(delimiter)
     if csv.field_size_limit() < MAX_LINE:
         csv.field_size_limit(MAX_LINE)
     try:
-        return next(csv.reader([line]), [])
-    except csv.Error:   # a NUL or a stray quote that the csv module refuses: plain commas
-        return line.split(",")
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:   # a NUL or a stray quote that the csv module refuses: plain delimiters
+        return line.split(delimiter)
 
 
 # The first bytes of files that are not CSV text, and what to say about each.
 NOT_CSV = (
-    (b"PAR1", "a Parquet file: --points reads CSV text, and Parquet is not supported (yet)",
-     "convert it to CSV first, for example with pandas: pd.read_parquet(FILE).to_csv(CSV, index=False)"),
-    (b"ARROW1", "an Arrow IPC (Feather) file: --points reads CSV text, and Arrow is not supported (yet)",
-     "convert it to CSV first, for example with pandas: pd.read_feather(FILE).to_csv(CSV, index=False)"),
+    (b"PAR1", "a Parquet file, read here as CSV text (standard input, or --input-format csv)",
+     "give the path of the Parquet file: --points FILE.parquet (Parquet is read from a file, not a pipe)"),
+    (b"ARROW1", "an Arrow IPC (Feather) file, read here as CSV text (standard input, or --input-format csv)",
+     "give the path of the Arrow file: --points FILE.arrow (Arrow is read from a file, not a pipe)"),
     (b"\x1f\x8b", "gzip-compressed", "decompress it on the way in: zcat FILE | adcli ... --points -"),
     (b"PK\x03\x04", "a ZIP archive (a spreadsheet workbook?)", "export the sheet as CSV (UTF-8)"),
-    (b"\xff\xfe", "UTF-16 text", "save it as UTF-8 CSV"),
-    (b"\xfe\xff", "UTF-16 text", "save it as UTF-8 CSV"),
 )
 
 
@@ -79,6 +102,9 @@ def refuse_binary(head, header_line):
     for magic, what, hint in NOT_CSV:
         if head.startswith(magic):
             raise UsageError(f"the points file is {what}", hint=hint)
+    if len(header_line) >= 4 and (not header_line[1::2].strip(b"\0") or not header_line[0::2].strip(b"\0")):
+        raise UsageError("the points file looks like UTF-16 text without a byte order mark",
+                         hint="save it as UTF-8 CSV, or as UTF-16 with a byte order mark, which adcli reads")
     if b"\0" in header_line:
         raise UsageError("the points file is not CSV text: its header line holds NUL bytes (a binary file?)",
                          hint="--points reads CSV text whose header names the variables, as in x,y,z")
@@ -101,6 +127,15 @@ class Chunk:
         self.points = None           # {variable: array over good rows}
         self.failures = {}           # index into lines -> Failure
         self.blank = set()           # indexes of blank lines (no output)
+        self.stop_at = None          # the row --strict stopped at
+
+    @property
+    def size(self):
+        return len(self.lines)
+
+    def text(self, k):
+        """Row k as written (a failed row's record quotes it)."""
+        return self.lines[k]
 
 
 def parse_chunk(header, first, block, too_long=None):
@@ -109,6 +144,7 @@ def parse_chunk(header, first, block, too_long=None):
     import numpy as np
     text = decode(block)
     lines = text.split("\n")
+    delimiter = header.delimiter
     chunk = Chunk(first, lines)
     ncols = len(header.names)
     long = {}
@@ -118,7 +154,11 @@ def parse_chunk(header, first, block, too_long=None):
     # chunks, like quoted or blank lines, go row by row so every row reads the same.
     # numpy also stops at a NUL (a C string), so a chunk holding one goes row by row.
     if ('"' not in text and "(" not in text and "\n\n" not in text and lines[0] and lines[-1]
-            and not header.extra and not long and "\0" not in text):
+            and not header.extra and not long and "\0" not in text
+            and (delimiter == "," or "," not in text)):
+        if delimiter != ",":   # no comma in the text (a decimal comma goes row by row, and fails there)
+            text = text.replace(delimiter, ",")
+            block = text.encode()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -139,10 +179,10 @@ def parse_chunk(header, first, block, too_long=None):
         if not line.strip():
             chunk.blank.add(k)
             continue
-        cells = split_cells(line)
+        cells = split_cells(line, delimiter)
         try:
             if len(cells) != ncols:
-                raise UsageError(f"expected {ncols} cells ({printable(','.join(header.names))}), "
+                raise UsageError(f"expected {ncols} cells ({printable(delimiter.join(header.names))}), "
                                  f"got {len(cells)}")
             got = []
             for v in header.variables:
@@ -178,12 +218,22 @@ def _cells_per_line_ok(block, text, ncols):
     return bool((per_line == ncols - 1).all())
 
 
-def run_points(run, f, source, writer_for, progress):
+def run_points(run, f, source, writer_for, progress, delimiter=","):
     """--points: compute the rows of source chunk by chunk and hand each chunk to the
     writer that writer_for(header) makes; stops early under --strict. Returns the
-    writer (None for an empty file, which raises first)."""
+    writer (None for an empty file, which raises first). A columnar source (Parquet,
+    Arrow: adcli.batch.columnar) hands out its header and chunks itself."""
     if run.kind.check:
         run.kind.check(f, run.options)
+    if hasattr(source, "header_for"):
+        header = source.header_for(f, run.defaults, delimiter)
+        check_names(run, f, header)
+        writer = writer_for(header)
+        for chunk in source.chunks(header):
+            compute_and_write(run, f, header, chunk, writer, progress)
+            if chunk.stop_at is not None:
+                break
+        return writer
     header = None
     writer = None
     too_long = getattr(source, "too_long", None)
@@ -197,23 +247,28 @@ def run_points(run, f, source, writer_for, progress):
                                  f"more than the limit of {MAX_LINE:,} bytes")
             text = decode(head)
             if f.vectors:   # a vector x is the columns x[1], x[2], ...: they give its length
-                f, run.defaults = f.for_columns(split_cells(text.lstrip("\ufeff")), run.defaults)
-            header = Header(text, first, f, run.defaults)
+                f, run.defaults = f.for_columns(split_cells(text.lstrip("\ufeff"), delimiter), run.defaults)
+            header = Header(text, first, f, run.defaults, delimiter)
             check_names(run, f, header)
             writer = writer_for(header)
             first += 1
             if cut < 0:
                 continue
         chunk = parse_chunk(header, first, block, too_long)
-        result = compute_chunk(run, f, header, chunk)
-        verdicts, stop_at = settle_chunk(run, f, chunk, result)
-        writer.write(chunk, result, verdicts, stop_at)
-        progress.update(run.jobs)
-        if stop_at is not None:
+        compute_and_write(run, f, header, chunk, writer, progress)
+        if chunk.stop_at is not None:
             break
     if header is None:
         raise UsageError("the points file is empty: its first line must name the variables, as in x,y,z")
     return writer
+
+
+def compute_and_write(run, f, header, chunk, writer, progress):
+    """One chunk computed, settled and written; chunk.stop_at is where --strict stopped."""
+    result = compute_chunk(run, f, header, chunk)
+    verdicts, chunk.stop_at = settle_chunk(run, f, chunk, result)
+    writer.write(chunk, result, verdicts, chunk.stop_at)
+    progress.update(run.jobs)
 
 
 def settle_chunk(run, f, chunk, result):
@@ -229,7 +284,7 @@ def settle_chunk(run, f, chunk, result):
             point.update({v: float(a[j]) for v, a in chunk.points.items()})
             run.warn(chunk.first + chunk.rows[j], run.kind.run(f, point, run.options).warnings)
     verdicts = {} if result is None or run.kind.verdict is None else judge(
-        run, [(k, chunk.first + k, chunk.lines[k], r) for k, r in zip(chunk.rows, split(result, 0, len(chunk.rows)))])
+        run, [(k, chunk.first + k, chunk.text(k), r) for k, r in zip(chunk.rows, split(result, 0, len(chunk.rows)))])
     stop_at = None
     if chunk.failures or verdicts:
         for k in sorted({**chunk.failures, **verdicts}):
@@ -237,7 +292,7 @@ def settle_chunk(run, f, chunk, result):
             if run.strict:
                 stop_at = k
                 break
-    n_rows = len(chunk.lines) - len(chunk.blank)
+    n_rows = chunk.size - len(chunk.blank)
     if stop_at is not None:
         n_rows = sum(1 for k in range(stop_at + 1) if k not in chunk.blank)
     run.jobs += n_rows
@@ -303,7 +358,7 @@ def compute_chunk(run, f, header, chunk):
             ones.append(run.kind.run(f, one, run.options))
             rows.append(j)
         except AdcliError as e:
-            fail = Failure(chunk.first + k, chunk.lines[k], e)
+            fail = Failure(chunk.first + k, chunk.text(k), e)
             fail.column = None   # a column of the expression, which is not on this line
             chunk.failures[k] = fail
     if len(rows) < len(chunk.rows):

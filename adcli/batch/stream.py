@@ -3,7 +3,8 @@
 What a line is, for job files and points files alike: lines end with LF or CRLF (the CR
 of a CRLF is not part of the line; a CR anywhere else is); a file whose first line ends
 with a lone CR (classic Mac) has CR, LF and CRLF line ends. A UTF-8 byte order mark at
-the start is dropped. Bytes that are not UTF-8 read as U+FFFD. A line longer than
+the start is dropped; a stream that starts with a UTF-16 byte order mark is UTF-16 text,
+read as it arrives and handed on as UTF-8. Bytes that are not UTF-8 read as U+FFFD. A line longer than
 MAX_LINE bytes is not held in memory: the source keeps its first CLIP_BYTES bytes and
 its length (LineSource.long_lines), and the batch reports it as a failed line.
 """
@@ -27,18 +28,22 @@ class LineSource:
     results never wait for input that has not arrived. Lines are numbered from 1.
     Memory holds at most a chunk and one line of up to max_line bytes."""
 
-    def __init__(self, stream, read_size=READ_SIZE, max_line=MAX_LINE):
+    def __init__(self, stream, read_size=READ_SIZE, max_line=MAX_LINE, first_line=1, continued=False):
+        """continued: the stream is a piece of a file from a line start on (a block of a
+        points file on a Dask worker): its line ends are LF or CRLF and it has no byte
+        order mark, as the start of the file said. first_line: the number of its first line."""
         self.stream = stream
         self.read_size = read_size
         self.max_line = max_line
-        self.lineno = 0
+        self.lineno = first_line - 1
         self.consumed = 0   # bytes read, for the progress bar
         self.total = None   # size of a regular file
         self.fd = None
         self.head = b""     # the first bytes of the stream (a points file checks for Parquet)
         self.long_lines = {}  # line number -> length in bytes, for lines over max_line
         self._pipe = False
-        self._mode = None   # "lf" or "cr", from the first line end
+        self._utf16 = False if continued else None  # the decoder of a UTF-16 stream, False for UTF-8
+        self._mode = "lf" if continued else None   # "lf" or "cr", from the first line end
         self._undecided = b""
         self._held_cr = False
         # The first chunk is small and each one after twice as big, up to read_size: the
@@ -57,6 +62,26 @@ class LineSource:
             self.fd = None
 
     def _read(self):
+        data = self._raw_read()
+        if self._utf16 is None:
+            if len(data) < 2 and data:   # too little to tell (a pipe giving one byte): read on
+                data += self._raw_read()
+            if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                import codecs
+                self._utf16 = codecs.getincrementaldecoder("utf-16")(errors="replace")
+            else:
+                self._utf16 = False
+        if self._utf16:
+            text = self._utf16.decode(data, final=not data)
+            while not text and data:   # half a character so far: empty would read as the end
+                data = self._raw_read()
+                text = self._utf16.decode(data, final=not data)
+            data = text.encode("utf-8", errors="replace")
+        if len(self.head) < 16:
+            self.head += data[:16 - len(self.head)]
+        return data
+
+    def _raw_read(self):
         try:
             if self.fd is not None:
                 data = os.read(self.fd, self.read_size)
@@ -68,8 +93,6 @@ class LineSource:
         except OSError as e:
             raise StreamError(f"cannot read the input: {e.strerror or e}") from None
         self.consumed += len(data)
-        if len(self.head) < 16:
-            self.head += data[:16 - len(self.head)]
         return data
 
     def _ready(self):

@@ -314,13 +314,56 @@ def explain_option(f):
                              "which AD mode ran and why.")(f)
 
 
+def _data_option(ctx, param, value):
+    """The options of large data sets (--input-format, --output, --delimiter, --engine,
+    --scheduler) go to ctx.meta rather than to every command's parameters: only the
+    batch wiring reads them."""
+    if value is not None:
+        ctx.meta.setdefault("adcli.data", {})[param.name] = value
+    return value
+
+
+DELIMITERS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|"}
+
+
+def _delimiter(ctx, param, value):
+    if value is None:
+        return None
+    d = DELIMITERS.get(value.lower(), value)
+    if len(d) != 1 or d in "\"\r\n" or d.isalnum() or d in ".-+":
+        from ..errors import printable
+        raise click.BadParameter(f"'{printable(value)}' cannot separate cells: give one character such as "
+                                 f"';' or '|', or tab", ctx, param)
+    return _data_option(ctx, param, d)
+
+
 def batch_options(f):
-    """-f FILE, --points CSV and --strict: run the command on many jobs (adcli.batch)."""
+    """-f FILE, --points CSV and --strict: run the command on many jobs (adcli.batch);
+    the options of large data sets (README, "Large data")."""
+    f = click.option("--scheduler", metavar="ADDRESS", expose_value=False, callback=_data_option,
+                     help="With --engine dask: the address of a running Dask scheduler "
+                          "(tcp://host:8786); without it a local cluster is started.")(f)
+    f = click.option("--engine", type=click.Choice(["local", "dask"]), expose_value=False,
+                     callback=_data_option,
+                     help="With --points: run here (local, the default) or on Dask, each partition of "
+                          "the data set on a worker, writing a Parquet data set to --output DIR "
+                          "(pip install \"adcli[dask]\").")(f)
+    f = click.option("--delimiter", metavar="CHAR", expose_value=False, callback=_delimiter,
+                     help="With --points CSV: the character between cells (';', '|', 'tab'; default ','), "
+                          "used for CSV output too.")(f)
+    f = click.option("-o", "--output", metavar="FILE", expose_value=False, callback=_data_option,
+                     help="In a batch: write the results to FILE, in the format its extension names "
+                          "(.csv, .jsonl, .parquet, .arrow; others take --format).")(f)
+    f = click.option("--input-format", type=click.Choice(["csv", "parquet", "arrow"]), expose_value=False,
+                     callback=_data_option,
+                     help="With --points: the format of the file (default: by its extension or its "
+                          "first bytes; a directory or glob is a Parquet data set).")(f)
     f = click.option("--strict", is_flag=True,
                      help="With -f or --points: stop at the first line that fails (exit 1).")(f)
-    f = click.option("--points", metavar="CSV",
+    f = click.option("--points", metavar="FILE",
                      help="Run EXPR at every row of a CSV file whose header names the variables "
-                          "('-' reads standard input). Extra columns are carried through.")(f)
+                          "('-' reads standard input), or of a Parquet or Arrow file, directory or "
+                          "glob. Extra columns are carried through.")(f)
     f = click.option("-f", "--file", "job_file", metavar="FILE",
                      help="Run the jobs in FILE, one 'EXPR @ POINT' per line ('-' reads standard "
                           "input, as does a missing EXPR when standard input is not a terminal).")(f)
@@ -330,10 +373,14 @@ def batch_options(f):
 def batch(command, expr, job_file, points, strict, fmt, precision, at, explain=False, **options):
     """The exit code of a batch run, or None when the command runs on one point.
     options are the command's own (wrt=, mode=, ...), passed to its job function."""
+    data = click.get_current_context().meta.get("adcli.data", {})
     if job_file is None and points is None:
         if expr is not None or not _stdin_has_jobs():
             if strict:
                 raise UsageError("--strict applies to -f FILE and --points CSV")
+            if data:
+                name = next(iter(data)).replace("_", "-")
+                raise UsageError(f"--{name} applies to a batch (--points FILE or -f FILE)")
             return None
     if fmt in EXPORTS:
         raise UsageError(f"--format {fmt} writes one result for lecture notes, not a batch",
@@ -345,7 +392,7 @@ def batch(command, expr, job_file, points, strict, fmt, precision, at, explain=F
     if explain:
         raise UsageError("--explain works on one point, not on a batch")
     from .batchrun import main
-    return main(command, expr, job_file, points, strict, fmt, precision, at, options)
+    return main(command, expr, job_file, points, strict, fmt, precision, at, options, data)
 
 
 def _stdin_has_jobs():

@@ -162,29 +162,31 @@ class PointsWriter:
                 yield k, None
 
     def _csv(self, chunk, result, cols, stop_at):
+        # Each input row is repeated as written, so the output keeps the input's delimiter.
+        d = self.header.delimiter
         parts = []
         if not self.started:
             names = [n for n, _ in cols] if cols else self._names()
-            parts.append(printable(self.header.text) + "," + _csv_line([*names, "error"]))
+            parts.append(_inert(self.header.text, d) + d + _csv_line([*names, "error"], d))
         texts = [number_column(a) for _, a in cols] if cols else []
-        lines = [printable(line) for line in chunk.lines]   # a carried cell is one line, and inert
+        lines = [_inert(line, d) for line in chunk.lines]   # a carried cell is one line, and inert
         if not chunk.failures and not chunk.blank and not self.verdicts and stop_at is None:
-            parts.append("".join(map(_joined, zip(lines, *texts))))
+            parts.append("".join(d.join(cells) + d + "\n" for cells in zip(lines, *texts)))
         else:
             ncols = len(self.header.names)
             nres = len(texts) if texts else len(self._names())
             for k, j in self._order(chunk, stop_at):
                 if j is None:
                     fail = chunk.failures[k]
-                    cells = [printable(c) for c in _cells(chunk.lines[k])]
+                    cells = [printable(c) for c in _cells(chunk.lines[k], d)]
                     cells = (cells + [""] * ncols)[:ncols]
-                    parts.append(_csv_line([*cells, *[""] * nres, printable(f"{fail.type}: {fail.message}")]))
+                    parts.append(_csv_line([*cells, *[""] * nres, printable(f"{fail.type}: {fail.message}")], d))
                 elif k in self.verdicts:
                     bad = self.verdicts[k]
-                    parts.append(lines[k] + "," + _csv_line([*[t[j] for t in texts],
-                                                             printable(f"{bad.type}: {bad.message}")]))
+                    parts.append(lines[k] + d + _csv_line([*[t[j] for t in texts],
+                                                           printable(f"{bad.type}: {bad.message}")], d))
                 else:
-                    parts.append(_joined((lines[k], *[t[j] for t in texts])))
+                    parts.append(d.join((lines[k], *[t[j] for t in texts])) + d + "\n")
         self.out.write("".join(parts))
 
     def _json(self, chunk, result, cols, stop_at):
@@ -197,7 +199,7 @@ class PointsWriter:
                 continue
             rec = {"line": chunk.first + k, **record(ones[j])}
             if extra:
-                cells = _cells(lines[k])
+                cells = _cells(lines[k], self.header.delimiter)
                 rec["columns"] = {names[i]: cells[i] for i in extra}
             outs.append(dumps(rec))
         self.out.write("".join(o + "\n" for o in outs))
@@ -209,7 +211,7 @@ class PointsWriter:
         texts = [number_column(a) if p is None else [number(x, p) for x in a.tolist()] for _, a in cols or ()]
         rows = []
         for k, j in self._order(chunk, stop_at):
-            cells = (_cells(chunk.lines[k]) + [""] * len(names))[:len(names)]
+            cells = (_cells(chunk.lines[k], self.header.delimiter) + [""] * len(names))[:len(names)]
             if j is None:
                 fail = chunk.failures[k]
                 rows.append([str(chunk.first + k), *cells, *[""] * len(rnames), f"{fail.type}: {fail.message}"])
@@ -241,18 +243,22 @@ class PointsWriter:
 
     def close(self):
         if not self.started and self.fmt == "csv":
-            self.out.write(printable(self.header.text) + "," + _csv_line([*self._names(), "error"]))
+            d = self.header.delimiter
+            self.out.write(_inert(self.header.text, d) + d + _csv_line([*self._names(), "error"], d))
 
 
-def _joined(cells):
-    return ",".join(cells) + ",\n"
+def _inert(line, delimiter):
+    """A row as written, made safe (printable); a tab that separates cells stays a tab."""
+    if delimiter == "\t":
+        return "\t".join(map(printable, line.split("\t")))
+    return printable(line)
 
 
-def _cells(line):
-    return split_cells(line)
+def _cells(line, delimiter=","):
+    return split_cells(line, delimiter)
 
 
-def _csv_line(cells):
+def _csv_line(cells, delimiter=","):
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(cells)
+    csv.writer(buf, delimiter=delimiter, lineterminator="\n").writerow(cells)
     return buf.getvalue()

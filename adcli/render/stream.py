@@ -50,6 +50,22 @@ class Output:
             raise KeyboardInterrupt
 
 
+class FileOutput(Output):
+    """Output to --output FILE, opened by the caller: a write error (a full disk) names
+    the file."""
+
+    def __init__(self, stream, path):
+        super().__init__(stream)
+        self.path = path
+
+    def write(self, text):
+        try:
+            super().write(text)
+        except OSError as e:
+            from ..errors import StreamError, printable
+            raise StreamError(f"cannot write {printable(self.path)}: {e.strerror or e}") from None
+
+
 class Progress:
     """A Rich progress bar on stderr, shown only when stderr is a terminal and the run
     has taken more than `delay` seconds (Rich is imported only then)."""
