@@ -12,6 +12,7 @@ import math
 import os
 import sys
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 from hypothesis import strategies as st
@@ -124,15 +125,21 @@ def _extend(children):
 
     unary = st.tuples(st.sampled_from(("-", "+", "-")), children).map(
         lambda t: (f"{t[0]}{_wrap(t[1], LEVEL_UNARY, False)}", LEVEL_UNARY))
-    calls = st.sampled_from(sorted(FUNCTIONS)).flatmap(
-        lambda name: st.lists(children, min_size=FUNCTIONS[name].arity, max_size=FUNCTIONS[name].arity).map(
-            lambda args: (f"{name}({', '.join(a[0] for a in args)})", LEVEL_ATOM)))
+    # one argument strategy per function, built once here: a strategy built inside
+    # flatmap is new on every draw and hypothesis validates it again each time
+    call_args = {name: st.lists(children, min_size=FUNCTIONS[name].arity, max_size=FUNCTIONS[name].arity).map(
+        lambda args, name=name: (f"{name}({', '.join(a[0] for a in args)})", LEVEL_ATOM))
+        for name in sorted(FUNCTIONS)}
+    calls = st.sampled_from(sorted(FUNCTIONS)).flatmap(call_args.__getitem__)
     parens = children.map(lambda c: (f"({c[0]})", LEVEL_ATOM))
     return st.one_of(binary.map(bin_text), binary.map(bin_text), unary, calls, calls, parens)
 
 
+@lru_cache(maxsize=None)
 def expression(names=VARIABLES, max_leaves=10):
-    """(text, level) of one expression over `names`."""
+    """(text, level) of one expression over `names`. Cached: the same strategy object
+    for the same arguments (strategies are immutable), because building and validating
+    a recursive strategy costs ~100 times as much as drawing from it."""
     return st.recursive(_leaf(names), _extend, max_leaves=max_leaves)
 
 
@@ -476,12 +483,19 @@ batch_commands = st.sampled_from(BATCH_COMMANDS)
 
 
 def command_and_format(cmds=COMMANDS):
-    return st.sampled_from(cmds).flatmap(lambda c: st.tuples(st.just(c), st.sampled_from(FORMATS[c])))
+    by_command = {c: st.tuples(st.just(c), st.sampled_from(FORMATS[c])) for c in cmds}
+    return st.sampled_from(cmds).flatmap(by_command.__getitem__)
+
+
+@lru_cache(maxsize=None)
+def _point_lists(names):
+    point = st.fixed_dictionaries({v: values for v in names})
+    by_size = {k: st.lists(point, min_size=k, max_size=k) for k in range(2, 6)}
+    return st.integers(2, 5).flatmap(by_size.__getitem__)
 
 
 def point_lists(names):
-    point = st.fixed_dictionaries({v: values for v in names})
-    return st.integers(2, 5).flatmap(lambda k: st.lists(point, min_size=k, max_size=k))
+    return _point_lists(tuple(names))
 
 
 def check_commented_program(text, command, fmt):
