@@ -145,6 +145,26 @@ def test_the_documented_number_syntax_is_read_in_a_point(adcli, value, want):
     assert (r.code, r.err, r.out) == (0, "", want + "\n")
 
 
+def test_the_number_syntax_check_matches_its_regular_expression():
+    """adcli reads a point's numbers without a regular expression (start-up cost); the
+    documented one is the oracle, over random strings of the characters that matter."""
+    import random
+    import re
+
+    from adcli.language.point import _number, is_name
+    number = re.compile(r"[ \t]*(?:[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf)|nan)"
+                        r"[ \t]*\Z")
+    name = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+    pieces = list("0123456789.eE+-_ \tinfaxI\n\u0663\u00e9\u212a") + ["inf", "nan", "infinity", "NaN", "1_0"]
+    rng = random.Random(9)
+    for _ in range(50_000):
+        t = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
+        want = float(t) if number.match(t) else None
+        got = _number(t)
+        assert got == want or (got != got and want != want), (t, got, want)
+        assert is_name(t) == bool(name.match(t)), t
+
+
 def test_job_file_points_take_only_the_number_syntax(adcli, monkeypatch):
     _stdin(monkeypatch, "x @ x=1_000\nx @ x=٣\nx @ x=Infinity\nx @ x=inf\nx @ x=2\n")
     r = adcli("eval", "--format", "csv")

@@ -60,13 +60,13 @@ class ExtraArguments(click.UsageError):
         self.hint = extra_hint(ctx, extra)
 
 
-_PAIR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_PAIR = r"[A-Za-z_][A-Za-z0-9_]*="   # compiled on first use, by an error: not at every start
 
 
 def extra_hint(ctx, extra):
     names = {p.name for p in ctx.command.params}
     path = ctx.command_path
-    if "at" in names and all(_PAIR.match(a) for a in extra):
+    if "at" in names and all(re.match(_PAIR, a) for a in extra):
         given = list(ctx.params.get("at") or ())
         if given:
             return f"give every value in one --at, pairs separated by commas: --at {','.join(given + extra)}"
