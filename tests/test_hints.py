@@ -480,3 +480,36 @@ def test_a_cache_file_that_is_a_symlink_is_not_used(fresh_cache, tmp_path):
     other.write_bytes(b"")
     os.symlink(other, path)
     assert _cache_path(fresh_cache)[0] is False
+
+
+def test_an_expression_starting_with_two_dashes_gets_a_hint(adcli):
+    """--y is -(-y), but click reads a word starting with -- as an option: the error says
+    how to write it, and both ways it suggests work."""
+    r = adcli("grad", "--y", "--at", "y=2")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: No such option '--y'.\n"
+                     "if --y is the expression, write it in parentheses, as in adcli grad \"(--y)\" --at ..., "
+                     "or last, after --: adcli grad --at ... -- --y\n")
+    want = adcli("grad", "y", "--at", "y=2", "--format", "json").out
+    assert adcli("grad", "(--y)", "--at", "y=2", "--format", "json").out == want.replace('"y"', '"(--y)"', 1)
+    assert adcli("grad", "--at", "y=2", "--format", "json", "--", "--y").out == want.replace('"y"', '"--y"', 1)
+    r = adcli("parse", "--y")
+    assert r.code == 2 and r.err.endswith("write it in parentheses, as in adcli parse \"(--y)\", "
+                                          "or last, after --: adcli parse -- --y\n")
+
+
+def test_options_after_the_double_dash_are_explained(adcli):
+    r = adcli("grad", "--", "--y", "--at", "y=2")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: Got unexpected extra arguments (--at y=2)\n"
+                     "everything after -- is the expression, so options go before it: "
+                     "adcli grad --at y=2 -- --y\n")
+
+
+def test_a_mistyped_option_keeps_clicks_suggestion(adcli):
+    r = adcli("grad", "x", "--formt", "json")
+    assert r.code == 2
+    assert r.err.startswith("adcli: error: No such option '--formt'. (Did you mean ")
+    assert "'--format'" in r.err and r.err.endswith("?)\ntry 'adcli grad --help'\n")
+    r = adcli("functions", "--y")
+    assert r.err == "adcli: error: No such option '--y'.\ntry 'adcli functions --help'\n"

@@ -43,10 +43,14 @@ class ExprCommand(click.Command):
         allow, ctx.allow_extra_args = ctx.allow_extra_args, True
         try:
             rest = super().parse_args(ctx, out)
+        except click.NoSuchOption as e:
+            # `adcli grad --y` is -(-y) to the user but an option to click: say so
+            e.hint = dashed_expr_hint(ctx, e.option_name, e.possibilities)
+            raise
         finally:
             ctx.allow_extra_args = allow
         if rest and not allow and not ctx.resilient_parsing:
-            raise ExtraArguments(ctx, rest)
+            raise ExtraArguments(ctx, rest, after_dashes="--" in args)
         return rest
 
 
@@ -54,18 +58,41 @@ class ExtraArguments(click.UsageError):
     """Arguments left over: click's message, and a hint for the usual slip that left them
     (adcli grad "x^2" x=1 forgot --at; adcli grad x + y forgot the quotes)."""
 
-    def __init__(self, ctx, extra):
+    def __init__(self, ctx, extra, after_dashes=False):
         s = "" if len(extra) == 1 else "s"
         super().__init__(f"Got unexpected extra argument{s} ({' '.join(extra)})", ctx)
-        self.hint = extra_hint(ctx, extra)
+        self.hint = extra_hint(ctx, extra, after_dashes)
+
+
+def _shown(text):
+    """text as it can be quoted in a hint, or ... when it cannot be shown as typed."""
+    return text if text and len(text) <= 40 and text.isprintable() and '"' not in text else "..."
+
+
+def dashed_expr_hint(ctx, option, possibilities):
+    """For an unknown option that may be an expression starting with '--' (--y, --x+1):
+    the two ways to write it. None (click's own hint) for a command without EXPR, or
+    when the word is close to one of the command's options (a typo, then)."""
+    names = {p.name for p in ctx.command.params}
+    if possibilities or not option.startswith("--") or "expr" not in names:
+        return None
+    path, shown = ctx.command_path, _shown(option)
+    at = " --at ..." if "at" in names else ""
+    return (f"if {shown} is the expression, write it in parentheses, as in {path} \"({shown})\"{at}, "
+            f"or last, after --: {path}{at} -- {shown}")
 
 
 _PAIR = r"[A-Za-z_][A-Za-z0-9_]*="   # compiled on first use, by an error: not at every start
 
 
-def extra_hint(ctx, extra):
+def extra_hint(ctx, extra, after_dashes=False):
     names = {p.name for p in ctx.command.params}
     path = ctx.command_path
+    options = {o for p in ctx.command.params for o in getattr(p, "opts", ()) if o.startswith("-")}
+    if after_dashes and any(a.split("=", 1)[0] in options for a in extra):
+        expr = ctx.params.get("expr")
+        return (f"everything after -- is the expression, so options go before it: "
+                f"{path} {_shown(' '.join(extra))} -- {_shown(expr)}")
     if "at" in names and all(re.match(_PAIR, a) for a in extra):
         given = list(ctx.params.get("at") or ())
         if given:
