@@ -506,10 +506,14 @@ def test_options_after_the_double_dash_are_explained(adcli):
                      "adcli grad --at y=2 -- --y\n")
 
 
-def test_a_mistyped_option_keeps_clicks_suggestion(adcli):
+def test_a_mistyped_option_keeps_clicks_suggestion_beside_the_hint(adcli):
     r = adcli("grad", "x", "--formt", "json")
     assert r.code == 2
     assert r.err.startswith("adcli: error: No such option '--formt'. (Did you mean ")
-    assert "'--format'" in r.err and r.err.endswith("?)\ntry 'adcli grad --help'\n")
+    assert "'--format'" in r.err and "if --formt is the expression" in r.err
+    r = adcli("parse", "--pi")   # found by fuzzing: a valid expression, and click suggests --help
+    assert r.code == 2 and "Did you mean '--help'?" in r.err
+    assert r.err.endswith('write it in parentheses, as in adcli parse "(--pi)", or last, after --: '
+                          'adcli parse -- --pi\n')
     r = adcli("functions", "--y")
     assert r.err == "adcli: error: No such option '--y'.\ntry 'adcli functions --help'\n"

@@ -45,7 +45,7 @@ class ExprCommand(click.Command):
             rest = super().parse_args(ctx, out)
         except click.NoSuchOption as e:
             # `adcli grad --y` is -(-y) to the user but an option to click: say so
-            e.hint = dashed_expr_hint(ctx, e.option_name, e.possibilities)
+            e.hint = dashed_expr_hint(ctx, e.option_name)
             raise
         finally:
             ctx.allow_extra_args = allow
@@ -69,12 +69,12 @@ def _shown(text):
     return text if text and len(text) <= 40 and text.isprintable() and '"' not in text else "..."
 
 
-def dashed_expr_hint(ctx, option, possibilities):
+def dashed_expr_hint(ctx, option):
     """For an unknown option that may be an expression starting with '--' (--y, --x+1):
-    the two ways to write it. None (click's own hint) for a command without EXPR, or
-    when the word is close to one of the command's options (a typo, then)."""
+    the two ways to write it; click's own message still says which option it may be a
+    typo of (--pi: did you mean --help?). None (click's hint) for a command without EXPR."""
     names = {p.name for p in ctx.command.params}
-    if possibilities or not option.startswith("--") or "expr" not in names:
+    if not option.startswith("--") or "expr" not in names:
         return None
     path, shown = ctx.command_path, _shown(option)
     at = " --at ..." if "at" in names else ""
