@@ -18,22 +18,25 @@ class _Data:
     one from inspect.signature(cls)."""
 
     def __init__(self, *args, **kwargs):
-        spec = type(self)._init_fields
-        if len(args) > len(spec):
-            raise TypeError(f"{type(self).__name__}() takes {len(spec)} arguments, {len(args)} given")
-        for (name, _), value in zip(spec, args):
-            if name in kwargs:
-                raise TypeError(f"{type(self).__name__}() got '{name}' twice")
-            setattr(self, name, value)
-        for name, default in spec[len(args):]:
-            if name in kwargs:
-                setattr(self, name, kwargs.pop(name))
-            elif default is not MISSING:
-                setattr(self, name, default)
-            else:
-                raise TypeError(f"{type(self).__name__}() missing argument '{name}'")
-        if kwargs:
-            raise TypeError(f"{type(self).__name__}() got unexpected arguments {', '.join(kwargs)}")
+        cls = type(self)
+        names = cls._init_names
+        if len(args) > len(names):
+            raise TypeError(f"{cls.__name__}() takes {len(names)} arguments, {len(args)} given")
+        d = self.__dict__
+        d.update(zip(names, args))
+        if kwargs or len(args) < len(names):
+            for name in names[:len(args)]:
+                if name in kwargs:
+                    raise TypeError(f"{cls.__name__}() got '{name}' twice")
+            for name in names[len(args):]:
+                if name in kwargs:
+                    d[name] = kwargs.pop(name)
+                elif name in cls._init_defaults:
+                    d[name] = cls._init_defaults[name]
+                else:
+                    raise TypeError(f"{cls.__name__}() missing argument '{name}'")
+            if kwargs:
+                raise TypeError(f"{cls.__name__}() got unexpected arguments {', '.join(kwargs)}")
         self.__post_init__()
 
     def __post_init__(self):
@@ -47,7 +50,8 @@ def _declared(cls):
     """@dataclass without the generated methods: fields(), replace() and is_dataclass()
     work as for any dataclass, _Data.__init__ takes the init fields in order."""
     cls = dataclass(init=False, repr=False, eq=False)(cls)
-    cls._init_fields = tuple((f.name, f.default) for f in fields(cls) if f.init)
+    cls._init_names = tuple(f.name for f in fields(cls) if f.init)
+    cls._init_defaults = {f.name: f.default for f in fields(cls) if f.init and f.default is not MISSING}
     return cls
 
 
