@@ -5,9 +5,11 @@ Measures, in one run on one machine, the median wall time of
     adcli grad "(x+y)*(x-y)" --at x=3,y=2 --format json     vs  python -c "import click, lark"
     adcli grad "(x+y)*(x-y)" --at x=3,y=2                   vs  python -c "import click, lark, rich.console, rich.table"
 
-Goal: both ratios <= 1.3. Run by hand:  python benchmarks/startup.py [--runs 40] [--compare DIR]
+Goal: both ratios <= 1.3. Run by hand:  python benchmarks/startup.py [--runs 40] [--compare DIR]...
 --compare DIR also times the adcli of another checkout (e.g. an old commit's worktree),
-interleaved with the same floor, so old and new are measured in one run.
+interleaved with the same floor, so old and new are measured in one run. Each figure
+also comes as CPU time (user + system of the process), which the other users of a
+shared machine disturb much less than wall time.
 The adcli command is run as `python -m adcli` with the same interpreter, so both
 sides pay the same interpreter start-up; the console script adds only its tiny shim.
 """
@@ -41,20 +43,18 @@ def median_time(cmd, runs, env, cpu=None, cwd=None):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=40)
-    ap.add_argument("--compare", metavar="DIR", help="another checkout whose adcli is timed alongside")
+    ap.add_argument("--compare", metavar="DIR", action="append", default=[],
+                    help="another checkout whose adcli is timed alongside (repeatable)")
     args = ap.parse_args()
-    if args.compare:
-        # `python -m` puts the working directory first on sys.path: run each side in its own tree
-        args.compare = os.path.abspath(args.compare)
+    # `python -m` puts the working directory first on sys.path: each checkout runs in its own tree
+    args.compare = [os.path.abspath(d) for d in args.compare]
     py = sys.executable
     env = dict(os.environ)
     # Users' Pythons cache bytecode; without it every run would recompile adcli.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env["PYTHONPATH"] = here + os.pathsep + env.get("PYTHONPATH", "")
-    other = None
-    if args.compare:
-        other = dict(env, PYTHONPATH=os.path.abspath(args.compare) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    others = [(d, dict(env, PYTHONPATH=d + os.pathsep + os.environ.get("PYTHONPATH", ""))) for d in args.compare]
     cases = [
         ("json ", [py, "-m", "adcli", *EXPR, "--format", "json"], [py, "-c", "import click, lark"]),
         ("table", [py, "-m", "adcli", *EXPR], [py, "-c", "import click, lark, rich.console, rich.table"]),
@@ -62,26 +62,27 @@ def main():
     # Warm the parser cache and the OS file cache first.
     for _, cmd, floor in cases:
         subprocess.run(cmd, stdout=subprocess.DEVNULL, env=env, check=True, cwd=here)
-        if other:
-            subprocess.run(cmd, stdout=subprocess.DEVNULL, env=other, check=True, cwd=args.compare)
+        for d, e in others:
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, env=e, check=True, cwd=d)
         subprocess.run(floor, env=env, check=True)
     bare = median_time([py, "-c", "pass"], args.runs, env)
     print(f"python -c pass: {bare * 1e3:.1f} ms (interpreter alone)")
     for name, cmd, floor in cases:
         # Interleave the measurements so drift on a shared machine hits them alike.
-        a, b, c, ca, cb, cc = [], [], [], [], [], []
+        a, b, ca, cb = [], [], [], []
+        c, cc = [[] for _ in others], [[] for _ in others]
         for _ in range(args.runs):
             a.append(median_time(cmd, 1, env, ca, cwd=here))
             b.append(median_time(floor, 1, env, cb))
-            if other:
-                c.append(median_time(cmd, 1, other, cc, cwd=args.compare))
+            for k, (d, e) in enumerate(others):
+                c[k].append(median_time(cmd, 1, e, cc[k], cwd=d))
         ta, tb = statistics.median(a), statistics.median(b)
         ua, ub = statistics.median(ca), statistics.median(cb)
         line = (f"{name}: adcli {ta * 1e3:.1f} ms, import floor {tb * 1e3:.1f} ms, ratio {ta / tb:.2f}"
                 f" (CPU time {ua * 1e3:.1f} / {ub * 1e3:.1f} ms, ratio {ua / ub:.2f})")
-        if other:
-            tc, uc = statistics.median(c), statistics.median(cc)
-            line += (f"\n       {args.compare}: {tc * 1e3:.1f} ms, ratio {tc / tb:.2f}"
+        for k, (d, _) in enumerate(others):
+            tc, uc = statistics.median(c[k]), statistics.median(cc[k])
+            line += (f"\n       {d}: {tc * 1e3:.1f} ms, ratio {tc / tb:.2f}"
                      f" (CPU time {uc * 1e3:.1f} ms, ratio {uc / ub:.2f})")
         print(line)
 
