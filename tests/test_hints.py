@@ -507,10 +507,12 @@ def test_options_after_the_double_dash_are_explained(adcli):
 
 
 def test_a_mistyped_option_keeps_clicks_suggestion_beside_the_hint(adcli):
-    r = adcli("grad", "x", "--formt", "json")
+    r = adcli("grad", "--formt", "json", "x")
     assert r.code == 2
     assert r.err.startswith("adcli: error: No such option '--formt'. (Did you mean ")
     assert "'--format'" in r.err and "if --formt is the expression" in r.err
+    r = adcli("grad", "x", "--at", "x=1", "--formt", "json")   # the expression came first: a typo
+    assert r.code == 2 and "'--format'" in r.err and r.err.endswith("?)\ntry 'adcli grad --help'\n")
     r = adcli("parse", "--pi")   # found by fuzzing: a valid expression, and click suggests --help
     assert r.code == 2 and "Did you mean '--help'?" in r.err
     assert r.err.endswith('write it in parentheses, as in adcli parse "(--pi)", or last, after --: '

@@ -21,6 +21,8 @@ class ExprCommand(click.Command):
                 names = set(p.opts) | set(p.secondary_opts)
                 (flags if p.is_flag or p.count else takes_value).update(names)
         out, moved, i = [], [], 0
+        unknown = {}   # each --word click will not know: whether a positional word came before it
+        given = False
         while i < len(args):
             a = args[i]
             if a == "--":
@@ -35,6 +37,9 @@ class ExprCommand(click.Command):
                     and not (a.startswith("--") and a[2:3].isalpha())):
                 moved.append(a)
             else:
+                if a.startswith("--") and a not in flags and head not in takes_value:
+                    unknown.setdefault(head, given or bool(moved))
+                given = given or not a.startswith("-")
                 out.append(a)
             i += 1
         if moved:
@@ -44,8 +49,10 @@ class ExprCommand(click.Command):
         try:
             rest = super().parse_args(ctx, out)
         except click.NoSuchOption as e:
-            # `adcli grad --y` is -(-y) to the user but an option to click: say so
-            e.hint = dashed_expr_hint(ctx, e.option_name)
+            # `adcli grad --y` is -(-y) to the user but an option to click: say so, unless
+            # the expression came before it (adcli grad x --bogus)
+            if not unknown.get(e.option_name, True):
+                e.hint = dashed_expr_hint(ctx, e.option_name)
             raise
         finally:
             ctx.allow_extra_args = allow
