@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import adcli
 import fuzzkit as fk
 
 CI = settings(max_examples=100, deadline=None, derandomize=True, database=None,
@@ -198,6 +199,18 @@ def test_one_vs_many_still_catches_a_wrong_vector_rule(monkeypatch, wrong):
 ])
 def test_forward_vs_reverse_accepts_cancelling_terms(text, point):
     fk.check_forward_reverse(text, point)
+
+
+# Also found: an intermediate value overflows (1e-300^x = inf, pi/0 = inf, each named in a
+# warning); from there forward mode gives -inf and reverse mode nan (0 * inf).
+@pytest.mark.parametrize("text,point", [
+    ("a = (x/x + 1e-300**x);(cosh(a))", {"x": -1e300}),
+    ("a = (max((1e300)*(y), z**z));((pi)/((y)*(a)))", {"y": 0.0, "z": 5.045087322136906e-304}),
+])
+def test_forward_vs_reverse_accepts_ieee_after_a_named_overflow(text, point):
+    fk.check_forward_reverse(text, point)
+    f = adcli.compile(text)
+    assert f.derivatives(point, mode="forward").warnings == f.derivatives(point, mode="reverse").warnings != []
 
 
 def test_forward_vs_reverse_still_catches_a_wrong_reverse_partial(monkeypatch):
