@@ -41,3 +41,10 @@ def test_the_probe_would_notice_numpy():
     got, out = imports("grad", "x*y", "--points", "examples/points.csv", "--format", "csv")
     assert got == (True, False, 0), got
     assert out.startswith("id,x,y,value")
+
+
+def test_single_point_skips_what_it_can_do_without():
+    """signal (its import builds enums; adcli uses _signal) stays off the single-point path."""
+    p = probe(list(SEED) + ["--format", "json"])
+    assert p.codes == [0]
+    assert not p.imported("signal")
