@@ -3,6 +3,7 @@ log per property (a run in progress or stopped early counts its last progress li
 
     python benchmarks/fuzz_table.py /tmp/harden-fuzz/*.log > benchmarks/results/fuzz-1e5.md
 """
+import os
 import re
 import sys
 
@@ -25,11 +26,17 @@ def summarize(path):
 
 
 def main(paths):
-    rows = [r for r in map(summarize, paths) if r]
-    print("| property | inputs | failures | wall time (s) | inputs/s | state |")
-    print("|---|---:|---:|---:|---:|---|")
-    for name, n, f, s, state, _ in rows:
-        print(f"| {name} | {n:,} | {f:,} | {s:,} | {n / s if s else 0:.0f} | {state} |")
+    rows, logs = [], {}
+    for path in paths:
+        r = summarize(path)
+        if r:
+            rows.append(r)
+            logs[id(r)] = os.path.basename(path)
+    print("| property | inputs | failures | wall time (s) | inputs/s | state | log |")
+    print("|---|---:|---:|---:|---:|---|---|")
+    for r in rows:
+        name, n, f, s, state, _ = r
+        print(f"| {name} | {n:,} | {f:,} | {s:,} | {n / s if s else 0:.0f} | {state} | {logs[id(r)]} |")
     found = [(name, k) for name, *_, kinds in rows for k in kinds]
     if found:
         print("\nFirst input of each kind of failure:\n")
