@@ -222,12 +222,19 @@ def test_forward_vs_reverse_still_catches_a_wrong_reverse_partial(monkeypatch):
         fk.check_forward_reverse("sin(x)*y + r/r", {"x": 0.5, "y": 2.0, "r": 3.0})
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed yet: libm's cbrt(2.32e-159) is 1.3 ulps off (numpy's 0.3) and "
-                   "the partial 1/(3 y^2) doubles it: 4.7 ulps from the truth at one point, 0.3 at many; "
-                   "y/(3x) would halve the error but changes cbrt's derivatives at 0 (check, Hessian, Taylor)")
 def test_one_vs_many_cbrt_partial_at_a_tiny_point():
-    """Found by the 10^5 run (program_one_point_equals_many, after 55,700 inputs)."""
+    """Found by the 10^5 run (program_one_point_equals_many, after 55,700 inputs): libm's
+    cbrt(2.32e-159) is 1.3 ulps off (numpy's 0.3), and the partial 1/(3y^2) doubled it to
+    4.7 ulps from the truth; y/x/3 carries it once."""
     fk.check_one_vs_many("cbrt(z)", [{"z": 2.3205748899903706e-159}, {"z": 1.0}], "forward")
+    import math
+
+    import mpmath
+    z = 2.3205748899903706e-159
+    with mpmath.workdps(40):
+        true = 1 / (3 * mpmath.cbrt(mpmath.mpf(z)) ** 2)
+        got = adcli.compile("cbrt(z)").derivatives({"z": z}).jacobian[0][0]
+        assert abs(mpmath.mpf(got) - true) <= 2.5 * math.ulp(float(true))
 
 
 def test_the_benchmark_script_runs():
