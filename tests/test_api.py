@@ -126,3 +126,28 @@ def test_grad_refuses_several_outputs():
     assert "one output" in err.value.message
     # the Jacobian is the tool for several outputs
     assert adcli.compile("x*y, x+y").jacobian(x=3, y=2).jacobian == [[2.0, 3.0], [1.0, 1.0]]
+
+
+def test_result_classes_construct_like_dataclasses():
+    """The result classes share one __init__ (no per-class generated code at start-up):
+    it takes the declared fields in order, positionally or by name, with their defaults,
+    and refuses what a dataclass would refuse."""
+    import dataclasses
+
+    from adcli.api.results import Check, Hessian, Jacobian, Jvp, Result, Taylor, Vjp
+    r = Result("x", {"x": 1.0}, ("x",), [1.0], warnings=("w",))
+    assert (r.mode, r.wrt, r.jacobian, r.warnings, r.reason) == (None, (), None, ["w"], None)
+    assert dataclasses.is_dataclass(r) and [f.name for f in dataclasses.fields(r)][:4] == ["expr", "at", "outputs",
+                                                                                          "value"]
+    assert dataclasses.replace(r, value=[2.0]).value == [2.0]
+    t = Taylor("x", {"x": 0.0}, "x", None, [1.0, 2.0, 3.0], [])
+    assert t.derivatives == [1.0, 2.0, 6.0] and t.order == 2
+    for cls in (Check, Hessian, Jacobian, Jvp, Result, Taylor, Vjp):
+        with pytest.raises(TypeError, match="missing argument 'at'"):
+            cls("x")
+    with pytest.raises(TypeError, match="'expr' twice"):
+        Result("x", {}, (), [], expr="y")
+    with pytest.raises(TypeError, match="unexpected arguments colour"):
+        Result("x", {}, (), [], colour=1)
+    with pytest.raises(TypeError, match="takes 9 arguments, 10 given"):
+        Result(*range(10))

@@ -145,6 +145,26 @@ def test_the_documented_number_syntax_is_read_in_a_point(adcli, value, want):
     assert (r.code, r.err, r.out) == (0, "", want + "\n")
 
 
+def test_the_number_syntax_check_matches_its_regular_expression():
+    """adcli reads a point's numbers without a regular expression (start-up cost); the
+    documented one is the oracle, over random strings of the characters that matter."""
+    import random
+    import re
+
+    from adcli.language.point import _number, is_name
+    number = re.compile(r"[ \t]*(?:[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf)|nan)"
+                        r"[ \t]*\Z")
+    name = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+    pieces = list("0123456789.eE+-_ \tinfaxI\n\u0663\u00e9\u212a") + ["inf", "nan", "infinity", "NaN", "1_0"]
+    rng = random.Random(9)
+    for _ in range(50_000):
+        t = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
+        want = float(t) if number.match(t) else None
+        got = _number(t)
+        assert got == want or (got != got and want != want), (t, got, want)
+        assert is_name(t) == bool(name.match(t)), t
+
+
 def test_job_file_points_take_only_the_number_syntax(adcli, monkeypatch):
     _stdin(monkeypatch, "x @ x=1_000\nx @ x=٣\nx @ x=Infinity\nx @ x=inf\nx @ x=2\n")
     r = adcli("eval", "--format", "csv")
@@ -460,3 +480,42 @@ def test_a_cache_file_that_is_a_symlink_is_not_used(fresh_cache, tmp_path):
     other.write_bytes(b"")
     os.symlink(other, path)
     assert _cache_path(fresh_cache)[0] is False
+
+
+def test_an_expression_starting_with_two_dashes_gets_a_hint(adcli):
+    """--y is -(-y), but click reads a word starting with -- as an option: the error says
+    how to write it, and both ways it suggests work."""
+    r = adcli("grad", "--y", "--at", "y=2")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: No such option '--y'.\n"
+                     "if --y is the expression, write it in parentheses, as in adcli grad \"(--y)\" --at ..., "
+                     "or last, after --: adcli grad --at ... -- --y\n")
+    want = adcli("grad", "y", "--at", "y=2", "--format", "json").out
+    assert adcli("grad", "(--y)", "--at", "y=2", "--format", "json").out == want.replace('"y"', '"(--y)"', 1)
+    assert adcli("grad", "--at", "y=2", "--format", "json", "--", "--y").out == want.replace('"y"', '"--y"', 1)
+    r = adcli("parse", "--y")
+    assert r.code == 2 and r.err.endswith("write it in parentheses, as in adcli parse \"(--y)\", "
+                                          "or last, after --: adcli parse -- --y\n")
+
+
+def test_options_after_the_double_dash_are_explained(adcli):
+    r = adcli("grad", "--", "--y", "--at", "y=2")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == ("adcli: error: Got unexpected extra arguments (--at y=2)\n"
+                     "everything after -- is the expression, so options go before it: "
+                     "adcli grad --at y=2 -- --y\n")
+
+
+def test_a_mistyped_option_keeps_clicks_suggestion_beside_the_hint(adcli):
+    r = adcli("grad", "--formt", "json", "x")
+    assert r.code == 2
+    assert r.err.startswith("adcli: error: No such option '--formt'. (Did you mean ")
+    assert "'--format'" in r.err and "if --formt is the expression" in r.err
+    r = adcli("grad", "x", "--at", "x=1", "--formt", "json")   # the expression came first: a typo
+    assert r.code == 2 and "'--format'" in r.err and r.err.endswith("?)\ntry 'adcli grad --help'\n")
+    r = adcli("parse", "--pi")   # found by fuzzing: a valid expression, and click suggests --help
+    assert r.code == 2 and "Did you mean '--help'?" in r.err
+    assert r.err.endswith('write it in parentheses, as in adcli parse "(--pi)", or last, after --: '
+                          'adcli parse -- --pi\n')
+    r = adcli("functions", "--y")
+    assert r.err == "adcli: error: No such option '--y'.\ntry 'adcli functions --help'\n"

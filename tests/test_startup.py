@@ -91,3 +91,9 @@ def test_a_parquet_run_imports_pyarrow_but_not_dask(tmp_path):
               ["grad", "x*y", "--points", str(out), "--format", "csv"])
     assert p.codes == [0, 0] and p.out.startswith("id,x,y,value,d/dx,d/dy,error,value,")
     assert p.imported("pyarrow") and not p.imported("dask") and not p.imported("distributed")
+
+def test_single_point_skips_what_it_can_do_without():
+    """signal (its import builds enums; adcli uses _signal) stays off the single-point path."""
+    p = probe(list(SEED) + ["--format", "json"])
+    assert p.codes == [0]
+    assert not p.imported("signal")

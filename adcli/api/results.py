@@ -5,21 +5,58 @@ A field holds a number at one point and a float64 array at many points (--points
 file's lines that share an expression, the API's array call); adcli.batch.records
 splits a many-point result into one-point results and stacks them back, field by field.
 """
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 
 __all__ = ["Check", "Hessian", "Jacobian", "Jvp", "Result", "Taylor", "Vjp", "rebuild"]
 
 
 class _Data:
-    """The repr every result shares: written once here rather than generated per class
-    by dataclasses at import, which `adcli grad` would pay for at every start."""
+    """What every result shares, written once here rather than generated per class by
+    @dataclass at import, which `adcli grad` would pay for at every start: the repr, and
+    __init__ (dataclasses compiles one per class with exec: 1 ms of start-up for the
+    seven). Each class has a docstring for the same reason: dataclasses writes a missing
+    one from inspect.signature(cls)."""
+
+    def __init__(self, *args, **kwargs):
+        cls = type(self)
+        names = cls._init_names
+        if len(args) > len(names):
+            raise TypeError(f"{cls.__name__}() takes {len(names)} arguments, {len(args)} given")
+        d = self.__dict__
+        d.update(zip(names, args))
+        if kwargs or len(args) < len(names):
+            for name in names[:len(args)]:
+                if name in kwargs:
+                    raise TypeError(f"{cls.__name__}() got '{name}' twice")
+            for name in names[len(args):]:
+                if name in kwargs:
+                    d[name] = kwargs.pop(name)
+                elif name in cls._init_defaults:
+                    d[name] = cls._init_defaults[name]
+                else:
+                    raise TypeError(f"{cls.__name__}() missing argument '{name}'")
+            if kwargs:
+                raise TypeError(f"{cls.__name__}() got unexpected arguments {', '.join(kwargs)}")
+        self.__post_init__()
+
+    def __post_init__(self):
+        pass
 
     def __repr__(self):
         return f"{type(self).__name__}({', '.join(f'{f.name}={getattr(self, f.name)!r}' for f in fields(self))})"
 
 
-@dataclass(repr=False, eq=False)
-class Result:
+def _declared(cls):
+    """@dataclass without the generated methods: fields(), replace() and is_dataclass()
+    work as for any dataclass, _Data.__init__ takes the init fields in order."""
+    cls = dataclass(init=False, repr=False, eq=False)(cls)
+    cls._init_names = tuple(f.name for f in fields(cls) if f.init)
+    cls._init_defaults = {f.name: f.default for f in fields(cls) if f.init and f.default is not MISSING}
+    return cls
+
+
+@_declared
+class Result(_Data):
     """eval (no derivatives) and grad (the Jacobian rows of its one output)."""
     expr: str                   # the source text
     at: dict                    # {variable: value}
@@ -51,8 +88,9 @@ class Result:
         return f"Result(value={value!r}{grad})"
 
 
-@dataclass(eq=False, repr=False)
+@_declared
 class Jacobian(_Data):
+    """jacobian: every output's derivatives, in the cheaper AD mode."""
     expr: str
     at: dict
     outputs: tuple
@@ -68,8 +106,9 @@ class Jacobian(_Data):
         self.warnings = list(self.warnings)
 
 
-@dataclass(eq=False, repr=False)
+@_declared
 class Hessian(_Data):
+    """hessian: value, gradient and the matrix of second derivatives."""
     expr: str
     at: dict
     variables: tuple
@@ -82,8 +121,9 @@ class Hessian(_Data):
         self.warnings = list(self.warnings)
 
 
-@dataclass(eq=False, repr=False)
+@_declared
 class Jvp(_Data):
+    """jvp: J @ dir, the derivative along a direction."""
     expr: str
     at: dict
     dir: dict                   # {variable: number}
@@ -96,8 +136,9 @@ class Jvp(_Data):
         self.warnings = list(self.warnings)
 
 
-@dataclass(eq=False, repr=False)
+@_declared
 class Vjp(_Data):
+    """vjp: cotangent @ J."""
     expr: str
     at: dict
     cotangent: list
@@ -110,8 +151,9 @@ class Vjp(_Data):
         self.warnings = list(self.warnings)
 
 
-@dataclass(eq=False, repr=False)
+@_declared
 class Taylor(_Data):
+    """taylor: the Taylor coefficients (and derivatives) along a variable or a direction."""
     expr: str
     at: dict
     wrt: str                    # the variable, or "t" along a direction
@@ -130,8 +172,9 @@ class Taylor(_Data):
         return len(self.coefficients) - 1
 
 
-@dataclass(eq=False, repr=False)
+@_declared
 class Check(_Data):
+    """check: AD against finite differences, a row and a verdict per variable."""
     expr: str
     at: dict
     value: float

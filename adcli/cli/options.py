@@ -21,6 +21,8 @@ class ExprCommand(click.Command):
                 names = set(p.opts) | set(p.secondary_opts)
                 (flags if p.is_flag or p.count else takes_value).update(names)
         out, moved, i = [], [], 0
+        unknown = {}   # each --word click will not know: whether a positional word came before it
+        given = False
         while i < len(args):
             a = args[i]
             if a == "--":
@@ -35,6 +37,9 @@ class ExprCommand(click.Command):
                     and not (a.startswith("--") and a[2:3].isalpha())):
                 moved.append(a)
             else:
+                if a.startswith("--") and a not in flags and head not in takes_value:
+                    unknown.setdefault(head, given or bool(moved))
+                given = given or not a.startswith("-")
                 out.append(a)
             i += 1
         if moved:
@@ -43,10 +48,16 @@ class ExprCommand(click.Command):
         allow, ctx.allow_extra_args = ctx.allow_extra_args, True
         try:
             rest = super().parse_args(ctx, out)
+        except click.NoSuchOption as e:
+            # `adcli grad --y` is -(-y) to the user but an option to click: say so, unless
+            # the expression came before it (adcli grad x --bogus)
+            if not unknown.get(e.option_name, True):
+                e.hint = dashed_expr_hint(ctx, e.option_name)
+            raise
         finally:
             ctx.allow_extra_args = allow
         if rest and not allow and not ctx.resilient_parsing:
-            raise ExtraArguments(ctx, rest)
+            raise ExtraArguments(ctx, rest, after_dashes="--" in args)
         return rest
 
 
@@ -54,19 +65,42 @@ class ExtraArguments(click.UsageError):
     """Arguments left over: click's message, and a hint for the usual slip that left them
     (adcli grad "x^2" x=1 forgot --at; adcli grad x + y forgot the quotes)."""
 
-    def __init__(self, ctx, extra):
+    def __init__(self, ctx, extra, after_dashes=False):
         s = "" if len(extra) == 1 else "s"
         super().__init__(f"Got unexpected extra argument{s} ({' '.join(extra)})", ctx)
-        self.hint = extra_hint(ctx, extra)
+        self.hint = extra_hint(ctx, extra, after_dashes)
 
 
-_PAIR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+def _shown(text):
+    """text as it can be quoted in a hint, or ... when it cannot be shown as typed."""
+    return text if text and len(text) <= 40 and text.isprintable() and '"' not in text else "..."
 
 
-def extra_hint(ctx, extra):
+def dashed_expr_hint(ctx, option):
+    """For an unknown option that may be an expression starting with '--' (--y, --x+1):
+    the two ways to write it; click's own message still says which option it may be a
+    typo of (--pi: did you mean --help?). None (click's hint) for a command without EXPR."""
+    names = {p.name for p in ctx.command.params}
+    if not option.startswith("--") or "expr" not in names:
+        return None
+    path, shown = ctx.command_path, _shown(option)
+    at = " --at ..." if "at" in names else ""
+    return (f"if {shown} is the expression, write it in parentheses, as in {path} \"({shown})\"{at}, "
+            f"or last, after --: {path}{at} -- {shown}")
+
+
+_PAIR = r"[A-Za-z_][A-Za-z0-9_]*="   # compiled on first use, by an error: not at every start
+
+
+def extra_hint(ctx, extra, after_dashes=False):
     names = {p.name for p in ctx.command.params}
     path = ctx.command_path
-    if "at" in names and all(_PAIR.match(a) for a in extra):
+    options = {o for p in ctx.command.params for o in getattr(p, "opts", ()) if o.startswith("-")}
+    if after_dashes and any(a.split("=", 1)[0] in options for a in extra):
+        expr = ctx.params.get("expr")
+        return (f"everything after -- is the expression, so options go before it: "
+                f"{path} {_shown(' '.join(extra))} -- {_shown(expr)}")
+    if "at" in names and all(re.match(_PAIR, a) for a in extra):
         given = list(ctx.params.get("at") or ())
         if given:
             return f"give every value in one --at, pairs separated by commas: --at {','.join(given + extra)}"

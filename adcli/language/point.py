@@ -7,7 +7,7 @@ from ..errors import AdcliError, UsageError
 from ..ops import scalar
 from ..ops.table import CONSTANTS
 from . import parse
-from .values import _NAME, _NUMBER, Vector, read_number, split_top  # noqa: F401 - adcli's number syntax, here for its users
+from .values import Vector, _number, is_name, read_number, split_top  # noqa: F401 - adcli's number syntax, here for its users
 
 
 def refuse_constant(name, source=None, pos=None):
@@ -45,7 +45,7 @@ def parse_point(texts, point=None):
                 raise UsageError(f"expected name=value, got '{piece.strip()}'", text, at,
                                  "write the point as x=3,y=2")
             name = name.strip()
-            if not _NAME.match(name):
+            if not is_name(name):
                 raise UsageError(f"'{name}' is not a variable name", text, at)
             refuse_constant(name, text, at)
             if name in point:
@@ -61,8 +61,9 @@ def parse_point(texts, point=None):
 
 def constant_value(text, where=None, offset=0):
     """A number, or an expression without variables such as pi/4 or -2^0.5."""
-    if _NUMBER.match(text):
-        return float(text)
+    value = _number(text)
+    if value is not None:
+        return value
     src = text.strip()
     shift = offset + len(text) - len(text.lstrip())
     where = where if where is not None else text

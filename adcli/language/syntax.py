@@ -253,7 +253,7 @@ def _unexpected(source, e, text):
     shown = printable(source[tok.start_pos:tok.end_pos])
     prev = text[:pos].rstrip()
     before = prev[-1:]
-    if tok.type == "NAME" and before.isdigit() and len(prev) == pos and _SEPARATED.match(str(tok)):
+    if tok.type == "NAME" and before.isdigit() and len(prev) == pos and re.match(_SEPARATED, str(tok)):
         digits = _last_number(prev) + str(tok).replace("_", "")
         return ExprError("'_' cannot separate digits", source, pos, f"write the number as {digits}")
     if tok.type in operand and (before.isalnum() or before in "._)"):
@@ -285,7 +285,6 @@ def _unexpected(source, e, text):
     if "COLON" in expected and tok.type != "COLON":
         # NAME(NAME = ... read as the start of sum(i = a:b, ...): unless the call is a sum,
         # the '=' was meant as a comparison or a let, and that is the error to show.
-        import re
         opened = None
         for opened in re.finditer(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*[A-Za-z_][A-Za-z0-9_]*\s*(=)(?!=)", text[:pos]):
             pass
@@ -306,7 +305,7 @@ def _unexpected(source, e, text):
     return ExprError(f"unexpected '{shown}'", source, pos, "expected " + _describe(expected))
 
 
-_SEPARATED = re.compile(r"(_[0-9]+)+\Z")   # the '_000' of 1_000
+_SEPARATED = r"(_[0-9]+)+\Z"   # the '_000' of 1_000; compiled on first use (an error), not at start-up
 
 
 def _describe(expected):

@@ -4,7 +4,7 @@ import os
 import re
 
 from ..errors import UsageError, printable
-from .values import _NAME, Vector, read_number, split_top
+from .values import Vector, is_name, read_number, split_top
 
 # A vector file or a JSON point larger than this is refused before it is read: 64 MiB
 # holds about three million numbers.
@@ -142,7 +142,7 @@ def read_json_point(path, text, at):
                          text, at, 'write a JSON object of names to numbers or lists, as in {"x": [1, 2], "y": 3}')
     out = {}
     for name, v in obj.items():
-        if not _NAME.match(name):
+        if not is_name(name):
             raise UsageError(f"the point file {printable(path)}: '{printable(name)}' is not a variable name",
                              text, at)
         if isinstance(v, list):

@@ -61,7 +61,34 @@ atan = math.atan
 tanh = math.tanh
 asinh = math.asinh
 erf = math.erf
-cbrt = math.cbrt
+_SPLIT = 134217729.0   # 2^27 + 1: Veltkamp's split of a float into two 26-bit halves
+
+
+def _two_prod(a, b):
+    """(p, e) with p = fl(a*b) and p + e = a*b exactly (Dekker), for normal, unscaled a, b."""
+    p = a * b
+    ca, cb = _SPLIT * a, _SPLIT * b
+    ah, bh = ca - (ca - a), cb - (cb - b)
+    al, bl = a - ah, b - bh
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def cbrt(x):
+    """libm's cbrt with one Newton step on the exact residual y^3 - x: libm's may be 2.6
+    ulps off (glibc, cbrt(3.59e-134)), which the partial 1/(3y^2) would double; numpy's
+    is within 1, and one point must give what many points give."""
+    y = math.cbrt(x)
+    if not (x == x and 0.0 < abs(x) < math.inf):
+        return y
+    # scaled by 2^(3k), exactly, so that the error-free products neither under- nor overflow
+    scale = 2.0 ** 300 if abs(x) < 1e-200 else 2.0 ** -300 if abs(x) > 1e200 else 1.0
+    xs = x * scale
+    ys = math.cbrt(xs)
+    p, pe = _two_prod(ys, ys)
+    q, qe = _two_prod(ys, p)
+    r = (q - xs) + (qe + ys * pe)     # q - xs is exact: q is within a factor 2 of xs
+    ys = ys - r / (3.0 * p)
+    return ys if scale == 1.0 else ys / (2.0 ** 100 if scale > 1.0 else 2.0 ** -100)
 fabs = math.fabs
 hypot = math.hypot
 atan2 = math.atan2
