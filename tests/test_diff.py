@@ -149,7 +149,8 @@ def test_c_target_compiles_and_agrees(tmp_path):
         for j, x in enumerate(pt):
             body.append(f"    in[{j}] = {x!r};")
         body.append(f"    v = u{k}_grad(in, g);")
-        body.append('    printf("%.17g' + ' %.17g' * len(pt) + '\\n", v' + ''.join(f", g[{j}]" for j in range(len(pt))) + ');')
+        grads = "".join(f", g[{j}]" for j in range(len(pt)))
+        body.append('    printf("%.17g' + ' %.17g' * len(pt) + '\\n", v' + grads + ');')
     body += ["    return 0;", "}"]
     c_file = tmp_path / "prog.c"
     c_file.write_text("\n".join(body))

@@ -285,9 +285,8 @@ def _unexpected(source, e, text):
     if "COLON" in expected and tok.type != "COLON":
         # NAME(NAME = ... read as the start of sum(i = a:b, ...): unless the call is a sum,
         # the '=' was meant as a comparison or a let, and that is the error to show.
-        opened = None
-        for opened in re.finditer(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*[A-Za-z_][A-Za-z0-9_]*\s*(=)(?!=)", text[:pos]):
-            pass
+        found = list(re.finditer(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*[A-Za-z_][A-Za-z0-9_]*\s*(=)(?!=)", text[:pos]))
+        opened = found[-1] if found else None
         if opened is not None and opened.group(1) not in ("sum", "prod"):
             return ExprError("'=' can only follow a name at the start of a statement", source, opened.start(2),
                              "a let-binding looks like 'a = x + y; a * a', a function 'sq(t) = t*t'; "
