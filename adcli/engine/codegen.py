@@ -314,7 +314,7 @@ def _lengths(names):
 def output_names(dp):
     """f (f1, f2, ... for several outputs), then df_dx per variable (df1_dx, ...), df_dx_2
     for the element x[2] of a vector: names no variable has, so that the program reads back."""
-    taken = set(dp.variables)
+    taken = set(dp.variables) | set(_lengths(dp.variables))   # x[1] and x: a let named x would hide x[1]
 
     def fresh(name):
         while name in taken:
@@ -332,7 +332,8 @@ def adcli(dp):
     """A program in adcli's language: let-bindings, then the outputs f, df_dx, ..."""
     dp = _guards_spelled_out(flatten(dp))
     prefix = "v"
-    while any(re.fullmatch(re.escape(prefix) + r"\d+", v) for v in dp.variables):
+    names = list(dp.variables) + list(_lengths(dp.variables))
+    while any(re.fullmatch(re.escape(prefix) + r"\d+", v) for v in names):
         prefix += "_"
     values, derivs = output_names(dp)
     atoms, lines = {}, []
