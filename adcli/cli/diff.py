@@ -44,8 +44,9 @@ def diff_cmd(expr, wrt, mode, length, at, to, inline, explain):
     for vectors of given lengths: --length x=3, or --at x=[1,2,3] as for grad. Its
     elements are the variables x[1], x[2], x[3], in order and in place of x: the adcli
     program reads them as x[1] .. and names their derivatives df_dx_1, ...; python, numpy
-    and c take them as separate arguments (grad(x0, x1, x2, y) for x of length 3 and y,
-    in[0..3] in C); latex writes x_{1}. --explain lists the arguments.
+    and c take them as separate arguments, in that order (for x of length 3 and y:
+    grad(x0, x1, x2, x3) with x0 = x[1], ..., x3 = y; in[0..3] in C); latex writes
+    x_{1}. --explain lists the arguments.
 
     \b
     Examples:
