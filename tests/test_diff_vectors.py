@@ -344,3 +344,48 @@ def test_diff_with_vectors_imports_neither_numpy_nor_rich():
               ["diff", "x[1]*y", "--at", "x=[1,2]", "--to", "c"])
     assert p.codes == [0, 0]
     assert not p.imported("numpy") and not p.imported("rich")
+
+
+# ---------------------------------------------------------------- the API's positional calls
+
+@pytest.mark.parametrize("expr,lengths", LANGUAGE)
+def test_positional_calls_with_vectors_are_the_keyword_calls(expr, lengths):
+    import numpy as np
+    f = adcli.compile(expr)
+    rng = random.Random("api" + expr)
+    pts = [{v: x for v, x in p.items() if v in f.variables} for p in points(lengths, rng, 5)]
+    for p in pts:
+        args = [p[v] for v in f.variables]
+        r = f.grad(p) if len(f.outputs) == 1 else None
+        value, gradient = f.grad(*args)
+        assert bits(value) == bits(r.value[0])
+        assert [bits(v) for v in gradient] == [bits(v) for v in r.jacobian[0]], (expr, p)
+        assert list(r.wrt) == list(f.specialise({v: len(x) for v, x in p.items() if isinstance(x, list)}).variables)
+        assert bits(f(*args)) == bits(r.value[0])
+        # a 1-D array is one vector, as a list is
+        arrays = [np.array(a) if isinstance(a, list) else a for a in args]
+        assert [bits(v) for v in f.grad(*arrays)[1]] == [bits(v) for v in gradient]
+    # a 2-D array is many points of a vector, a row each; a scalar's array is its points
+    many = [np.array([p[v] for p in pts]) for v in f.variables]
+    values, grads = f.grad(*many)
+    for k, p in enumerate(pts):
+        v1, g1 = f.grad(*[p[v] for v in f.variables])
+        assert bits(values[k]) == bits(v1)
+        assert [bits(v) for v in grads[k]] == [bits(v) for v in g1]
+
+
+def test_positional_calls_with_vectors_in_every_form():
+    import numpy as np
+    f = adcli.compile("sum(i = 1:len(x), x[i]^2) * y", variables=["y", "x"])
+    value, g = f.grad(3.0, [1.0, 2.0])
+    assert value == 15.0 and g.tolist() == [5.0, 6.0, 12.0]     # y, then x[1], x[2]
+    assert f.grad(3.0, [1.0, 2.0], wrt=["x"])[1].tolist() == [6.0, 12.0]
+    values, jac = f.jacobian(3.0, [1.0, 2.0, 4.0])
+    assert values.tolist() == [63.0] and jac.tolist() == [[21.0, 6.0, 12.0, 24.0]]
+    value, g, h = f.hessian(3.0, [1.0, 2.0])
+    assert h.tolist() == [[0.0, 2.0, 4.0], [2.0, 6.0, 0.0], [4.0, 0.0, 6.0]]
+    assert f(3.0, np.array([1.0, 2.0])) == 15.0
+    with pytest.raises(TypeError, match="takes 2 values"):
+        f.grad([1.0, 2.0])
+    with pytest.raises(adcli.AdcliError, match="indexed as a vector"):
+        f.grad(3.0, 1.0)

@@ -73,6 +73,9 @@ def program_of(f, wrt=None, mode="auto", variables=None):
             raise UsageError(f"variables= leaves out {', '.join(missing)}, which the expression uses",
                              hint="list every variable of the expression")
         args = tuple(variables)
+        if wrt is not None and f.program.vectors:
+            from .inputs import elements_of
+            wrt = elements_of(f.program, wrt)
         wrt = args if wrt is None else tuple(wrt)
         unknown = [w for w in wrt if w not in args]
         if unknown:
