@@ -10,11 +10,52 @@ INLINE_MAX = 12          # IR nodes (inputs and operations) up to which --inline
 BOUND = (4, 16)          # statements <= 4 * IR size + 16, the size the program is kept within
 
 
+def specialise(f, lengths=None, point=None):
+    """The Function of f for its vectors' lengths, from lengths ({name: n}, --length) and
+    the vectors of a point (--at x=[1,2,3]: only its vectors' lengths are used; scalar
+    values are ignored). A scalar expression is f itself; every vector of f needs a length."""
+    from ..language.point import Vector
+    got = {}
+    for name, n in (lengths or {}).items():
+        if name not in f.vectors:
+            raise UsageError(f"--length gives a length to '{name}', which {_not_a_vector(f, name)}",
+                             hint="give lengths to the names the expression indexes (x[i]) or takes the len of")
+        got[name] = n
+    for name, v in (point or {}).items():
+        if isinstance(v, Vector):
+            if name not in f.vectors:
+                raise UsageError(f"--at gives a vector to '{name}', which {_not_a_vector(f, name)}",
+                                 hint="a vector is for a name the expression indexes (x[i]) or takes the len of")
+            if got.get(name, len(v)) != len(v):
+                raise UsageError(f"--length gives {name} {got[name]} elements and --at gives it {len(v)}",
+                                 hint="give the length once")
+            got[name] = len(v)
+        elif name in f.vectors:
+            raise UsageError(f"--at gives one number to '{name}', which the expression indexes",
+                             hint=f"give its length, as in --length {name}=3 or --at {name}=[1,2,3]")
+    missing = [v for v in f.vectors if v not in got]
+    if missing:
+        names = ", ".join(missing)
+        example = ",".join(f"{v}=3" for v in missing)
+        raise UsageError(f"the derivative program depends on the length of {names}, which the expression "
+                         "indexes", hint=f"give it with --length {example} (or a vector point, as in "
+                                         f"--at {missing[0]}=[1,2,3])")
+    return f.specialise(got)
+
+
+def _not_a_vector(f, name):
+    names = set(f.variables) if not f.vectors else set(f._appearance())
+    return "the expression reads as a number" if name in names else "is not in the expression"
+
+
 def arguments(program, wrt):
     """The program's arguments: the --wrt variables in their order, then the other variables
-    in order of first appearance."""
+    in order of first appearance (a vector x stands for its elements x[1] .. x[n])."""
     if wrt is None:
         return tuple(program.inputs), tuple(program.inputs)
+    if program.vectors:
+        from .inputs import elements_of
+        wrt = elements_of(program, wrt)
     wrt = tuple(wrt)
     if len(set(wrt)) != len(wrt):
         raise UsageError("--wrt names a variable twice")
@@ -32,6 +73,9 @@ def program_of(f, wrt=None, mode="auto", variables=None):
             raise UsageError(f"variables= leaves out {', '.join(missing)}, which the expression uses",
                              hint="list every variable of the expression")
         args = tuple(variables)
+        if wrt is not None and f.program.vectors:
+            from .inputs import elements_of
+            wrt = elements_of(f.program, wrt)
         wrt = args if wrt is None else tuple(wrt)
         unknown = [w for w in wrt if w not in args]
         if unknown:

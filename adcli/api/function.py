@@ -14,7 +14,9 @@ work to adcli.api.derivatives, which returns the declared results of adcli.api.r
 Called with the values as positional arguments, in the order of `variables`, a Function
 is for numeric code: f(x, y) is the value, f.grad(x, y) is (value, gradient as a numpy
 array); at one point of floats it runs Python generated from the derivative program
-(adcli.engine.codegen), compiled on the first such call.
+(adcli.engine.codegen), compiled on the first such call. A vector variable's value is a
+list or 1-D array, and its derivatives are its elements' in place:
+compile("sum(i = 1:len(x), x[i]^2) * y").grad([1.0, 2.0], 3.0) is (15.0, [6, 12, 5]).
 """
 import functools
 
@@ -139,12 +141,21 @@ class Function:
         return bind(self, dict(defaults), lengths)
 
     def _positional(self, args, point):
-        if not fast.positional(args, point):
-            return False
-        if self._program is None:
-            raise TypeError(f"positional values are for expressions without vectors; give {', '.join(self.vectors)} "
-                            "by keyword, as f.grad(x=[1.0, 2.0], ...)")
-        return True
+        return fast.positional(args, point)
+
+    def _spread(self, args):
+        """(the Function for the vectors' lengths, the values of its variables in order)
+        from positional values in the order of f.variables: a vector's value is a list or
+        a 1-D array (one point) or a 2-D array (many points, a row each), and stands for
+        its elements x[1] .. x[n] in place."""
+        if self._program is not None:
+            return self, args
+        names = self._variables
+        if len(args) != len(names):
+            raise TypeError(f"this function takes {len(names)} value{'s' if len(names) != 1 else ''} "
+                            f"({', '.join(names)}), got {len(args)}")
+        g, flat = self.bind(dict(zip(names, args)))
+        return g, tuple(flat[v] for v in g._variables)
 
     def __repr__(self):
         declared = "" if self._declared is None else f", variables={list(self._variables)!r}"
@@ -157,8 +168,9 @@ class Function:
         if compiled is not None:
             return compiled(*args, **point)
         if self._program is None:
-            if self._positional(args, point):   # raises: positional values need scalars
-                pass
+            if self._positional(args, point):
+                g, vals = self._spread(args)
+                return fast.value(g, vals, {})
             return self.eval(args[0] if args else None, **point)
         return fast.value(self, args, point)
 
@@ -177,7 +189,7 @@ class Function:
         of points, value has their shape and gradient one more axis, last, per variable).
         With keywords or a dict: a Result (value list, gradient dict), as before."""
         if self._positional(args, point):
-            return fast.grad(self, args, wrt, mode)
+            return fast.grad(*self._spread(args), wrt, mode)
         return self._grad(args[0] if args else point.pop("at", None), wrt=wrt, mode=mode, **point)
 
     def _wrt(self, wrt):
@@ -200,7 +212,7 @@ class Function:
         """Values and Jacobian (rows = outputs), with the mode chosen and why. Positional
         values: (values, J) as numpy arrays, J of shape (outputs, variables)."""
         if self._positional(args, point):
-            return fast.jacobian(self, args, wrt, mode)
+            return fast.jacobian(*self._spread(args), wrt, mode)
         g, p = self._at(args[0] if args else point.pop("at", None), point)
         return derivatives.jacobian(g, p, g._wrt(wrt), mode)
 
@@ -208,7 +220,7 @@ class Function:
         """Value, gradient and exact Hessian (forward-over-reverse) of the one output.
         Positional values: (value, gradient, H) with numpy arrays in the order of f.variables."""
         if self._positional(args, point):
-            return fast.hessian(self, args, wrt)
+            return fast.hessian(*self._spread(args), wrt)
         g, p = self._at(args[0] if args else point.pop("at", None), point)
         return derivatives.hessian(g, p, g._wrt(wrt))
 

@@ -60,7 +60,7 @@ def wrt_names(program, wrt, point):
         wrt = [w.strip() for _, w in split_top(wrt) if w.strip()]
     inputs = program.input_index
     if program.vectors:
-        wrt = _elements_of(program, wrt)
+        wrt = elements_of(program, wrt)
     for w in wrt:
         if w not in inputs and w not in point:
             from ..language.vectors import split_element
@@ -161,7 +161,7 @@ def _cgroup_room():
         return None
 
 
-def _elements_of(program, names):
+def elements_of(program, names):
     """names with each vector's name replaced by its elements, x -> x[1] .. x[n]."""
     from ..language.vectors import element
     lengths = dict(program.vectors)
