@@ -87,7 +87,7 @@ def diff_cmd(expr, wrt, mode, length, at, to, inline, explain):
 def _lengths(texts):
     """{name: n} from --length x=3,y=2 (repeats merge)."""
     from ..language.point import split_top
-    from ..language.values import _NAME
+    from ..language.values import is_name
     got = {}
     for text in texts:
         for offset, piece in split_top(text):
@@ -96,7 +96,7 @@ def _lengths(texts):
             at = offset + len(piece) - len(piece.lstrip())
             name, eq, value = piece.partition("=")
             name, value = name.strip(), value.strip()
-            if not eq or not _NAME.match(name):
+            if not eq or not is_name(name):
                 raise UsageError(f"expected name=length, got '{piece.strip()}'", text, at,
                                  "write the lengths as x=3,y=2")
             if name in got:
