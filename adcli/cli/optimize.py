@@ -164,6 +164,10 @@ def _fit_dataset(model, program, path, start, weights, engine, scheduler, explai
     if path == "-":
         raise UsageError("--engine dask reads the data from a file that every worker can open, "
                          "not from standard input")
+    if not _columnar(path):
+        raise UsageError("fit --engine dask reads a Parquet or Arrow data set (a file, a directory or a glob); "
+                         "a CSV data file is fitted in memory, without --engine",
+                         hint="convert the CSV once with pyarrow (pyarrow.csv.read_csv, pyarrow.parquet.write_table)")
     for v in start:
         if v not in program.input_index:
             warn(f"'{v}' has a value but does not appear in the model")
@@ -171,7 +175,7 @@ def _fit_dataset(model, program, path, start, weights, engine, scheduler, explai
     r = _run(observer, lambda: fit_dataset(model, path, start, weights, engine or "local", scheduler,
                                            observer=observer))
     r.explain = explain
-    return _show(r, fmt, precision)
+    return _show(r, fmt, precision, data_name=path)
 
 
 fit_cmd.epilog = f"{EPILOG_EXPR}\n\nMODEL is the EXPR of the other commands: @FILE and @- work the same.\n\n{EXIT}"
