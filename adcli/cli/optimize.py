@@ -75,15 +75,20 @@ def _run(observer, work):
 @command("fit")
 @click.argument("model", required=False, type=ExprText())
 @click.option("--data", "data_file", metavar="FILE", help="CSV file with a header naming its columns ('-' reads "
-              "standard input).")
+              "standard input), or a Parquet or Arrow file, directory or glob (read a chunk at a time).")
 @at_option
 @click.option("--weights", metavar="COLUMN", help="A column of weights w: minimize sum w*(response - model)^2 "
               "(w = 1/variance of each observation).")
 @click.option("--explain", is_flag=True, help="Also show the correlation matrix of the estimates.")
 @click.option("--plot", is_flag=True, help="Draw the data and the fitted curve (a model of one predictor).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default=None,
+              help="Where the passes over a Parquet or Arrow data set run: here (local, the default) or on "
+                   "Dask, each partition on a worker (pip install \"adcli[dask]\").")
+@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the address of a running Dask "
+              "scheduler (tcp://host:8786); without it a local cluster is started.")
 @quiet_option
 @format_options
-def fit_cmd(model, data_file, at, weights, explain, plot, quiet, fmt, precision):
+def fit_cmd(model, data_file, at, weights, explain, plot, engine, scheduler, quiet, fmt, precision):
     """Fit MODEL's parameters to data by least squares, with the exact Jacobian.
 
     MODEL is `response = expression`, as in y = b1*(1 - exp(-b2*x)): names that are
@@ -91,6 +96,11 @@ def fit_cmd(model, data_file, at, weights, explain, plot, quiet, fmt, precision)
     starting value in --at. The left side may be an expression of columns
     (log(y) = b1 - b2*x). The Jacobian of the residuals comes from AD at every
     observation at once; the solver is MINPACK's Levenberg-Marquardt (scipy).
+
+    A Parquet or Arrow data set (a file, a directory or a glob) is never held in
+    memory: each iteration is one pass over it, a map-reduce of JᵀJ, Jᵀr and the
+    residual sum of squares over its partitions (here, or on Dask with --engine dask),
+    and the step is Levenberg-Marquardt's on those normal equations.
 
     Prints the estimates, their standard errors (s²·(JᵀJ)⁻¹ with s² = RSS/(n − p), as
     NIST certifies them), the residual sum of squares and standard deviation, the
@@ -115,8 +125,13 @@ def fit_cmd(model, data_file, at, weights, explain, plot, quiet, fmt, precision)
                          'adcli fit "y = b1*(1 - exp(-b2*x))" --data FILE --at b1=1,b2=1')
     if data_file is None:
         raise UsageError("fit needs the data: --data FILE, a CSV file whose header names the columns")
+    if scheduler is not None and engine != "dask":
+        raise UsageError("--scheduler applies to --engine dask")
     program, _, _ = model_program(model)
     start = parse_point(at) if at else {}
+    if engine == "dask" or _columnar(data_file):
+        return _fit_dataset(model, program, data_file, start, weights, engine, scheduler, explain, plot, quiet,
+                            fmt, precision)
     data = read_data(data_file)
     names = set(data.names)
     columns, params = split_names(program, names)
@@ -131,6 +146,36 @@ def fit_cmd(model, data_file, at, weights, explain, plot, quiet, fmt, precision)
     r = _run(observer, lambda: fit(model, values, start, w, observer, program=program))
     r.explain = explain
     return _show(r, fmt, precision, plot=plot, data_name=None if data_file == "-" else data_file)
+
+
+def _columnar(path):
+    if path in (None, "-"):
+        return False
+    from ..batch.columnar import detect
+    return detect(path) != "csv"
+
+
+def _fit_dataset(model, program, path, start, weights, engine, scheduler, explain, plot, quiet, fmt, precision):
+    """fit with one map-reduce over the data set per iteration (adcli.dist.fit)."""
+    from ..dist.fit import fit_dataset
+    if plot:
+        raise UsageError("--plot draws every observation, which needs the data in memory: it works with a "
+                         "CSV data file, not with a Parquet or Arrow data set or --engine dask")
+    if path == "-":
+        raise UsageError("--engine dask reads the data from a file that every worker can open, "
+                         "not from standard input")
+    if not _columnar(path):
+        raise UsageError("fit --engine dask reads a Parquet or Arrow data set (a file, a directory or a glob); "
+                         "a CSV data file is fitted in memory, without --engine",
+                         hint="convert the CSV once with pyarrow (pyarrow.csv.read_csv, pyarrow.parquet.write_table)")
+    for v in start:
+        if v not in program.input_index:
+            warn(f"'{v}' has a value but does not appear in the model")
+    observer = _observer(quiet, ("k", "rss", "max |J'r|"))
+    r = _run(observer, lambda: fit_dataset(model, path, start, weights, engine or "local", scheduler,
+                                           observer=observer))
+    r.explain = explain
+    return _show(r, fmt, precision, data_name=path)
 
 
 fit_cmd.epilog = f"{EPILOG_EXPR}\n\nMODEL is the EXPR of the other commands: @FILE and @- work the same.\n\n{EXIT}"
