@@ -52,7 +52,7 @@ class ExprCommand(click.Command):
             # `adcli grad --y` is -(-y) to the user but an option to click: say so, unless
             # the expression came before it (adcli grad x --bogus)
             if not unknown.get(e.option_name, True):
-                e.hint = dashed_expr_hint(ctx, e.option_name)
+                e.hint = dashed_expr_hint(ctx, e.option_name, any(a.split("=", 1)[0] == "--at" for a in args))
             raise
         finally:
             ctx.allow_extra_args = allow
@@ -76,15 +76,16 @@ def _shown(text):
     return text if text and len(text) <= 40 and text.isprintable() and '"' not in text else "..."
 
 
-def dashed_expr_hint(ctx, option):
+def dashed_expr_hint(ctx, option, at_given=True):
     """For an unknown option that may be an expression starting with '--' (--y, --x+1):
     the two ways to write it; click's own message still says which option it may be a
-    typo of (--pi: did you mean --help?). None (click's hint) for a command without EXPR."""
+    typo of (--pi: did you mean --help?). None (click's hint) for a command without EXPR.
+    The point is shown as --at ... where one was given (parse takes one only for vectors)."""
     names = {p.name for p in ctx.command.params}
     if not option.startswith("--") or "expr" not in names:
         return None
     path, shown = ctx.command_path, _shown(option)
-    at = " --at ..." if "at" in names else ""
+    at = " --at ..." if "at" in names and at_given else ""
     return (f"if {shown} is the expression, write it in parentheses, as in {path} \"({shown})\"{at}, "
             f"or last, after --: {path}{at} -- {shown}")
 
