@@ -30,7 +30,8 @@ GTOL = 1e-10            # the gradient's size (max-norm) at which the search sto
 MAX_ITERATIONS = 100_000   # BFGS and L-BFGS-B: cheap iterations
 NEWTON_ITERATIONS = 10_000
 UNBOUNDED = 1e150          # f below -UNBOUNDED: the function decreases without bound
-SCIPY_NAMES = {"trust-exact": "newton", "trust-ncg": "newton", "trust-constr": "newton", "BFGS": "bfgs", "L-BFGS-B": "l-bfgs-b"}
+SCIPY_NAMES = {"trust-exact": "newton", "trust-ncg": "newton", "trust-constr": "newton", "BFGS": "bfgs",
+               "L-BFGS-B": "l-bfgs-b"}
 
 
 def minimize(expr, start, bounds=None, method="auto", observer=None, program=None):
