@@ -350,3 +350,14 @@ def test_rosenbrock_in_1000_variables_is_one_command(adcli, tmp_path):
     assert r.code == 0, r.err
     rec = strict_json(r.out)
     assert rec["method"] == "l-bfgs-b" and rec["x"]["x"] == pytest.approx([1.0] * 1000, abs=1e-6)
+
+
+def test_job_files_with_vector_starts(adcli):
+    jobs = f"{VROSEN} @ x=[0,0,0]\n(y-1)^2 @ y=3\n"
+    r = adcli("minimize", "-f", "-", "--format", "json", stdin=jobs)
+    assert r.code == 0, r.err
+    first, second = jsonl(r.out)
+    assert first["x"]["x"] == pytest.approx([1.0] * 3, abs=1e-8) and second["x"]["y"] == pytest.approx(1.0)
+    s = adcli("solve", "-f", "-", "--format", "json", stdin="x[1]^2 - 2, x[2] - x[1] @ x=[1,1]\n")
+    assert s.code == 0, s.err
+    assert jsonl(s.out)[0]["x"]["x"] == pytest.approx([2 ** 0.5] * 2, abs=1e-12)
