@@ -23,7 +23,7 @@ from .start import bounds_of, start_point
 from .tracker import Tracker, run_interruptibly
 
 NEWTON_MAX = 200
-LEVELS_MIN = 1000   # nodes from which the gradient is taken by levels
+LEVELS_MIN = 200   # nodes from which the gradient is taken by levels
 METHODS = ("auto", "newton", "bfgs")
 EPS = 2.0 ** -52
 GTOL = 1e-10            # the gradient's size (max-norm) at which the search stops
