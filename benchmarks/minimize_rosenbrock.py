@@ -2,7 +2,7 @@
 minimized from the standard start (-1.2, 1, -1.2, 1, ...), against a gradient written by
 hand in NumPy with the same scipy L-BFGS-B settings, at n = 100, 1,000 and 10,000:
 
-    time to converge   adcli.api.optimize.minimize (method bfgs, what auto takes beyond
+    time to converge   (best of 2 alternated runs) adcli.api.optimize.minimize (method bfgs, what auto takes beyond
                        200 variables; the gradient by levels, adcli.engine.levels) vs
                        scipy.optimize.minimize(numpy_fg, ..., method="L-BFGS-B")
     per gradient       one value-and-gradient by levels vs the NumPy one, and the
@@ -30,6 +30,7 @@ from adcli.engine import levels, reverse  # noqa: E402
 from adcli.ops import scalar  # noqa: E402
 
 EXPR = "sum(i = 1:len(x)-1, 100*(x[i+1] - x[i]^2)^2 + (1 - x[i])^2)"
+ROUNDS = 2
 OPTIONS = {"gtol": 1e-10, "ftol": 1e-15, "maxiter": 100_000, "maxfun": 1_000_000}   # minimize's own
 
 
@@ -63,12 +64,15 @@ def main(sizes):
         t_eng = per_call(reverse.jacobian, g.program, xs, list(range(n)), scalar, least=0.5)
         assert np.allclose(lv(x0)[1], numpy_fg(x0)[1], rtol=1e-12, atol=1e-9)
 
-        t = time.perf_counter()
-        ref = so.minimize(numpy_fg, x0, jac=True, method="L-BFGS-B", options=OPTIONS)
-        t_ref = time.perf_counter() - t
-        t = time.perf_counter()
-        r = minimize(EXPR, {f"x[{k + 1}]": v for k, v in enumerate(x0)}, method="bfgs", program=g.program)
-        t_ad = time.perf_counter() - t
+        t_ref = t_ad = float("inf")
+        for _ in range(ROUNDS):   # alternated, the best of each: the machine's load moves
+            t = time.perf_counter()
+            with np.errstate(all="ignore"):   # as adcli runs it: overflow in a trial step warns, slowly
+                ref = so.minimize(numpy_fg, x0, jac=True, method="L-BFGS-B", options=OPTIONS)
+            t_ref = min(t_ref, time.perf_counter() - t)
+            t = time.perf_counter()
+            r = minimize(EXPR, {f"x[{k + 1}]": v for k, v in enumerate(x0)}, method="bfgs", program=g.program)
+            t_ad = min(t_ad, time.perf_counter() - t)
         err_ad = max(abs(v - 1) for v in r.x.values())
         err_ref = float(np.max(np.abs(ref.x - 1)))
         assert err_ad < 1e-5 and err_ref < 1e-5, (err_ad, err_ref)
