@@ -268,3 +268,96 @@ def test_ctrl_c_prints_the_best_point_so_far(tmp_path):
     start = sum(100 * (xs[i + 1] - xs[i] ** 2) ** 2 + (1 - xs[i]) ** 2 for i in range(n - 1))
     assert got["value"] < start
     assert "adcli: interrupted" in term
+
+
+VROSEN = "sum(i = 1:len(x)-1, 100*(x[i+1] - x[i]^2)^2 + (1 - x[i])^2)"
+
+
+def _start(n):
+    return [-1.2 if i % 2 == 0 else 1.0 for i in range(n)]
+
+
+def test_minimize_a_vector_expression_in_every_format(adcli, tmp_path):
+    # from 0 (from -1.2, 1, ... six variables go to the local minimum near x[1] = -1)
+    at = "x=[0,0,0,0,0,0]"
+    r = adcli("minimize", VROSEN, "--at", at, "--format", "json")
+    assert r.code == 0, r.err
+    rec = strict_json(r.out)
+    assert rec["at"] == {"x": [0.0] * 6}
+    assert list(rec["x"]) == ["x"] and rec["x"]["x"] == pytest.approx([1.0] * 6, abs=1e-7)
+    assert rec["method"] == "newton" and rec["converged"] is True
+    csv = adcli("minimize", VROSEN, "--at", at, "--format", "csv").out.splitlines()
+    assert [row.split(",")[0] for row in csv[1:7]] == [f"x[{k}]" for k in range(1, 7)]
+    plain = adcli("minimize", VROSEN, "--at", at, "--format", "plain").out.splitlines()
+    assert plain[0].startswith("x[1] ") and plain[5].startswith("x[6] ")
+    table = adcli("minimize", VROSEN, "--at", at, "--format", "table")
+    assert table.code == 0 and "x[6]" in table.out and "[0, 0, 0, 0, … (6 elements)]" in table.out
+
+
+def test_minimize_a_vector_read_from_a_file_takes_the_gradient_by_levels(adcli, tmp_path):
+    # 150 elements: 1,343 nodes, above LEVELS_MIN
+    path = tmp_path / "start.txt"
+    path.write_text("\n".join(str(v) for v in _start(150)) + "\n")
+    r = adcli("minimize", VROSEN, "--at", f"x=@{path}", "--method", "bfgs", "--format", "json")
+    assert r.code == 0, r.err
+    rec = strict_json(r.out)
+    assert rec["x"]["x"] == pytest.approx([1.0] * 150, abs=1e-6)
+
+
+def test_newton_beyond_200_variables_uses_hessian_vector_products(adcli, tmp_path):
+    path = tmp_path / "start.txt"
+    path.write_text("\n".join(str(v) for v in [0.5] * 250) + "\n")
+    expr = "sum(i = 1:len(x), (x[i] - i/100)^2 + x[i]^4) + sum(i = 1:len(x)-1, (x[i+1] - x[i])^2)"
+    r = adcli("minimize", expr, "--at", f"x=@{path}", "--method", "newton", "--format", "json")
+    assert r.code == 0, r.err
+    rec = strict_json(r.out)
+    # trust-ncg ends where f's rounding hides its model's decrease; L-BFGS-B finishes
+    assert rec["method"].startswith("newton") and rec["converged"] is True
+    # the same problem by L-BFGS-B lands at the same minimum (it is strictly convex)
+    other = strict_json(adcli("minimize", expr, "--at", f"x=@{path}", "--method", "bfgs", "--format", "json").out)
+    assert rec["x"]["x"] == pytest.approx(other["x"]["x"], abs=1e-6)
+
+
+def test_bounds_on_a_vector_and_on_one_element(adcli):
+    at = "x=[-1.2,1,-1.2,1]"
+    rec = strict_json(adcli("minimize", VROSEN, "--at", at, "--bounds", "x=-2:0.5,x[4]=0:2", "--format", "json").out)
+    x = rec["x"]["x"]
+    assert all(-2 <= v <= 0.5 for v in x[:3]) and 0 <= x[3] <= 2
+    assert max(x[:3]) == pytest.approx(0.5, abs=1e-9)   # the bound is active: 1 is out of reach
+    assert x[3] > 0.5 or x[3] == pytest.approx(x[2] ** 2, abs=1e-4)
+    bad = adcli("minimize", VROSEN, "--at", at, "--bounds", "z=0:1")
+    assert bad.code == 2 and "'z'" in bad.err
+
+
+def test_a_vector_without_a_start_is_a_usage_error(adcli):
+    r = adcli("minimize", VROSEN)
+    assert r.code == 2 and "no starting value for the vector x" in r.err and "Traceback" not in r.err
+
+
+def test_solve_with_a_vector_unknown(adcli):
+    expr = "x[1]^2 - 2, x[1]*x[2] - 1, x[3] - x[1]"
+    r = adcli("solve", expr, "--at", "x=[1,1,1]", "--format", "json")
+    assert r.code == 0, r.err
+    rec = strict_json(r.out)
+    assert rec["x"]["x"] == pytest.approx([2 ** 0.5, 2 ** -0.5, 2 ** 0.5], abs=1e-10)
+
+
+@pytest.mark.slow
+def test_rosenbrock_in_1000_variables_is_one_command(adcli, tmp_path):
+    path = tmp_path / "start.txt"
+    path.write_text("\n".join(str(v) for v in _start(1000)) + "\n")
+    r = adcli("minimize", VROSEN, "--at", f"x=@{path}", "--format", "json")
+    assert r.code == 0, r.err
+    rec = strict_json(r.out)
+    assert rec["method"] == "l-bfgs-b" and rec["x"]["x"] == pytest.approx([1.0] * 1000, abs=1e-6)
+
+
+def test_job_files_with_vector_starts(adcli):
+    jobs = f"{VROSEN} @ x=[0,0,0]\n(y-1)^2 @ y=3\n"
+    r = adcli("minimize", "-f", "-", "--format", "json", stdin=jobs)
+    assert r.code == 0, r.err
+    first, second = jsonl(r.out)
+    assert first["x"]["x"] == pytest.approx([1.0] * 3, abs=1e-8) and second["x"]["y"] == pytest.approx(1.0)
+    s = adcli("solve", "-f", "-", "--format", "json", stdin="x[1]^2 - 2, x[2] - x[1] @ x=[1,1]\n")
+    assert s.code == 0, s.err
+    assert jsonl(s.out)[0]["x"]["x"] == pytest.approx([2 ** 0.5] * 2, abs=1e-12)

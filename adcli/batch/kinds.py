@@ -157,12 +157,14 @@ register("check", check_job, fields=("ok", "forward", "reverse", "finite_differe
 
 def minimize_job(f, point, options):
     from ..api.optimize.minimize import minimize
+    f, point = f.bind(point)   # a vector's start gives its length: x[1] .. x[n]
     return minimize(f.expr, point, bounds=options.get("bounds"), method=options.get("method", "auto"),
                     program=f.program)
 
 
 def solve_job(f, point, options):
     from ..api.optimize.solve import TOL, solve
+    f, point = f.bind(point)
     return solve(f.expr, point, tol=options.get("tol") or TOL, program=f.program)
 
 

@@ -245,8 +245,7 @@ def minimize_cmd(expr, at, bounds, method, quiet, job_file, points, strict, fmt,
     from ..language.point import parse_point
     if expr is None:
         raise UsageError('missing EXPR: give an expression, as in adcli minimize "(x-1)^2 + y^2" --at x=0,y=0')
-    f = Function(expr)
-    start = parse_point(at) if at else {}
+    f, start = _bound(Function(expr), parse_point(at) if at else {})
     warn_unused(f.program, start)
     observer = _observer(quiet, ("k", "f", "max |gradient|"))
     r = _run(observer, lambda: minimize(expr, start, bounds, method, observer, program=f.program))
@@ -292,12 +291,23 @@ def solve_cmd(expr, at, tol, quiet, job_file, points, strict, fmt, precision):
     from ..language.point import parse_point
     if expr is None:
         raise UsageError('missing EXPR: give the equations, as in adcli solve "x^2 - 2" --at x=1')
-    f = Function(expr)
-    start = parse_point(at) if at else {}
+    f, start = _bound(Function(expr), parse_point(at) if at else {})
     warn_unused(f.program, start)
     observer = _observer(quiet, ("k", "max |F_i|", "max |J'F|"))
     r = _run(observer, lambda: solve(expr, start, tol if tol is not None else TOL, observer, program=f.program))
     return _show(r, fmt, precision)
+
+
+def _bound(f, start):
+    """(the Function for the start's vector lengths, the start with each vector as its
+    elements x[1] .. x[n]): a vector variable's length comes from its starting value."""
+    if f.vectors:
+        missing = [v for v in f.vectors if v not in start]
+        if missing:
+            v = missing[0]
+            raise UsageError(f"no starting value for the vector {v}: its length comes from it",
+                             hint=f"give it with --at, as in --at {v}=[1,2,3] or --at {v}=@start.txt")
+    return f.bind(start)
 
 
 minimize_cmd.epilog = solve_cmd.epilog = f"{EPILOG_EXPR}\n\n{EXIT}"

@@ -51,7 +51,8 @@ def print_table(r, precision=None, plot=False, data_name=None, file=None):
         return
     head = Text(printable(one_line(r.expr)), style="bold")
     what = "minimum" if type(r) is Minimum else "root"
-    head.append(f"  {what} from " + ", ".join(f"{k} = {number(v)}" for k, v in r.start.items()), style="dim")
+    from .vectors import shown_point
+    head.append(f"  {what} from " + ", ".join(f"{k} = {v}" for k, v in shown_point(r.start, number)), style="dim")
     print_line(c, head)
     t = Grid([Column("", NUM, key=True), Column(what, NUM)])
     for k, v in r.x.items():

@@ -16,6 +16,7 @@ import sys
 from ..api.optimize.results import Fit, Minimum
 from ..errors import printable
 from ..numtext import json_number, number
+from .vectors import grouped, lengths_in
 
 
 def _named(d):
@@ -46,10 +47,16 @@ ROOT_FIELDS = ("x", "residual", "values", "iterations", "converged", "message")
 
 
 def record(r):
+    """A vector's elements x[1] .. x[n] are one list under x, in "at" and in "x", as the
+    other commands' records gather them (adcli.render.vectors)."""
     if type(r) is Fit:
         return fit_record(r, r.explain)
     fields = minimum_fields(r) if type(r) is Minimum else root_fields(r)
-    return {"expr": r.expr, "at": _named(r.start), **fields}
+    rec = {"expr": r.expr, "at": _named(r.start), **fields}
+    lengths = lengths_in(r.start)
+    if lengths:
+        rec["at"], rec["x"] = grouped(rec["at"], lengths), grouped(rec["x"], lengths)
+    return rec
 
 
 def cells(rec):

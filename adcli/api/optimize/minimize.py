@@ -2,7 +2,9 @@
 mode, one sweep) and, for Newton, the exact Hessian (forward-over-reverse).
 
 Methods, all scipy.optimize.minimize:
-    newton  trust region with the exact Hessian: trust-exact, or trust-constr within bounds
+    newton  trust region with the exact Hessian: trust-exact, or trust-constr within bounds;
+            beyond NEWTON_MAX variables of a large program, trust-ncg with exact
+            Hessian-vector products (adcli.engine.levels)
     bfgs    quasi-Newton from the exact gradient: BFGS, or L-BFGS-B within bounds or
             beyond NEWTON_MAX variables (a dense n x n approximation would not pay)
     auto    newton up to NEWTON_MAX variables (an n x n Hessian costs n reverse sweeps),
@@ -21,13 +23,15 @@ from .start import bounds_of, start_point
 from .tracker import Tracker, run_interruptibly
 
 NEWTON_MAX = 200
+LEVELS_MIN = 200   # nodes from which the gradient is taken by levels
 METHODS = ("auto", "newton", "bfgs")
 EPS = 2.0 ** -52
 GTOL = 1e-10            # the gradient's size (max-norm) at which the search stops
 MAX_ITERATIONS = 100_000   # BFGS and L-BFGS-B: cheap iterations
 NEWTON_ITERATIONS = 10_000
 UNBOUNDED = 1e150          # f below -UNBOUNDED: the function decreases without bound
-SCIPY_NAMES = {"trust-exact": "newton", "trust-constr": "newton", "BFGS": "bfgs", "L-BFGS-B": "l-bfgs-b"}
+SCIPY_NAMES = {"trust-exact": "newton", "trust-ncg": "newton", "trust-constr": "newton", "BFGS": "bfgs",
+               "L-BFGS-B": "l-bfgs-b"}
 
 
 def minimize(expr, start, bounds=None, method="auto", observer=None, program=None):
@@ -45,6 +49,7 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
         method = "newton" if n <= NEWTON_MAX else "bfgs"
     tracker = Tracker(names, observer)
     memo = {}
+    by_levels = _levels(f.program)
 
     def point(x):
         return dict(zip(names, (float(v) for v in x)))
@@ -54,8 +59,13 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
         if key not in memo:
             if len(memo) > 8:
                 memo.clear()
-            r = derivatives.derivatives(f, point(x), names, "reverse")
-            value, grad = float(r.value[0]), np.array(r.jacobian[0], dtype=np.float64)
+            value = math.nan
+            if by_levels is not None:
+                value, grad = by_levels(np.asarray(x, dtype=np.float64))
+            if not (math.isfinite(value) and np.isfinite(grad).all()):
+                # nan and inf as the engine makes them (structural zeros, live branches)
+                r = derivatives.derivatives(f, point(x), names, "reverse")
+                value, grad = float(r.value[0]), np.array(r.jacobian[0], dtype=np.float64)
             memo[key] = value, grad
             tracker.seen(x, value if not math.isnan(value) else math.inf)
         value, grad = memo[key]
@@ -71,6 +81,10 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
     def hess(x):
         h = np.array(derivatives.hessian(f, point(x), names).hessian, dtype=np.float64)
         return np.where(np.isfinite(h), h, 0.0)
+
+    def hessp(x, v):
+        hv = by_levels.hvp(np.asarray(x, dtype=np.float64), np.asarray(v, dtype=np.float64))[1]
+        return np.where(np.isfinite(hv), hv, 0.0)
 
     def callback(intermediate_result):
         x = intermediate_result.x
@@ -88,7 +102,11 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
 
     def run(method, x_start):
         kwargs = dict(fun=objective, x0=x_start, jac=True, callback=callback)
-        if method == "newton" and box is None:
+        if method == "newton" and box is None and by_levels is not None and n > NEWTON_MAX:
+            # n x n Hessians would cost n sweeps each: exact Hessian-vector products instead
+            scipy_method, kwargs["hessp"] = "trust-ncg", hessp
+            kwargs["options"] = {"gtol": GTOL, "maxiter": NEWTON_ITERATIONS}
+        elif method == "newton" and box is None:
             scipy_method, kwargs["hess"] = "trust-exact", hess
             # scipy's cap of 1000 on the radius would make f = -x take 1e147 iterations to
             # reach -UNBOUNDED; a radius that doubles up to 1e150 (its square must not
@@ -157,6 +175,16 @@ def minimize(expr, start, bounds=None, method="auto", observer=None, program=Non
     return Minimum(expr, point(x), value, gnorm, tracker.iterations, tracker.evaluations, converged, message,
                    ", then ".join(methods), x0, bounds or None,
                    interrupted=tracker.interrupted, warnings=warnings)
+
+
+def _levels(program):
+    """The gradient by levels (adcli.engine.levels) for a large program, prepared once:
+    a sweep of a few dozen numpy calls instead of one Python step per node. Small
+    programs keep the engine's sweep, which is as fast there and gives the same bits."""
+    if len(program.nodes) < LEVELS_MIN:
+        return None
+    from ...engine.levels import prepare
+    return prepare(program)
 
 
 class Unbounded(Exception):

@@ -25,12 +25,20 @@ def _num(v):
 
 def bounds_of(program, bounds):
     """{input: (low, high)} for the inputs that have bounds; a name that is not an input,
-    or low > high, is an error."""
+    or low > high, is an error. A vector's name bounds each of its elements x[1] .. x[n];
+    an element named on its own (x[3]) takes its own bounds, whatever the order given."""
+    from ...language.vectors import element
+    lengths = dict(program.vectors)
     out = {}
+    whole = {}
     for name, (lo, hi) in (bounds or {}).items():
-        if name not in program.input_index:
+        if name not in program.input_index and name not in lengths:
             raise UsageError(f"--bounds names '{name}', which is not a variable of the expression")
         if math.isnan(lo) or math.isnan(hi) or lo > hi:
             raise UsageError(f"--bounds for {name}: the lower bound must not exceed the upper one")
-        out[name] = (lo, hi)
-    return out
+        if name in lengths:
+            whole.update({element(name, k): (lo, hi) for k in range(1, lengths[name] + 1)})
+        else:
+            out[name] = (lo, hi)
+    whole.update(out)
+    return {v: whole[v] for v in program.inputs if v in whole}

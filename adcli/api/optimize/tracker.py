@@ -18,9 +18,9 @@ class Tracker:
         """A point where the solver evaluated the function; the best one is kept."""
         self.evaluations += 1
         if math.isfinite(measure) and (self.best_x is None or measure < self.best):
-            self.best, self.best_x = measure, [float(v) for v in x]
+            self.best, self.best_x = measure, _floats(x)
         elif self.best_x is None:
-            self.best_x = [float(v) for v in x]
+            self.best_x = _floats(x)
 
     def iteration(self, *row):
         """One iteration done: row = (value, second measure), shown by the observer."""
@@ -41,3 +41,8 @@ def run_interruptibly(tracker, solve):
     except KeyboardInterrupt:
         tracker.interrupted = True
         return None
+
+
+def _floats(x):
+    # tolist: a 10,000-element point is copied at every step that improves on the best
+    return x.tolist() if hasattr(x, "tolist") else [float(v) for v in x]
