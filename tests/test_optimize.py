@@ -71,9 +71,12 @@ def f_py(name, x):
 @pytest.mark.parametrize("name", list(MGH))
 def test_minimize_reaches_a_known_minimum(name, method):
     terms, _, start, minimizers, fstars = MGH[name]
-    if method == "bfgs" and name == "helical_valley":
-        pytest.skip("BFGS's line search stops at the model's jump at x1 = 0; auto and newton cross it")
     r = minimize(objective(name), start, method=method)
+    if method == "bfgs" and name == "helical_valley" and not r.converged:
+        # BFGS's line search stops at the model's jump (atan's branch at x1 = 0): it must say
+        # so, with the best point it found, not claim a minimum. auto and newton cross it.
+        assert r.message and f_py(name, r.x) <= f_py(name, start) and r.value == pytest.approx(f_py(name, r.x))
+        return
     assert r.converged, r.message
     f = f_py(name, r.x)
     assert r.value == pytest.approx(f, rel=1e-9, abs=1e-20)
