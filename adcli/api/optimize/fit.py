@@ -43,15 +43,8 @@ def fit(model, data, start, weights=None, observer=None, program=None):
     if program is None:
         program = model_program(model)[0]
     columns, params = split_names(program, data)
-    if not params:
-        raise UsageError("the model has no parameters: every name in it is a column of the data",
-                         hint="a parameter is a name that is not a column, given a starting value with --at")
-    missing = [p for p in params if p not in start]
-    if missing:
-        raise UsageError(f"no starting value for the parameter{'s' if len(missing) > 1 else ''} "
-                         f"{', '.join(missing)}",
-                         hint="give every parameter one with --at, as in --at " +
-                              ",".join(f"{p}={start.get(p, 1)!r}" if p in start else f"{p}=1" for p in params))
+    from .normal import check_start
+    check_start(params, start)
     clash = [v for v in start if v in data]
     if clash:
         raise UsageError(f"{', '.join(clash)} is a column of the data, not a parameter: it has no starting value",
