@@ -13,7 +13,7 @@ from ..batch.records import Failure, split
 from ..errors import printable
 from ..numtext import number, number_column
 from .text import cells as field_cells
-from .text import columns, dumps, flat, record
+from .text import columns, dumps, flat, record, result_names
 
 
 class JobWriter:
@@ -134,8 +134,7 @@ class PointsWriter:
 
     def _names(self):
         if self.result_names is None:
-            probe = self.probe()
-            self.result_names = [name for name, _ in columns(probe)] if probe is not None else ["value"]
+            self.result_names = result_names(self.probe())
         return self.result_names
 
     def write(self, chunk, result, verdicts, stop_at):

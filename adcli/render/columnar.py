@@ -12,7 +12,7 @@ writes its part whole, once).
 import os
 
 from ..errors import StreamError, UsageError, printable
-from .text import columns
+from .text import columns, result_names
 
 # --output by extension; anything else is named with --format (json, csv, plain).
 OUTPUT_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".parq": "parquet",
@@ -43,8 +43,7 @@ class ColumnWriter:
 
     def _names(self):
         if self.result_names is None:
-            probe = self.probe()
-            self.result_names = [name for name, _ in columns(probe)] if probe is not None else ["value"]
+            self.result_names = result_names(self.probe())
         return self.result_names
 
     def write(self, chunk, result, verdicts, stop_at):

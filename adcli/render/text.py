@@ -285,6 +285,12 @@ CHECKED = (("forward", "forward"), ("reverse", "reverse"), ("finite_difference",
            ("abs_error", "abs_error"), ("rel_error", "rel_error"))
 
 
+def result_names(probe):
+    """The result columns' names of a batch, from a one-point result (None: the batch
+    has no good row to name them by, and its one column is the value)."""
+    return [name for name, _ in columns(probe)] if probe is not None else ["value"]
+
+
 def columns(r):
     """[(header, numbers)] of a result's --points CSV columns; at many points each
     `numbers` is an array over the points."""
